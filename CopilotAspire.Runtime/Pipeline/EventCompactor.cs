@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CopilotAspire.Runtime.Protocol;
+
+namespace CopilotAspire.Runtime.Pipeline;
+
+/// <summary>
+/// AG-UI's <c>compactEvents</c>, used to store finished runs and replay them on <c>connect</c>: a message's deltas
+/// become one <c>TEXT_MESSAGE_CONTENT</c> (a tool call's one <c>TOOL_CALL_ARGS</c>) emitted where the message ends,
+/// with events that arrived meanwhile right after it; a run's state events fold into one <c>STATE_SNAPSHOT</c>
+/// just before its <c>RUN_FINISHED</c> / <c>RUN_ERROR</c>.
+/// </summary>
+public static class EventCompactor
+{
+    private sealed class PendingStream
+    {
+        public AgUiEvent? Start;
+        public List<string> Deltas = [];
+        public AgUiEvent? End;
+        public List<AgUiEvent> Others = [];
+    }
+
+    public static List<AgUiEvent> Compact(IEnumerable<AgUiEvent> events)
+    {
+        var compacted = new List<AgUiEvent>();
+        var texts = new Dictionary<string, PendingStream>(StringComparer.Ordinal);
+        var textOrder = new List<string>();
+        var tools = new Dictionary<string, PendingStream>(StringComparer.Ordinal);
+        var toolOrder = new List<string>();
+        var stateEvents = new List<AgUiEvent>();
+        JsonNode? runningState = new JsonObject();
+
+        PendingStream Get(Dictionary<string, PendingStream> map, List<string> order, string id)
+        {
+            if (!map.TryGetValue(id, out var p))
+            {
+                p = new PendingStream();
+                map[id] = p;
+                order.Add(id);
+            }
+            return p;
+        }
+
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case TextMessageStartEvent s:
+                    Get(texts, textOrder, s.MessageId).Start = s;
+                    break;
+                case TextMessageContentEvent c:
+                    Get(texts, textOrder, c.MessageId).Deltas.Add(c.Delta);
+                    break;
+                case TextMessageEndEvent end:
+                    {
+                        var p = Get(texts, textOrder, end.MessageId);
+                        p.End = end;
+                        FlushText(end.MessageId, p, compacted);
+                        texts.Remove(end.MessageId);
+                        textOrder.Remove(end.MessageId);
+                        break;
+                    }
+                case ToolCallStartEvent s:
+                    Get(tools, toolOrder, s.ToolCallId).Start = s;
+                    break;
+                case ToolCallArgsEvent a:
+                    Get(tools, toolOrder, a.ToolCallId).Deltas.Add(a.Delta);
+                    break;
+                case ToolCallEndEvent end:
+                    {
+                        var p = Get(tools, toolOrder, end.ToolCallId);
+                        p.End = end;
+                        FlushTool(end.ToolCallId, p, compacted);
+                        tools.Remove(end.ToolCallId);
+                        toolOrder.Remove(end.ToolCallId);
+                        break;
+                    }
+                case RunStartedEvent or RunFinishedEvent or RunErrorEvent:
+                    runningState = FlushState(stateEvents, compacted, runningState);
+                    stateEvents.Clear();
+                    compacted.Add(e);
+                    break;
+                case StateSnapshotEvent or StateDeltaEvent:
+                    stateEvents.Add(e);
+                    break;
+                default:
+                    var open = textOrder.Select(id => texts[id]).FirstOrDefault(p => p.Start is not null && p.End is null)
+                        ?? toolOrder.Select(id => tools[id]).FirstOrDefault(p => p.Start is not null && p.End is null);
+                    if (open is not null)
+                    {
+                        open.Others.Add(e);
+                    }
+                    else
+                    {
+                        compacted.Add(e);
+                    }
+                    break;
+            }
+        }
+
+        foreach (var id in textOrder)
+        {
+            FlushText(id, texts[id], compacted);
+        }
+        foreach (var id in toolOrder)
+        {
+            FlushTool(id, tools[id], compacted);
+        }
+        FlushState(stateEvents, compacted, runningState);
+        return compacted;
+    }
+
+    private static void FlushText(string id, PendingStream p, List<AgUiEvent> output)
+    {
+        if (p.Start is not null)
+        {
+            output.Add(p.Start);
+        }
+        if (p.Deltas.Count > 0)
+        {
+            output.Add(new TextMessageContentEvent { MessageId = id, Delta = string.Concat(p.Deltas) });
+        }
+        if (p.End is not null)
+        {
+            output.Add(p.End);
+        }
+        output.AddRange(p.Others);
+    }
+
+    private static void FlushTool(string id, PendingStream p, List<AgUiEvent> output)
+    {
+        if (p.Start is not null)
+        {
+            output.Add(p.Start);
+        }
+        if (p.Deltas.Count > 0)
+        {
+            output.Add(new ToolCallArgsEvent { ToolCallId = id, Delta = string.Concat(p.Deltas) });
+        }
+        if (p.End is not null)
+        {
+            output.Add(p.End);
+        }
+        output.AddRange(p.Others);
+    }
+
+    private static JsonNode? FlushState(List<AgUiEvent> stateEvents, List<AgUiEvent> output, JsonNode? initial)
+    {
+        if (stateEvents.Count == 0)
+        {
+            return initial;
+        }
+        var state = initial?.DeepClone();
+        foreach (var e in stateEvents)
+        {
+            if (e is StateSnapshotEvent snapshot)
+            {
+                state = JsonNode.Parse(snapshot.Snapshot.GetRawText());
+            }
+            else if (e is StateDeltaEvent delta)
+            {
+                try
+                {
+                    state = JsonPatch.Apply(state, delta.Delta);
+                }
+                catch (JsonPatchException)
+                {
+                    // A delta that does not apply is dropped, as a client applying it would fail on it too.
+                }
+            }
+        }
+        output.Add(new StateSnapshotEvent { Snapshot = state is null ? AgUiJson.Parse("null") : JsonSerializer.SerializeToElement(state, AgUiJsonContext.Default.JsonNode) });
+        return state;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using CopilotAspire.Runtime.Protocol;
+
+namespace CopilotAspire.Runtime.Pipeline;
+
+/// <summary>
+/// Watches a run's events and, when the agent ends without a terminal event, produces the closing events of
+/// CopilotKit's <c>finalizeRunEvents</c>: open messages ended, open tool calls ended and given a result, then
+/// exactly one terminal. One deliberate difference (design §6): after a stop the terminal <c>RUN_FINISHED</c>
+/// carries <c>threadId</c> and <c>runId</c>, so the official client's schema accepts it.
+/// </summary>
+public sealed class RunFinalizer
+{
+    public const string StopMessage = "Run stopped by user";
+    public const string MissingTerminalMessage = "Run ended without emitting a terminal event";
+    public const string IncompleteStreamCode = "INCOMPLETE_STREAM";
+
+    private readonly List<string> _openMessages = [];
+    private readonly List<string> _toolCalls = [];
+    private readonly HashSet<string> _endedToolCalls = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _toolResults = new(StringComparer.Ordinal);
+
+    /// <summary>A <c>RUN_FINISHED</c> or <c>RUN_ERROR</c> has been seen.</summary>
+    public bool HasTerminal { get; private set; }
+
+    /// <summary>At least one event has been seen.</summary>
+    public bool HasEvents { get; private set; }
+
+    public void Observe(AgUiEvent e)
+    {
+        HasEvents = true;
+        switch (e)
+        {
+            case TextMessageStartEvent s:
+                _openMessages.Add(s.MessageId);
+                break;
+            case TextMessageEndEvent end:
+                _openMessages.Remove(end.MessageId);
+                break;
+            case ToolCallStartEvent s when !_toolCalls.Contains(s.ToolCallId):
+                _toolCalls.Add(s.ToolCallId);
+                break;
+            case ToolCallEndEvent end:
+                _endedToolCalls.Add(end.ToolCallId);
+                break;
+            case ToolCallResultEvent r:
+                _toolResults.Add(r.ToolCallId);
+                break;
+            case RunFinishedEvent or RunErrorEvent:
+                HasTerminal = true;
+                break;
+        }
+    }
+
+    /// <summary>The events to append so that the run ends validly; empty when it already has a terminal.</summary>
+    /// <param name="reason">Why the agent ended without one.</param>
+    public List<AgUiEvent> Finalize(RunEnding reason, string threadId, string runId)
+    {
+        var closing = new List<AgUiEvent>();
+        if (HasTerminal)
+        {
+            return closing;
+        }
+
+        foreach (var messageId in _openMessages)
+        {
+            closing.Add(new TextMessageEndEvent { MessageId = messageId });
+        }
+        _openMessages.Clear();
+
+        var result = reason.Stopped
+            ? new ToolResultPayload("stopped", "stop_requested", reason.Message ?? StopMessage)
+            : new ToolResultPayload("error", "missing_terminal_event", reason.Message ?? MissingTerminalMessage);
+        foreach (var toolCallId in _toolCalls)
+        {
+            if (_endedToolCalls.Add(toolCallId))
+            {
+                closing.Add(new ToolCallEndEvent { ToolCallId = toolCallId });
+            }
+            if (_toolResults.Add(toolCallId))
+            {
+                closing.Add(new ToolCallResultEvent
+                {
+                    ToolCallId = toolCallId,
+                    MessageId = toolCallId + "-result",
+                    Role = "tool",
+                    Content = result.ToJson(),
+                });
+            }
+        }
+
+        closing.Add(reason.Stopped
+            ? new RunFinishedEvent { ThreadId = threadId, RunId = runId }
+            : new RunErrorEvent { Message = reason.Message ?? MissingTerminalMessage, Code = reason.Code ?? IncompleteStreamCode });
+        HasTerminal = true;
+        return closing;
+    }
+
+    private readonly record struct ToolResultPayload(string Status, string Reason, string Message)
+    {
+        public string ToJson()
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = AgUiJson.Options.Encoder }))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("status", Status);
+                writer.WriteString("reason", Reason);
+                writer.WriteString("message", Message);
+                writer.WriteEndObject();
+            }
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+}
+
+/// <summary>How an agent's stream ended when it ended without a terminal event.</summary>
+/// <param name="Stopped">A stop was requested: the run finishes cleanly.</param>
+/// <param name="Message">The error (or stop) message; defaults to the official wording.</param>
+/// <param name="Code">The <c>RUN_ERROR</c> code; defaults to <c>INCOMPLETE_STREAM</c>.</param>
+public readonly record struct RunEnding(bool Stopped, string? Message = null, string? Code = null)
+{
+    public static RunEnding Completed => new(false);
+    public static RunEnding Stop => new(true);
+    public static RunEnding Failed(string message, string? code = null) => new(false, string.IsNullOrEmpty(message) || message == RunFinalizer.StopMessage ? null : message, code);
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CopilotAspire.Runtime.Protocol;
+
+/// <summary>
+/// One AG-UI event as it travels on the wire: <c>{"type":"…", …}</c>. Every concrete event of the protocol is a
+/// sealed record below; fields that are absent are <see langword="null"/> and are omitted when serialized.
+/// Fields this library does not model survive a round trip through <see cref="AdditionalProperties"/>.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(RunStartedEvent), EventTypes.RunStarted)]
+[JsonDerivedType(typeof(RunFinishedEvent), EventTypes.RunFinished)]
+[JsonDerivedType(typeof(RunErrorEvent), EventTypes.RunError)]
+[JsonDerivedType(typeof(StepStartedEvent), EventTypes.StepStarted)]
+[JsonDerivedType(typeof(StepFinishedEvent), EventTypes.StepFinished)]
+[JsonDerivedType(typeof(TextMessageStartEvent), EventTypes.TextMessageStart)]
+[JsonDerivedType(typeof(TextMessageContentEvent), EventTypes.TextMessageContent)]
+[JsonDerivedType(typeof(TextMessageEndEvent), EventTypes.TextMessageEnd)]
+[JsonDerivedType(typeof(TextMessageChunkEvent), EventTypes.TextMessageChunk)]
+[JsonDerivedType(typeof(ToolCallStartEvent), EventTypes.ToolCallStart)]
+[JsonDerivedType(typeof(ToolCallArgsEvent), EventTypes.ToolCallArgs)]
+[JsonDerivedType(typeof(ToolCallEndEvent), EventTypes.ToolCallEnd)]
+[JsonDerivedType(typeof(ToolCallChunkEvent), EventTypes.ToolCallChunk)]
+[JsonDerivedType(typeof(ToolCallResultEvent), EventTypes.ToolCallResult)]
+[JsonDerivedType(typeof(StateSnapshotEvent), EventTypes.StateSnapshot)]
+[JsonDerivedType(typeof(StateDeltaEvent), EventTypes.StateDelta)]
+[JsonDerivedType(typeof(MessagesSnapshotEvent), EventTypes.MessagesSnapshot)]
+[JsonDerivedType(typeof(ActivitySnapshotEvent), EventTypes.ActivitySnapshot)]
+[JsonDerivedType(typeof(ActivityDeltaEvent), EventTypes.ActivityDelta)]
+[JsonDerivedType(typeof(RawEvent), EventTypes.Raw)]
+[JsonDerivedType(typeof(CustomEvent), EventTypes.Custom)]
+[JsonDerivedType(typeof(ReasoningStartEvent), EventTypes.ReasoningStart)]
+[JsonDerivedType(typeof(ReasoningEndEvent), EventTypes.ReasoningEnd)]
+[JsonDerivedType(typeof(ReasoningMessageStartEvent), EventTypes.ReasoningMessageStart)]
+[JsonDerivedType(typeof(ReasoningMessageContentEvent), EventTypes.ReasoningMessageContent)]
+[JsonDerivedType(typeof(ReasoningMessageEndEvent), EventTypes.ReasoningMessageEnd)]
+[JsonDerivedType(typeof(ReasoningMessageChunkEvent), EventTypes.ReasoningMessageChunk)]
+[JsonDerivedType(typeof(ReasoningEncryptedValueEvent), EventTypes.ReasoningEncryptedValue)]
+[JsonDerivedType(typeof(ThinkingStartEvent), EventTypes.ThinkingStart)]
+[JsonDerivedType(typeof(ThinkingEndEvent), EventTypes.ThinkingEnd)]
+[JsonDerivedType(typeof(ThinkingTextMessageStartEvent), EventTypes.ThinkingTextMessageStart)]
+[JsonDerivedType(typeof(ThinkingTextMessageContentEvent), EventTypes.ThinkingTextMessageContent)]
+[JsonDerivedType(typeof(ThinkingTextMessageEndEvent), EventTypes.ThinkingTextMessageEnd)]
+[JsonDerivedType(typeof(SubagentStartedEvent), EventTypes.SubagentStarted)]
+[JsonDerivedType(typeof(SubagentFinishedEvent), EventTypes.SubagentFinished)]
+[JsonDerivedType(typeof(SubagentErrorEvent), EventTypes.SubagentError)]
+public abstract record AgUiEvent
+{
+    /// <summary>The wire name of the event, e.g. <c>RUN_STARTED</c>.</summary>
+    [JsonIgnore]
+    public abstract string Type { get; }
+
+    [JsonPropertyOrder(100)]
+    public string? SubagentRunId { get; init; }
+
+    [JsonPropertyOrder(101)]
+    public long? Timestamp { get; init; }
+
+    [JsonPropertyOrder(102)]
+    [JsonPropertyName("rawEvent")]
+    public JsonElement? RawEventValue { get; init; }
+
+    [JsonPropertyOrder(103)]
+    public JsonElement? Metadata { get; init; }
+
+    /// <summary>Fields not modelled here (the protocol lets events carry extra fields through).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+}
+
+/// <summary>The <c>type</c> names of every AG-UI event.</summary>
+public static class EventTypes
+{
+    public const string RunStarted = "RUN_STARTED";
+    public const string RunFinished = "RUN_FINISHED";
+    public const string RunError = "RUN_ERROR";
+    public const string StepStarted = "STEP_STARTED";
+    public const string StepFinished = "STEP_FINISHED";
+    public const string TextMessageStart = "TEXT_MESSAGE_START";
+    public const string TextMessageContent = "TEXT_MESSAGE_CONTENT";
+    public const string TextMessageEnd = "TEXT_MESSAGE_END";
+    public const string TextMessageChunk = "TEXT_MESSAGE_CHUNK";
+    public const string ToolCallStart = "TOOL_CALL_START";
+    public const string ToolCallArgs = "TOOL_CALL_ARGS";
+    public const string ToolCallEnd = "TOOL_CALL_END";
+    public const string ToolCallChunk = "TOOL_CALL_CHUNK";
+    public const string ToolCallResult = "TOOL_CALL_RESULT";
+    public const string StateSnapshot = "STATE_SNAPSHOT";
+    public const string StateDelta = "STATE_DELTA";
+    public const string MessagesSnapshot = "MESSAGES_SNAPSHOT";
+    public const string ActivitySnapshot = "ACTIVITY_SNAPSHOT";
+    public const string ActivityDelta = "ACTIVITY_DELTA";
+    public const string Raw = "RAW";
+    public const string Custom = "CUSTOM";
+    public const string ReasoningStart = "REASONING_START";
+    public const string ReasoningEnd = "REASONING_END";
+    public const string ReasoningMessageStart = "REASONING_MESSAGE_START";
+    public const string ReasoningMessageContent = "REASONING_MESSAGE_CONTENT";
+    public const string ReasoningMessageEnd = "REASONING_MESSAGE_END";
+    public const string ReasoningMessageChunk = "REASONING_MESSAGE_CHUNK";
+    public const string ReasoningEncryptedValue = "REASONING_ENCRYPTED_VALUE";
+    public const string ThinkingStart = "THINKING_START";
+    public const string ThinkingEnd = "THINKING_END";
+    public const string ThinkingTextMessageStart = "THINKING_TEXT_MESSAGE_START";
+    public const string ThinkingTextMessageContent = "THINKING_TEXT_MESSAGE_CONTENT";
+    public const string ThinkingTextMessageEnd = "THINKING_TEXT_MESSAGE_END";
+    public const string SubagentStarted = "SUBAGENT_STARTED";
+    public const string SubagentFinished = "SUBAGENT_FINISHED";
+    public const string SubagentError = "SUBAGENT_ERROR";
+}

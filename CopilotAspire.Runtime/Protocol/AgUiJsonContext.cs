@@ -1,0 +1,63 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace CopilotAspire.Runtime.Protocol;
+
+/// <summary>
+/// Source-generated JSON for the AG-UI wire: camelCase, absent fields omitted, and (through
+/// <see cref="AgUiJson.Options"/>) the relaxed escaping of JavaScript's <c>JSON.stringify</c>.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowOutOfOrderMetadataProperties = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(AgUiEvent))]
+[JsonSerializable(typeof(RunAgentInput))]
+[JsonSerializable(typeof(Message))]
+[JsonSerializable(typeof(IReadOnlyList<Message>))]
+[JsonSerializable(typeof(IReadOnlyList<ToolCall>))]
+[JsonSerializable(typeof(IReadOnlyList<AgUiEvent>))]
+[JsonSerializable(typeof(List<AgUiEvent>))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(string))]
+public sealed partial class AgUiJsonContext : JsonSerializerContext;
+
+/// <summary>Entry points for reading and writing AG-UI JSON exactly as the official clients expect it.</summary>
+public static class AgUiJson
+{
+    /// <summary>Options with relaxed escaping (non-ASCII, <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, <c>'</c> stay literal).</summary>
+    public static JsonSerializerOptions Options { get; } = new(AgUiJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The source-generated type information bound to <see cref="Options"/>.</summary>
+    public static AgUiJsonContext Context { get; } = new(Options);
+
+    public static byte[] SerializeToUtf8Bytes(AgUiEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, Context.AgUiEvent);
+
+    public static string Serialize(AgUiEvent e) => JsonSerializer.Serialize(e, Context.AgUiEvent);
+
+    public static void Serialize(Utf8JsonWriter writer, AgUiEvent e) => JsonSerializer.Serialize(writer, e, Context.AgUiEvent);
+
+    public static AgUiEvent DeserializeEvent(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, Context.AgUiEvent) ?? throw new JsonException("Event JSON was null.");
+
+    public static AgUiEvent DeserializeEvent(string json) =>
+        JsonSerializer.Deserialize(json, Context.AgUiEvent) ?? throw new JsonException("Event JSON was null.");
+
+    /// <summary>A JSON value from a .NET string (convenience for building events).</summary>
+    public static JsonElement StringValue(string value) => JsonSerializer.SerializeToElement(value, AgUiJsonContext.Default.String);
+
+    /// <summary>Parses a JSON literal into a detached element.</summary>
+    public static JsonElement Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CopilotAspire.Runtime.Protocol;
+
+/// <summary>The body of <c>run</c> and <c>connect</c>: AG-UI's <c>RunAgentInput</c>, fields in schema order.</summary>
+public sealed record RunAgentInput
+{
+    public required string ThreadId { get; init; }
+    public required string RunId { get; init; }
+    public string? ParentRunId { get; init; }
+    /// <summary>Arbitrary JSON; a JSON <c>null</c> is treated as absent.</summary>
+    public JsonElement? State { get; init; }
+    public required IReadOnlyList<Message> Messages { get; init; }
+    public required IReadOnlyList<Tool> Tools { get; init; }
+    public required IReadOnlyList<Context> Context { get; init; }
+    public JsonElement? ForwardedProps { get; init; }
+    public IReadOnlyList<ResumeEntry>? Resume { get; init; }
+}
+
+/// <summary>A frontend tool the client offers: the server passes it to the agent and never runs it.</summary>
+public sealed record Tool
+{
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public JsonElement? Parameters { get; init; }
+    public JsonElement? Metadata { get; init; }
+}
+
+/// <summary>A piece of application context (readable) the client shares with the agent.</summary>
+public sealed record Context
+{
+    public required string Description { get; init; }
+    public required string Value { get; init; }
+}
+
+/// <summary>An answer to an interrupt, sent back on the next run.</summary>
+public sealed record ResumeEntry
+{
+    public required string InterruptId { get; init; }
+    public required string Status { get; init; }
+    public JsonElement? Payload { get; init; }
+    public JsonElement? Metadata { get; init; }
+}
+
+/// <summary>A tool call made by an assistant message.</summary>
+public sealed record ToolCall
+{
+    public required string Id { get; init; }
+    public string Type { get; init; } = "function";
+    public required FunctionCall Function { get; init; }
+    public string? EncryptedValue { get; init; }
+    public JsonElement? Metadata { get; init; }
+}
+
+public sealed record FunctionCall
+{
+    public required string Name { get; init; }
+    public required string Arguments { get; init; }
+}

@@ -1,0 +1,60 @@
+using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Protocol;
+
+namespace CopilotAspire.Runtime.Runners;
+
+/// <summary>
+/// Runs agents and keeps each thread's history. One active run per thread; <c>connect</c> replays a thread
+/// and tails its active run; <c>stop</c> aborts it. A run outlives the request that started it.
+/// </summary>
+public abstract class AgentRunner
+{
+    /// <summary>
+    /// Starts the run now (not on enumeration) and returns its events. A thread that already has an active run
+    /// gets an empty stream. Enumeration may stop at any time (client gone) without affecting the run.
+    /// </summary>
+    /// <exception cref="RunnerUnavailableException">The runner's store cannot be reached.</exception>
+    public abstract ValueTask<IAsyncEnumerable<RunnerEvent>> RunAsync(AgentRunRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The thread's compacted history, then its active run from the start, live until it ends.</summary>
+    /// <exception cref="RunnerUnavailableException">The runner's store cannot be reached.</exception>
+    public abstract ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken);
+
+    public abstract ValueTask<bool> IsRunningAsync(string threadId, CancellationToken cancellationToken);
+
+    /// <summary>Asks the active run of <paramref name="threadId"/> to stop (only if it is <paramref name="runId"/>, when given).</summary>
+    public abstract ValueTask<StopResult> StopAsync(string threadId, string? runId, CancellationToken cancellationToken);
+}
+
+/// <summary>A run to start: the per-request agent clone and the parsed input.</summary>
+public sealed record AgentRunRequest(string ThreadId, string AgentId, AbstractAgent Agent, RunAgentInput Input);
+
+/// <summary>
+/// A connect: <paramref name="LastEventId"/> is the SSE <c>Last-Event-ID</c> the client resumes after (runners that
+/// give their events ids honour it); <paramref name="Headers"/> are the forwardable request headers.
+/// </summary>
+public sealed record AgentConnectRequest(string ThreadId, string AgentId, IReadOnlyDictionary<string, string> Headers, string? LastEventId = null);
+
+/// <summary>An event as a runner streams it, with an optional SSE id (written as an <c>id:</c> line).</summary>
+public readonly record struct RunnerEvent(AgUiEvent Event, string? Id = null)
+{
+    public static implicit operator RunnerEvent(AgUiEvent e) => new(e);
+}
+
+public enum StopOutcome
+{
+    Stopped,
+    NotRunning,
+    NotActiveRun,
+}
+
+public readonly record struct StopResult(StopOutcome Outcome)
+{
+    public bool Stopped => Outcome == StopOutcome.Stopped;
+    public static StopResult StoppedResult => new(StopOutcome.Stopped);
+    public static StopResult NotRunning => new(StopOutcome.NotRunning);
+    public static StopResult NotActiveRun => new(StopOutcome.NotActiveRun);
+}
+
+/// <summary>The runner's backing store is unreachable; the HTTP layer answers <c>503 runner_unavailable</c>.</summary>
+public sealed class RunnerUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);
