@@ -1,0 +1,300 @@
+using System.Runtime.CompilerServices;
+using CopilotAspire.Runtime.Pipeline;
+using CopilotAspire.Runtime.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CopilotAspire.Runtime.Runners;
+
+/// <summary>
+/// The default runner: threads live in this process's memory, bounded by <see cref="InMemoryAgentRunnerOptions"/>
+/// (LRU eviction that never touches a running thread). Unlike the official runtime, each instance has its own
+/// store. History does not survive a restart and is not shared across replicas: use the Redis runner for that.
+/// </summary>
+public sealed partial class InMemoryAgentRunner : AgentRunner
+{
+    public const string EventLimitCode = "EVENT_LIMIT_EXCEEDED";
+
+    private readonly InMemoryAgentRunnerOptions _options;
+    private readonly ILogger<InMemoryAgentRunner> _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ThreadState> _threads = new(StringComparer.Ordinal);
+    private readonly LinkedList<ThreadState> _lru = new();
+    private long _bytes;
+    private bool _warnedEviction;
+
+    public InMemoryAgentRunner(IOptions<InMemoryAgentRunnerOptions>? options = null, ILogger<InMemoryAgentRunner>? logger = null)
+    {
+        _options = options?.Value ?? new InMemoryAgentRunnerOptions();
+        _logger = logger ?? NullLogger<InMemoryAgentRunner>.Instance;
+    }
+
+    /// <summary>Threads currently held (for tests and diagnostics).</summary>
+    public int ThreadCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _threads.Count;
+            }
+        }
+    }
+
+    /// <summary>Approximate bytes of stored history.</summary>
+    public long StoredBytes => Interlocked.Read(ref _bytes);
+
+    public override ValueTask<IAsyncEnumerable<RunnerEvent>> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThreadState thread;
+        RunEventLog log;
+        AgentRunExecution execution;
+        List<Message> newMessages;
+        lock (_gate)
+        {
+            thread = GetOrCreate(request.ThreadId);
+            if (thread.Execution is not null)
+            {
+                LogThreadBusy(_logger, request.ThreadId, request.Input.RunId);
+                return ValueTask.FromResult(Empty());
+            }
+            newMessages = request.Input.Messages.Where(m => !thread.MessageIds.Contains(m.Id)).ToList();
+            log = new RunEventLog();
+            execution = new AgentRunExecution(request.Agent, request.Input, _logger);
+            thread.Execution = execution;
+            thread.ActiveLog = log;
+        }
+
+        _ = Task.Run(() => CompleteRunAsync(thread, log, execution, request, newMessages), CancellationToken.None);
+        return ValueTask.FromResult(Read(log.ReadAsync(0)));
+    }
+
+    public override ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        List<AgUiEvent> history;
+        RunEventLog? active;
+        lock (_gate)
+        {
+            if (!_threads.TryGetValue(request.ThreadId, out var thread))
+            {
+                return ValueTask.FromResult(Empty());
+            }
+            Touch(thread);
+            history = thread.Runs.SelectMany(r => r.Events).ToList();
+            active = thread.ActiveLog;
+        }
+        return ValueTask.FromResult(Replay(history, active));
+    }
+
+    public override ValueTask<bool> IsRunningAsync(string threadId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_threads.TryGetValue(threadId, out var t) && t.Execution is { StopRequested: false });
+        }
+    }
+
+    public override ValueTask<StopResult> StopAsync(string threadId, string? runId, CancellationToken cancellationToken)
+    {
+        AgentRunExecution? execution;
+        lock (_gate)
+        {
+            if (!_threads.TryGetValue(threadId, out var thread) || thread.Execution is not { } e || e.StopRequested)
+            {
+                return ValueTask.FromResult(StopResult.NotRunning);
+            }
+            if (runId is not null && runId != e.RunId)
+            {
+                return ValueTask.FromResult(StopResult.NotActiveRun);
+            }
+            execution = e;
+        }
+        return ValueTask.FromResult(execution.RequestStop() ? StopResult.StoppedResult : StopResult.NotRunning);
+    }
+
+    private async Task CompleteRunAsync(ThreadState thread, RunEventLog log, AgentRunExecution execution, AgentRunRequest request, List<Message> newMessages)
+    {
+        var count = 0;
+        try
+        {
+            await execution.ExecuteAsync(e =>
+            {
+                if (e is RunStartedEvent { Input: null } started)
+                {
+                    e = started with { Input = request.Input with { Messages = newMessages } };
+                }
+                log.Append(e);
+                if (++count == _options.MaxEventsPerRun)
+                {
+                    execution.Abort($"Run exceeded the limit of {_options.MaxEventsPerRun} events.", EventLimitCode);
+                }
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (execution.HasAgentEvents)
+                {
+                    Store(thread, request, log.Snapshot());
+                }
+                thread.Execution = null;
+                thread.ActiveLog = null;
+                EvictIfNeeded(thread);
+            }
+            log.Complete();
+            execution.Dispose();
+        }
+    }
+
+    private void Store(ThreadState thread, AgentRunRequest request, List<AgUiEvent> events)
+    {
+        var compacted = EventCompactor.Compact(events);
+        var bytes = compacted.Sum(e => (long)AgUiJson.SerializeToUtf8Bytes(e).Length);
+        thread.Runs.Add(new StoredRun(request.Input.RunId, request.AgentId, compacted, bytes));
+        thread.Bytes += bytes;
+        _bytes += bytes;
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case RunStartedEvent { Input: { } input }:
+                    foreach (var m in input.Messages)
+                    {
+                        thread.MessageIds.Add(m.Id);
+                    }
+                    break;
+                case TextMessageStartEvent s:
+                    thread.MessageIds.Add(s.MessageId);
+                    break;
+                case ToolCallResultEvent r:
+                    thread.MessageIds.Add(r.MessageId);
+                    break;
+                case ToolCallStartEvent { ParentMessageId: { } parent }:
+                    thread.MessageIds.Add(parent);
+                    break;
+            }
+        }
+        while (thread.Runs.Count > _options.MaxRunsPerThread)
+        {
+            var dropped = thread.Runs[0];
+            thread.Runs.RemoveAt(0);
+            thread.Bytes -= dropped.Bytes;
+            _bytes -= dropped.Bytes;
+        }
+    }
+
+    private ThreadState GetOrCreate(string threadId)
+    {
+        if (!_threads.TryGetValue(threadId, out var thread))
+        {
+            thread = new ThreadState(threadId);
+            thread.Node = _lru.AddFirst(thread);
+            _threads[threadId] = thread;
+            EvictIfNeeded(thread);
+        }
+        else
+        {
+            Touch(thread);
+        }
+        return thread;
+    }
+
+    private void Touch(ThreadState thread)
+    {
+        if (thread.Node is { } node && node != _lru.First)
+        {
+            _lru.Remove(node);
+            _lru.AddFirst(node);
+        }
+    }
+
+    /// <summary>Evicts least recently used idle threads (never <paramref name="keep"/>, never a running one) past the limits.</summary>
+    private void EvictIfNeeded(ThreadState keep)
+    {
+        var node = _lru.Last;
+        while (node is not null && (_threads.Count > _options.MaxThreads || _bytes > _options.MaxBytes))
+        {
+            var previous = node.Previous;
+            var candidate = node.Value;
+            if (candidate != keep && candidate.Execution is null)
+            {
+                _lru.Remove(node);
+                _threads.Remove(candidate.ThreadId);
+                _bytes -= candidate.Bytes;
+                if (!_warnedEviction)
+                {
+                    _warnedEviction = true;
+                    LogEvicting(_logger, _options.MaxThreads, _options.MaxBytes);
+                }
+            }
+            node = previous;
+        }
+    }
+
+    private static async IAsyncEnumerable<RunnerEvent> Read(IAsyncEnumerable<AgUiEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return e;
+        }
+    }
+
+    private static async IAsyncEnumerable<RunnerEvent> Replay(List<AgUiEvent> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var seenMessageIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in history)
+        {
+            if (MessageIdOf(e) is { } id)
+            {
+                seenMessageIds.Add(id);
+            }
+            yield return e;
+        }
+        if (active is null)
+        {
+            yield break;
+        }
+        await foreach (var e in active.ReadAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            if (MessageIdOf(e) is { } id && seenMessageIds.Contains(id))
+            {
+                continue;
+            }
+            yield return e;
+        }
+    }
+
+    private static string? MessageIdOf(AgUiEvent e) => e switch
+    {
+        TextMessageStartEvent s => s.MessageId,
+        TextMessageContentEvent c => c.MessageId,
+        TextMessageEndEvent end => end.MessageId,
+        _ => null,
+    };
+
+    private static IAsyncEnumerable<RunnerEvent> Empty() => AsyncEnumerable.Empty<RunnerEvent>();
+
+    private sealed class ThreadState(string threadId)
+    {
+        public string ThreadId { get; } = threadId;
+        public LinkedListNode<ThreadState>? Node { get; set; }
+        public List<StoredRun> Runs { get; } = [];
+        public HashSet<string> MessageIds { get; } = new(StringComparer.Ordinal);
+        public AgentRunExecution? Execution { get; set; }
+        public RunEventLog? ActiveLog { get; set; }
+        public long Bytes { get; set; }
+    }
+
+    private sealed record StoredRun(string RunId, string AgentId, List<AgUiEvent> Events, long Bytes);
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Thread {ThreadId} already has an active run; run {RunId} gets an empty stream")]
+    private static partial void LogThreadBusy(ILogger logger, string threadId, string runId);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "In-memory runner is evicting idle threads (limits: {MaxThreads} threads, {MaxBytes} bytes)")]
+    private static partial void LogEvicting(ILogger logger, int maxThreads, long maxBytes);
+}

@@ -1,0 +1,111 @@
+using CopilotAspire.Runtime.Protocol;
+
+namespace CopilotAspire.Runtime.Runners;
+
+/// <summary>
+/// The events of one active run, in order, readable by any number of subscribers from the start while the run
+/// appends. Subscribers share the one list (no copy per subscriber) and wait on a signal, not a poll.
+/// </summary>
+public sealed class RunEventLog
+{
+    private readonly List<AgUiEvent> _events = [];
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _completed;
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _events.Count;
+            }
+        }
+    }
+
+    public bool IsCompleted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _completed;
+            }
+        }
+    }
+
+    public void Append(AgUiEvent e)
+    {
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            if (_completed)
+            {
+                throw new InvalidOperationException("The run has already completed.");
+            }
+            _events.Add(e);
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+    }
+
+    public void Complete()
+    {
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            if (_completed)
+            {
+                return;
+            }
+            _completed = true;
+            changed = _changed;
+        }
+        changed.TrySetResult();
+    }
+
+    /// <summary>A copy of the events so far.</summary>
+    public List<AgUiEvent> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _events];
+        }
+    }
+
+    /// <summary>Every event from <paramref name="start"/> on, live until the run completes.</summary>
+    public async IAsyncEnumerable<AgUiEvent> ReadAsync(int start = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var index = start;
+        var batch = new List<AgUiEvent>();
+        while (true)
+        {
+            Task changed;
+            bool completed;
+            batch.Clear();
+            lock (_lock)
+            {
+                for (; index < _events.Count; index++)
+                {
+                    batch.Add(_events[index]);
+                }
+                completed = _completed;
+                changed = _changed.Task;
+            }
+            foreach (var e in batch)
+            {
+                yield return e;
+            }
+            if (batch.Count == 0)
+            {
+                if (completed)
+                {
+                    yield break;
+                }
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
