@@ -105,7 +105,7 @@ has_aspire=false; wait "$aspire_pid" && has_aspire=true
 mkdir -p "$(dirname "$props")"
 cat > "$props.tmp" <<PROPS
 <Project>
-  <!-- Written by eng/optional-packages.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ); delete this file or run it with --force to probe again. -->
+  <!-- Written by eng/optional-packages.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ); delete this file, or run the script with the force option, to probe again. -->
   <PropertyGroup>
     <CopilotAspireHasWhisper>$has_whisper</CopilotAspireHasWhisper>
     <CopilotAspireHasAspire>$has_aspire</CopilotAspireHasAspire>

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CopilotAspire.Transcriber.Hosting;
+
+/// <summary>Where the Whisper ggml model comes from (configuration section <c>Whisper</c>).</summary>
+public sealed class WhisperOptions
+{
+    public const string SectionName = "Whisper";
+
+    /// <summary>
+    /// The ggml model file. Unset: <c>ggml-{Model}.bin</c> in a per-user writable folder
+    /// (<see cref="DefaultModelDirectory"/>), so that a first-run download works in containers that run as non-root.
+    /// </summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>The whisper.cpp model name used for the default path and for downloads: tiny, base, small, medium, large-v3, base.en, base-q5_1… Default <c>base</c>.</summary>
+    [Required, RegularExpression(@"^[a-z0-9][a-z0-9._-]{0,63}$")]
+    public string Model { get; set; } = "base";
+
+    /// <summary>Download <c>ggml-{Model}.bin</c> when the model file is missing. Default false (true in Development).</summary>
+    public bool AutoDownload { get; set; }
+
+    /// <summary>Where models are downloaded from (<c>{DownloadBaseUrl}ggml-{Model}.bin</c>).</summary>
+    [Required, Url]
+    public string DownloadBaseUrl { get; set; } = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/";
+
+    /// <summary>CPU threads per transcription; 0 lets whisper.cpp choose. Default 0.</summary>
+    [Range(0, 256)]
+    public int Threads { get; set; }
+
+    public static string DefaultModelDirectory
+    {
+        get
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            return Path.Combine(string.IsNullOrEmpty(home) ? Path.GetTempPath() : home, "CopilotAspire", "whisper-models");
+        }
+    }
+
+    /// <summary>The model file this configuration points at, as a full path.</summary>
+    public string ResolveModelPath() =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(ModelPath) ? Path.Combine(DefaultModelDirectory, $"ggml-{Model}.bin") : ModelPath);
+}
