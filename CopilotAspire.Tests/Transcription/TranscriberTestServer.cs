@@ -1,0 +1,59 @@
+using CopilotAspire.Transcriber.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CopilotAspire.Tests.Transcription;
+
+/// <summary>
+/// The real Transcriber (its Program, configuration and middleware) on a loopback Kestrel port, with the speech
+/// engine swapped through DI. <see cref="TranscriberOptions"/> only names the Transcriber's assembly.
+/// </summary>
+public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOptions>
+{
+    private readonly ISpeechToTextClient? _engine;
+    private readonly Dictionary<string, string?> _settings;
+
+    public TranscriberTestServer(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null)
+    {
+        _engine = engine;
+        _settings = new(settings ?? new Dictionary<string, string?>())
+        {
+            // No test may download a model.
+            ["Whisper:AutoDownload"] = settings?.TryGetValue("Whisper:AutoDownload", out var d) == true ? d : "false",
+        };
+        UseKestrel(0);
+        StartServer();
+        Http = CreateClient();
+    }
+
+    /// <summary>A client whose base address is the server's real <c>http://127.0.0.1:port/</c>.</summary>
+    public HttpClient Http { get; }
+
+    public Uri BaseAddress => Http.BaseAddress!;
+
+    public static Task<TranscriberTestServer> StartAsync(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null) =>
+        Task.Run(() => new TranscriberTestServer(engine, settings));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(services =>
+        {
+            if (_engine is not null)
+            {
+                services.AddSingleton(_engine);
+            }
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await base.DisposeAsync();
+    }
+}
