@@ -8,7 +8,7 @@ public static class TestAudio
 {
     /// <summary>A sine tone as WAV. <paramref name="bits"/> 8/16/24/32 integer, or 32/64 with <paramref name="ieeeFloat"/>.</summary>
     public static byte[] SineWav(int sampleRate, int channels, int bits, bool ieeeFloat = false, double seconds = 1, double frequency = 440,
-        bool extensible = false)
+        bool extensible = false, bool invertOddChannels = false)
     {
         var bytesPerSample = bits / 8;
         var frames = (int)(sampleRate * seconds);
@@ -42,9 +42,10 @@ public static class TestAudio
         data = data[8..];
         for (var i = 0; i < frames; i++)
         {
-            var value = 0.5 * Math.Sin(2 * Math.PI * frequency * i / sampleRate);
+            var tone = 0.5 * Math.Sin(2 * Math.PI * frequency * i / sampleRate);
             for (var c = 0; c < channels; c++)
             {
+                var value = invertOddChannels && c % 2 == 1 ? -tone : tone;
                 var sample = data.Slice((i * channels + c) * bytesPerSample, bytesPerSample);
                 switch (ieeeFloat, bits)
                 {

@@ -27,7 +27,9 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
         };
         UseKestrel(0);
         StartServer();
-        Http = CreateClient();
+        // A plain client on the real socket (WebApplicationFactory's own client buffers request bodies for redirects).
+        using var factoryClient = CreateClient();
+        Http = new HttpClient { BaseAddress = factoryClient.BaseAddress };
     }
 
     /// <summary>A client whose base address is the server's real <c>http://127.0.0.1:port/</c>.</summary>
