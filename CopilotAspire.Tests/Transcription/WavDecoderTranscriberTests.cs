@@ -170,7 +170,7 @@ public sealed class WavDecoderTranscriberTests
             var decoded = watch.Elapsed;
             var samples = rate == 16000 ? audio.Samples : Resampler.Resample(audio.Samples, rate, 16000);
             var total = watch.Elapsed;
-            TestContext.Current.SendDiagnosticMessage(
+            TestContext.Current.TestOutputHelper?.WriteLine(
                 $"60 s {rate} Hz {channels} ch {bits}-bit: decode {decoded.TotalMilliseconds:0} ms, decode+resample {total.TotalMilliseconds:0} ms ({60 / total.TotalSeconds:0}x real time), {samples.Length} samples");
             Assert.Equal(960_000, samples.Length);
         }

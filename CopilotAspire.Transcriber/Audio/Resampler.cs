@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace CopilotAspire.Transcriber.Audio;
 
 /// <summary>
@@ -13,6 +15,9 @@ public static class Resampler
 
     private static readonly float[] s_kernel = BuildKernel();
 
+    /// <summary>Largest polyphase table (phases × taps) built for a rate pair; beyond it the kernel is interpolated per sample.</summary>
+    private const int MaxPolyphaseCoefficients = 4 * 1024 * 1024;
+
     public static float[] Resample(ReadOnlySpan<float> input, int fromRate, int toRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fromRate);
@@ -22,35 +27,105 @@ public static class Resampler
             return input.ToArray();
         }
 
-        var outputLength = (int)((long)input.Length * toRate / fromRate);
-        var output = new float[outputLength];
-        var step = (double)fromRate / toRate;                    // input samples per output sample
+        var output = new float[(int)((long)input.Length * toRate / fromRate)];
         var cutoff = Math.Min(1.0, (double)toRate / fromRate) * Rolloff; // of the input Nyquist frequency
-        var halfWidth = ZeroCrossings / cutoff;                  // kernel reach, in input samples
-        var tableStep = cutoff * TableResolution;                // table entries per input sample
-        var kernel = s_kernel;
-        var last = input.Length - 1;
+        var reach = (int)Math.Ceiling(ZeroCrossings / cutoff);            // kernel half-width, in input samples
+        var gcd = Gcd(fromRate, toRate);
+        int phases = toRate / gcd, step = fromRate / gcd;
+        if ((long)phases * 2 * reach <= MaxPolyphaseCoefficients)
+        {
+            Polyphase(input, output, phases, step, reach, cutoff);
+        }
+        else
+        {
+            Interpolated(input, output, (double)fromRate / toRate, reach, cutoff);
+        }
+        return output;
+    }
 
+    /// <summary>
+    /// Output sample n sits at input position n·step/phases: its integer part picks the input window, its fraction
+    /// (one of <paramref name="phases"/> values) picks a precomputed row of filter taps.
+    /// </summary>
+    private static void Polyphase(ReadOnlySpan<float> input, float[] output, int phases, int step, int reach, double cutoff)
+    {
+        var taps = 2 * reach;
+        var table = new float[phases * taps];
+        for (var phase = 0; phase < phases; phase++)
+        {
+            var frac = (double)phase / phases;
+            for (var j = 0; j < taps; j++)
+            {
+                var distance = Math.Abs(frac + reach - 1 - j); // x - i for i = base - reach + 1 + j
+                table[phase * taps + j] = (float)(Kernel(distance * cutoff) * cutoff);
+            }
+        }
+
+        // Zero padding on both sides keeps the inner loop free of edge checks.
+        var padded = new float[input.Length + 2 * taps];
+        input.CopyTo(padded.AsSpan(taps));
+        for (var n = 0; n < output.Length; n++)
+        {
+            var position = (long)n * step;
+            var origin = (int)(position / phases);
+            var phase = (int)(position % phases);
+            var window = padded.AsSpan(origin - reach + 1 + taps, taps);
+            output[n] = Dot(window, table.AsSpan(phase * taps, taps));
+        }
+    }
+
+    private static void Interpolated(ReadOnlySpan<float> input, float[] output, double step, int reach, double cutoff)
+    {
+        var last = input.Length - 1;
         for (var n = 0; n < output.Length; n++)
         {
             var x = n * step;
-            var first = Math.Max(0, (int)Math.Ceiling(x - halfWidth));
-            var end = Math.Min(last, (int)Math.Floor(x + halfWidth));
+            var first = Math.Max(0, (int)Math.Ceiling(x - reach));
+            var end = Math.Min(last, (int)Math.Floor(x + reach));
             var sum = 0.0;
             for (var i = first; i <= end; i++)
             {
-                var t = Math.Abs(x - i) * tableStep;
-                var k = (int)t;
-                if (k >= kernel.Length - 1)
-                {
-                    continue;
-                }
-                var frac = (float)(t - k);
-                sum += input[i] * (kernel[k] + (kernel[k + 1] - kernel[k]) * frac);
+                sum += input[i] * Kernel(Math.Abs(x - i) * cutoff);
             }
             output[n] = (float)(sum * cutoff);
         }
-        return output;
+    }
+
+    /// <summary>The windowed sinc at <paramref name="u"/> zero crossings from its centre (linear interpolation in the table).</summary>
+    private static double Kernel(double u)
+    {
+        var t = u * TableResolution;
+        var k = (int)t;
+        if (k >= s_kernel.Length - 1)
+        {
+            return 0;
+        }
+        return s_kernel[k] + (s_kernel[k + 1] - s_kernel[k]) * (t - k);
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = Vector<float>.Zero;
+        var i = 0;
+        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            sum += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+        }
+        var result = Vector.Sum(sum);
+        for (; i < a.Length; i++)
+        {
+            result += a[i] * b[i];
+        }
+        return result;
+    }
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+        return a;
     }
 
     private static float[] BuildKernel()

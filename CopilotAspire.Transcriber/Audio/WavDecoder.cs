@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace CopilotAspire.Transcriber.Audio;
 
@@ -131,6 +132,11 @@ public static class WavDecoder
 
     private static void Mix(ReadOnlySpan<byte> data, WavFormat format, Span<float> mono)
     {
+        if (format.Encoding == FormatPcm && format.BytesPerSample == 2 && BitConverter.IsLittleEndian)
+        {
+            Mix16(MemoryMarshal.Cast<byte, short>(data), format.Channels, mono); // the common case, without per-sample dispatch
+            return;
+        }
         var channels = format.Channels;
         var width = format.BytesPerSample;
         var scale = 1f / channels;
@@ -153,6 +159,21 @@ public static class WavDecoder
                 };
             }
             mono[frame] = channels == 1 ? sum : sum * scale;
+        }
+    }
+
+    private static void Mix16(ReadOnlySpan<short> samples, int channels, Span<float> mono)
+    {
+        var scale = 1f / (32768f * channels);
+        for (var frame = 0; frame < mono.Length; frame++)
+        {
+            var block = samples.Slice(frame * channels, channels);
+            var sum = 0;
+            foreach (var s in block)
+            {
+                sum += s;
+            }
+            mono[frame] = sum * scale;
         }
     }
 }
