@@ -25,7 +25,9 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
             // No test may download a model.
             ["Whisper:AutoDownload"] = settings?.TryGetValue("Whisper:AutoDownload", out var d) == true ? d : "false",
         };
-        UseKestrel(0);
+        // UseKestrel(port) races with the app's own start-up (it edits the addresses after Kestrel started);
+        // a port-0 URL set on the host avoids that.
+        UseKestrel();
         StartServer();
         // A plain client on the real socket (WebApplicationFactory's own client buffers request bodies for redirects).
         using var factoryClient = CreateClient();
@@ -43,6 +45,7 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.UseUrls("http://127.0.0.1:0");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         builder.ConfigureTestServices(services =>
         {
