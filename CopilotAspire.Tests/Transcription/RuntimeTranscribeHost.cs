@@ -31,11 +31,14 @@ public sealed class RuntimeTranscribeHost : IAsyncDisposable
 
     /// <param name="service">The service to use, or <see langword="null"/> for none (unless <paramref name="transcription"/> configures one).</param>
     /// <param name="transcription">Settings of <c>CopilotRuntime:Transcription</c>, bound by <c>AddOpenAICompatibleTranscription</c>.</param>
-    public static async Task<RuntimeTranscribeHost> StartAsync(TranscriptionService? service, IDictionary<string, string?>? transcription = null)
+    /// <param name="configure">Extra service registrations (e.g. a handler on the transcription HttpClient, a log sink).</param>
+    public static async Task<RuntimeTranscribeHost> StartAsync(TranscriptionService? service, IDictionary<string, string?>? transcription = null,
+        Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Configuration.AddInMemoryCollection(
             (transcription ?? new Dictionary<string, string?>()).Select(kv => KeyValuePair.Create("CopilotRuntime:Transcription:" + kv.Key, kv.Value)));
         var runtime = builder.AddCopilotRuntime();
@@ -44,6 +47,7 @@ public sealed class RuntimeTranscribeHost : IAsyncDisposable
         {
             runtime.WithTranscriptionService(service);
         }
+        configure?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapCopilotRuntime();
@@ -80,5 +84,29 @@ public sealed class RecordingTranscriptionService(string text = "hello from audi
             throw ex;
         }
         return text;
+    }
+}
+
+/// <summary>Keeps every log line (formatted, with its exception) so tests can check what is and is not logged.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
     }
 }
