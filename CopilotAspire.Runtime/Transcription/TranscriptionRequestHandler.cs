@@ -51,7 +51,9 @@ public static class TranscriptionRequestHandler
         }
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
-            size.MaxRequestBodySize = null; // counted here, so that the answer is this handler's JSON 413
+            // The audio is counted below; the server's own limit only has to cover the whole body (other form parts
+            // included), replacing its default (30 MB) so that a larger configured limit works.
+            size.MaxRequestBodySize = maxBody;
         }
 
         try

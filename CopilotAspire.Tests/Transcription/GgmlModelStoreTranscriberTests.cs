@@ -1,34 +1,22 @@
-using System.Net;
 using CopilotAspire.Transcriber.Engine;
 using CopilotAspire.Transcriber.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>Finding, downloading (from a loopback server here) and checking the ggml model file.</summary>
-public sealed class GgmlModelStoreTranscriberTests : IDisposable
+public sealed class GgmlModelStoreTranscriberTests : TempDirectoryTest
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("ggml-store-");
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose() => _dir.Delete(recursive: true);
-
     private static GgmlModelStore Store(HttpClient http, WhisperOptions options) =>
         new(http, Options.Create(options), NullLogger<GgmlModelStore>.Instance);
 
     [Fact]
     public async Task A_missing_model_without_auto_download_names_the_path()
     {
-        var path = Path.Combine(_dir.FullName, "ggml-base.bin");
+        var path = Path.Combine(Dir.FullName, "ggml-base.bin");
         using var http = new HttpClient();
 
         var ex = await Assert.ThrowsAsync<SpeechModelUnavailableException>(() =>
@@ -41,7 +29,7 @@ public sealed class GgmlModelStoreTranscriberTests : IDisposable
     [Fact]
     public async Task A_file_that_is_not_ggml_is_refused_naming_the_path()
     {
-        var path = Path.Combine(_dir.FullName, "model.bin");
+        var path = Path.Combine(Dir.FullName, "model.bin");
         await File.WriteAllTextAsync(path, "<html>not a model</html>", Ct);
         using var http = new HttpClient();
 
@@ -54,10 +42,10 @@ public sealed class GgmlModelStoreTranscriberTests : IDisposable
     [Fact]
     public async Task Auto_download_fetches_ggml_model_name_into_the_configured_path()
     {
-        var model = Path.Combine(_dir.FullName, "served.bin");
+        var model = Path.Combine(Dir.FullName, "served.bin");
         TinyGgmlModel.Write(model);
         await using var server = await ModelServerAsync(model);
-        var path = Path.Combine(_dir.FullName, "nested", "ggml-tiny.en.bin");
+        var path = Path.Combine(Dir.FullName, "nested", "ggml-tiny.en.bin");
         using var http = new HttpClient();
 
         var found = await Store(http, new WhisperOptions { ModelPath = path, Model = "tiny.en", AutoDownload = true, DownloadBaseUrl = server.Url }).EnsureModelAsync(Ct);
@@ -65,16 +53,16 @@ public sealed class GgmlModelStoreTranscriberTests : IDisposable
         Assert.Equal(path, found);
         Assert.Equal(await File.ReadAllBytesAsync(model, Ct), await File.ReadAllBytesAsync(path, Ct));
         Assert.Equal(["/ggml-tiny.en.bin"], server.Requested);
-        Assert.Single(_dir.GetDirectories("nested")[0].GetFiles()); // no partial file left behind
+        Assert.Single(Dir.GetDirectories("nested")[0].GetFiles()); // no partial file left behind
     }
 
     [Fact]
     public async Task A_failed_download_leaves_no_file_and_names_the_path_and_url()
     {
-        var model = Path.Combine(_dir.FullName, "served.bin");
+        var model = Path.Combine(Dir.FullName, "served.bin");
         TinyGgmlModel.Write(model);
         await using var server = await ModelServerAsync(model);
-        var path = Path.Combine(_dir.FullName, "ggml-nope.bin");
+        var path = Path.Combine(Dir.FullName, "ggml-nope.bin");
         using var http = new HttpClient();
 
         var ex = await Assert.ThrowsAsync<SpeechModelUnavailableException>(() =>
@@ -82,7 +70,7 @@ public sealed class GgmlModelStoreTranscriberTests : IDisposable
 
         Assert.Contains($"'{path}'", ex.Message);
         Assert.Contains("ggml-nope.bin failed with HTTP 404", ex.Message);
-        Assert.Empty(_dir.GetFiles("ggml-nope*"));
+        Assert.Empty(Dir.GetFiles("ggml-nope*"));
     }
 
     [Fact]
@@ -104,21 +92,15 @@ public sealed class GgmlModelStoreTranscriberTests : IDisposable
     /// <summary>Serves <paramref name="model"/> at <c>/ggml-tiny.en.bin</c> and 404 elsewhere, on a loopback port.</summary>
     private static async Task<ModelServer> ModelServerAsync(string model)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         var requested = new List<string>();
-        app.MapGet("/{name}", (string name) =>
+        var (app, address) = await LoopbackWebApp.StartAsync(_ => { }, app => app.MapGet("/{name}", (string name) =>
         {
             lock (requested)
             {
                 requested.Add("/" + name);
             }
             return name == "ggml-tiny.en.bin" ? Results.File(model, "application/octet-stream") : Results.NotFound();
-        });
-        await app.StartAsync(Ct);
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
-        return new ModelServer(app, url, requested);
+        }));
+        return new ModelServer(app, address.ToString(), requested);
     }
 }

@@ -1,8 +1,5 @@
 using CopilotAspire.Runtime.Transcription;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,25 +32,22 @@ public sealed class RuntimeTranscribeHost : IAsyncDisposable
     public static async Task<RuntimeTranscribeHost> StartAsync(TranscriptionService? service, IDictionary<string, string?>? transcription = null,
         Action<IServiceCollection>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Configuration.AddInMemoryCollection(
-            (transcription ?? new Dictionary<string, string?>()).Select(kv => KeyValuePair.Create("CopilotRuntime:Transcription:" + kv.Key, kv.Value)));
-        var runtime = builder.AddCopilotRuntime();
-        builder.Services.AddOpenAICompatibleTranscription(builder.Configuration.GetSection("CopilotRuntime:Transcription"));
-        if (service is not null)
-        {
-            runtime.WithTranscriptionService(service);
-        }
-        configure?.Invoke(builder.Services);
-
-        var app = builder.Build();
-        app.MapCopilotRuntime();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RuntimeTranscribeHost(app, new HttpClient { BaseAddress = new Uri(address + "/") });
+        var (app, address) = await LoopbackWebApp.StartAsync(
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
+                builder.Configuration.AddInMemoryCollection(
+                    (transcription ?? new Dictionary<string, string?>()).Select(kv => KeyValuePair.Create("CopilotRuntime:Transcription:" + kv.Key, kv.Value)));
+                var runtime = builder.AddCopilotRuntime();
+                builder.Services.AddOpenAICompatibleTranscription(builder.Configuration.GetSection("CopilotRuntime:Transcription"));
+                if (service is not null)
+                {
+                    runtime.WithTranscriptionService(service);
+                }
+                configure?.Invoke(builder.Services);
+            },
+            app => app.MapCopilotRuntime());
+        return new RuntimeTranscribeHost(app, new HttpClient { BaseAddress = address });
     }
 
     public async ValueTask DisposeAsync()

@@ -12,14 +12,8 @@ namespace CopilotAspire.Tests.Transcription;
 /// The real Whisper.net engine (compiled only when Whisper.net restores) on a weight-less ggml model that the test
 /// writes itself: no model is downloaded. The output of such a model is meaningless, so only shapes are asserted.
 /// </summary>
-public sealed class WhisperEngineTranscriberTests : IDisposable
+public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("whisper-engine-");
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose() => _dir.Delete(recursive: true);
-
     private async Task<TranscriberTestServer> StartWithModelAsync(string modelPath)
     {
         var server = await TranscriberTestServer.StartAsync(engine: null, new Dictionary<string, string?> { ["Whisper:ModelPath"] = modelPath });
@@ -31,7 +25,7 @@ public sealed class WhisperEngineTranscriberTests : IDisposable
     [Fact]
     public async Task The_engine_loads_the_model_in_the_background_and_transcribes()
     {
-        var model = Path.Combine(_dir.FullName, "ggml-test.bin");
+        var model = Path.Combine(Dir.FullName, "ggml-test.bin");
         TinyGgmlModel.Write(model);
         await using var server = await StartWithModelAsync(model);
 
@@ -52,7 +46,7 @@ public sealed class WhisperEngineTranscriberTests : IDisposable
     [Fact]
     public async Task Concurrent_requests_each_get_their_own_processor()
     {
-        var model = Path.Combine(_dir.FullName, "ggml-test.bin");
+        var model = Path.Combine(Dir.FullName, "ggml-test.bin");
         TinyGgmlModel.Write(model);
         await using var server = await StartWithModelAsync(model);
 
@@ -68,7 +62,7 @@ public sealed class WhisperEngineTranscriberTests : IDisposable
     [Fact]
     public async Task A_corrupt_model_leaves_the_service_up_unhealthy_and_answering_503_with_the_path()
     {
-        var model = Path.Combine(_dir.FullName, "ggml-corrupt.bin");
+        var model = Path.Combine(Dir.FullName, "ggml-corrupt.bin");
         await File.WriteAllBytesAsync(model, new byte[4096], Ct);
         await using var server = await StartWithModelAsync(model);
 
@@ -82,7 +76,7 @@ public sealed class WhisperEngineTranscriberTests : IDisposable
     [Fact]
     public async Task A_missing_model_without_auto_download_is_503_with_the_path()
     {
-        var model = Path.Combine(_dir.FullName, "ggml-absent.bin");
+        var model = Path.Combine(Dir.FullName, "ggml-absent.bin");
         await using var server = await StartWithModelAsync(model);
 
         using var response = await server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16)));
