@@ -83,6 +83,10 @@ public static class TranscriptionRequestHandler
         {
             return TooLarge(maxBytes);
         }
+        catch (BadHttpRequestException ex)
+        {
+            return Invalid($"Failed to read the request body: {ex.Message}");
+        }
     }
 
     public static async Task<IResult> HandleJsonAsync(JsonElement body, TranscriptionService? service, long maxBytes, CancellationToken ct)

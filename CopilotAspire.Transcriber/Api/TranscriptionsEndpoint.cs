@@ -81,6 +81,11 @@ public sealed partial class TranscriptionsEndpoint(
             return Refuse(new TranscriberApiException(StatusCodes.Status415UnsupportedMediaType, ex.Message, "unsupported_audio_format", "file"),
                 "unsupported_format");
         }
+        catch (BadHttpRequestException ex)
+        {
+            // A body the server could not read (cut short, malformed chunking): the client's side, never a 500.
+            return Refuse(new TranscriberApiException(ex.StatusCode, $"The request body could not be read: {ex.Message}", "invalid_body"), "invalid_request");
+        }
         catch (SpeechEngineUnavailableException ex)
         {
             return Refuse(StatusCodes.Status503ServiceUnavailable, ex.Message, OpenAiErrors.ServerError, "engine_unavailable", "unavailable");
