@@ -39,7 +39,10 @@ public static class NodeClient
         Assert.True(output.Length > 0, $"node printed nothing; stderr: {await stderr}");
         using var doc = JsonDocument.Parse(output.Split('\n')[^1]);
         var result = doc.RootElement.Clone();
-        Assert.True(result.GetProperty("ok").GetBoolean(), $"@ag-ui/client failed: {result.GetProperty("error")}\nstderr: {await stderr}");
+        if (!result.GetProperty("ok").GetBoolean())
+        {
+            throw new NodeClientException($"@ag-ui/client failed: {result.GetProperty("error")}\nstderr: {await stderr}");
+        }
         return result;
     }
 
@@ -53,3 +56,6 @@ public static class NodeClient
         return dir?.FullName ?? throw new InvalidOperationException("CopilotAspire.sln not found above the test binaries.");
     }
 }
+
+/// <summary>The official client rejected the run (schema, verifier or HTTP error).</summary>
+public sealed class NodeClientException(string message) : Exception(message);

@@ -14,7 +14,7 @@ class RuntimeAgent extends HttpAgent {
   // What CopilotKit's ProxiedCopilotRuntimeAgent does for /connect (HttpAgent has no connect of its own).
   connect(input) {
     const url = `${runtimeUrl}/agent/${agentId}/connect`;
-    return transformHttpEventStream(runHttpRequest(url, this.requestInit(input)));
+    return transformHttpEventStream(runHttpRequest(() => this.fetch(url, this.requestInit(input))), this.debugLogger);
   }
 }
 
