@@ -252,10 +252,7 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
     [Fact(Timeout = 30_000)]
     public async Task Second_run_on_a_busy_thread_gets_an_empty_stream_and_the_first_is_unaffected()
     {
-        var first = await _host.PostAsync($"{B}/agent/slow/run", RuntimeTestHost.Input("run-busy", "r1"), Ct, HttpCompletionOption.ResponseHeadersRead);
-        await using var stream = await first.Content.ReadAsStreamAsync(Ct);
-        await using var frames = Sse.ReadFramesAsync(stream, Ct).GetAsyncEnumerator(Ct);
-        await ReadUntilAsync(frames, "TOOL_CALL_START");
+        await using var frames = await StartSlowRunAsync("run-busy");
 
         var (second, secondFrames) = await _host.PostSseAsync($"{B}/agent/slow/run", RuntimeTestHost.Input("run-busy", "r2"), Ct);
         AssertSseOk(second);
@@ -270,10 +267,7 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
     [Fact(Timeout = 30_000)]
     public async Task Stop_closes_the_open_message_and_tool_call_and_finishes_the_run()
     {
-        var run = await _host.PostAsync($"{B}/agent/slow/run", RuntimeTestHost.Input("stop-closes", "r1"), Ct, HttpCompletionOption.ResponseHeadersRead);
-        await using var stream = await run.Content.ReadAsStreamAsync(Ct);
-        await using var frames = Sse.ReadFramesAsync(stream, Ct).GetAsyncEnumerator(Ct);
-        await ReadUntilAsync(frames, "TOOL_CALL_START");
+        await using var frames = await StartSlowRunAsync("stop-closes");
 
         var (status, stop, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/stop-closes");
         Assert.Equal(HttpStatusCode.OK, status);
@@ -305,10 +299,7 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
     [Fact(Timeout = 30_000)]
     public async Task Stop_scoped_to_another_run_id_leaves_the_run_going()
     {
-        var run = await _host.PostAsync($"{B}/agent/slow/run", RuntimeTestHost.Input("stop-scoped", "r1"), Ct, HttpCompletionOption.ResponseHeadersRead);
-        await using var stream = await run.Content.ReadAsStreamAsync(Ct);
-        await using var frames = Sse.ReadFramesAsync(stream, Ct).GetAsyncEnumerator(Ct);
-        await ReadUntilAsync(frames, "TOOL_CALL_START");
+        await using var frames = await StartSlowRunAsync("stop-scoped");
 
         var (_, other, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/stop-scoped", """{"runId":"other"}""");
         JsonAssert.Equal("""{"stopped":false,"message":"Run 'other' is not the active run for thread 'stop-scoped'."}""", other);
@@ -428,10 +419,7 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
     [Fact(Timeout = 30_000)]
     public async Task Concurrent_connects_during_a_run_see_identical_streams()
     {
-        var run = await _host.PostAsync($"{B}/agent/slow/run", RuntimeTestHost.Input("connect-live", "r1"), Ct, HttpCompletionOption.ResponseHeadersRead);
-        await using var runStream = await run.Content.ReadAsStreamAsync(Ct);
-        await using var runFrames = Sse.ReadFramesAsync(runStream, Ct).GetAsyncEnumerator(Ct);
-        await ReadUntilAsync(runFrames, "TOOL_CALL_START");
+        await using var runFrames = await StartSlowRunAsync("connect-live");
 
         var a = _host.PostAsync($"{B}/agent/slow/connect", RuntimeTestHost.Input("connect-live", "a"), Ct, HttpCompletionOption.ResponseHeadersRead);
         var b = _host.PostAsync($"{B}/agent/slow/connect", RuntimeTestHost.Input("connect-live", "b"), Ct, HttpCompletionOption.ResponseHeadersRead);
@@ -474,6 +462,15 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
         await Sse.ReadAllAsync(await _host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct), Ct);
         Assert.Equal(before + 1, registered.CloneCount);
         Assert.Empty(registered.Headers); // the registered instance never sees forwarded headers
+    }
+
+    /// <summary>Starts the <c>slow</c> agent on a thread and reads its stream up to the open tool call.</summary>
+    private async Task<IAsyncEnumerator<SseFrame>> StartSlowRunAsync(string threadId)
+    {
+        var response = await _host.PostAsync($"{B}/agent/slow/run", RuntimeTestHost.Input(threadId, "r1"), Ct, HttpCompletionOption.ResponseHeadersRead);
+        var frames = Sse.ReadFramesAsync(await response.Content.ReadAsStreamAsync(Ct), Ct).GetAsyncEnumerator(Ct);
+        await ReadUntilAsync(frames, "TOOL_CALL_START");
+        return frames;
     }
 
     internal static async Task<SseFrame> ReadUntilAsync(IAsyncEnumerator<SseFrame> frames, string type)
