@@ -12,7 +12,8 @@ namespace CopilotAspire.Runtime.Protocol;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowOutOfOrderMetadataProperties = true,
-    RespectRequiredConstructorParameters = true)]
+    RespectRequiredConstructorParameters = true,
+    RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(AgUiEvent))]
 [JsonSerializable(typeof(RunAgentInput))]
 [JsonSerializable(typeof(Message))]

@@ -1,0 +1,18 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+
+// Agents, runner, CORS, limits: all from the "CopilotRuntime" configuration section (see README).
+builder.AddCopilotRuntime();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+// REST at CopilotRuntime:BasePath (/api/copilotkit), single-route at CopilotRuntime:SingleRoutePath (/api/copilotkit-single).
+app.MapCopilotRuntime();
+
+app.Run();
+
+/// <summary>Exposed for WebApplicationFactory-based tests.</summary>
+public partial class Program;

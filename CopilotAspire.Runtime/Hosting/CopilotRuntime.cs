@@ -1,0 +1,112 @@
+using System.Reflection;
+using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Middleware;
+using CopilotAspire.Runtime.Runners;
+using CopilotAspire.Runtime.Telemetry;
+using CopilotAspire.Runtime.Transcription;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CopilotAspire.Runtime.Hosting;
+
+/// <summary>Builds the agents of one request: per-tenant agents from headers, lazily loaded credentials, …</summary>
+public delegate ValueTask<IReadOnlyDictionary<string, AbstractAgent>> AgentsFactory(HttpContext context, CancellationToken cancellationToken);
+
+/// <summary>An agent registered under an id (added by <see cref="CopilotRuntimeBuilder.AddAgent(string, AbstractAgent)"/>).</summary>
+public sealed record AgentRegistration(string Id, Func<IServiceProvider, AbstractAgent> Create);
+
+/// <summary>
+/// The CopilotKit runtime: its agents, runner, transcription service and middleware. One per host; the endpoint
+/// maps (<c>MapCopilotEndpoint</c>, <c>MapCopilotSingleRouteEndpoint</c>) serve it.
+/// </summary>
+public sealed partial class CopilotRuntime
+{
+    private readonly Lazy<IReadOnlyDictionary<string, AbstractAgent>> _agents;
+    private readonly AgentsFactory? _factory;
+    private readonly BeforeRequestMiddleware[] _before;
+    private readonly AfterRequestMiddleware[] _after;
+    private readonly ILogger<CopilotRuntime> _logger;
+
+    public CopilotRuntime(
+        IOptions<CopilotRuntimeOptions> options,
+        AgentRunner runner,
+        IEnumerable<AgentRegistration> agents,
+        IEnumerable<BeforeRequestMiddleware> before,
+        IEnumerable<AfterRequestMiddleware> after,
+        IServiceProvider services,
+        ILogger<CopilotRuntime> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        Options = options.Value;
+        Runner = runner;
+        TranscriptionService = services.GetService<TranscriptionService>();
+        _factory = services.GetService<AgentsFactory>();
+        _before = before.ToArray();
+        _after = after.ToArray();
+        _logger = logger;
+        var registrations = agents.ToList();
+        _agents = new Lazy<IReadOnlyDictionary<string, AbstractAgent>>(() =>
+        {
+            var map = new Dictionary<string, AbstractAgent>(StringComparer.Ordinal);
+            foreach (var registration in registrations)
+            {
+                var agent = registration.Create(services);
+                agent.AgentId = registration.Id;
+                map[registration.Id] = agent;
+            }
+            return map;
+        });
+    }
+
+    /// <summary>This library's version, reported by <c>/info</c>.</summary>
+    public static string Version { get; } = typeof(CopilotRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public CopilotRuntimeOptions Options { get; }
+
+    public AgentRunner Runner { get; }
+
+    /// <summary>Enables <c>/transcribe</c> when set; <c>/info</c> reports <c>audioFileTranscriptionEnabled</c> from it.</summary>
+    public TranscriptionService? TranscriptionService { get; }
+
+    internal bool HasAfterRequestMiddleware => _after.Length > 0;
+
+    /// <summary>The agents for this request: the factory's, or the registered ones.</summary>
+    public ValueTask<IReadOnlyDictionary<string, AbstractAgent>> ResolveAgentsAsync(HttpContext context, CancellationToken cancellationToken) =>
+        _factory is not null ? _factory(context, cancellationToken) : ValueTask.FromResult(_agents.Value);
+
+    internal async ValueTask<IResult?> RunBeforeRequestAsync(HttpContext context)
+    {
+        foreach (var middleware in _before)
+        {
+            var result = await middleware(new BeforeRequestContext(context, context.Request.PathBase + context.Request.Path));
+            if (result is not null)
+            {
+                return result;
+            }
+        }
+        return null;
+    }
+
+    internal async Task RunAfterRequestAsync(AfterRequestContext context)
+    {
+        foreach (var middleware in _after)
+        {
+            try
+            {
+                await middleware(context);
+            }
+#pragma warning disable CA1031 // After-request middleware must never affect the client.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogAfterRequestFailed(_logger, context.Path, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Error running after request middleware for {Path}")]
+    private static partial void LogAfterRequestFailed(ILogger logger, string path, Exception exception);
+}

@@ -1,0 +1,80 @@
+using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Middleware;
+using CopilotAspire.Runtime.Runners;
+using CopilotAspire.Runtime.Transcription;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace CopilotAspire.Runtime.Hosting;
+
+/// <summary>Configures the runtime added by <c>AddCopilotRuntime</c>: agents, runner, transcription, middleware.</summary>
+public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
+{
+    public IHostApplicationBuilder Host { get; } = host;
+
+    public IServiceCollection Services => Host.Services;
+
+    public IConfiguration Configuration => Host.Configuration;
+
+    /// <summary>The <c>CopilotRuntime</c> configuration section.</summary>
+    public IConfigurationSection Section => Configuration.GetSection(CopilotRuntimeOptions.SectionName);
+
+    public CopilotRuntimeBuilder AddAgent(string id, AbstractAgent agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return AddAgent(id, _ => agent);
+    }
+
+    public CopilotRuntimeBuilder AddAgent(string id, Func<IServiceProvider, AbstractAgent> create)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(create);
+        Services.AddSingleton(new AgentRegistration(id, create));
+        return this;
+    }
+
+    /// <summary>Resolves the agents per request instead of using the registered ones.</summary>
+    public CopilotRuntimeBuilder WithAgentsFactory(AgentsFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
+
+    public CopilotRuntimeBuilder WithRunner<TRunner>() where TRunner : AgentRunner
+    {
+        Services.Replace(ServiceDescriptor.Singleton<AgentRunner, TRunner>());
+        return this;
+    }
+
+    public CopilotRuntimeBuilder WithRunner(AgentRunner runner)
+    {
+        Services.Replace(ServiceDescriptor.Singleton(runner));
+        return this;
+    }
+
+    public CopilotRuntimeBuilder WithTranscriptionService(TranscriptionService service)
+    {
+        Services.Replace(ServiceDescriptor.Singleton(service));
+        return this;
+    }
+
+    public CopilotRuntimeBuilder UseBeforeRequest(BeforeRequestMiddleware middleware)
+    {
+        Services.AddSingleton(middleware);
+        return this;
+    }
+
+    public CopilotRuntimeBuilder UseAfterRequest(AfterRequestMiddleware middleware)
+    {
+        Services.AddSingleton(middleware);
+        return this;
+    }
+
+    internal void AddDefaults()
+    {
+        Services.TryAddSingleton<AgentRunner, InMemoryAgentRunner>();
+    }
+}

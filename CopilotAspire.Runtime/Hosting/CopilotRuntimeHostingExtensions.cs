@@ -1,0 +1,49 @@
+using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Hosting;
+using CopilotAspire.Runtime.Middleware;
+using CopilotAspire.Runtime.Runners;
+using CopilotAspire.Runtime.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class CopilotRuntimeHostingExtensions
+{
+    /// <summary>
+    /// Adds the CopilotKit runtime: options bound from <c>CopilotRuntime</c> (validated at start), the in-memory
+    /// runner unless another is chosen, the <c>scripted</c> agent unless disabled, and the runtime's tracing and
+    /// metrics. Map it with <c>MapCopilotRuntime()</c>.
+    /// </summary>
+    public static CopilotRuntimeBuilder AddCopilotRuntime(this IHostApplicationBuilder builder, Action<CopilotRuntimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var runtime = new CopilotRuntimeBuilder(builder);
+        var section = runtime.Section;
+
+        var options = builder.Services.AddOptions<CopilotRuntimeOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        builder.Services.AddOptions<InMemoryAgentRunnerOptions>().Bind(section.GetSection("InMemory")).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.TryAddSingleton<CopilotRuntime>();
+        builder.Services.TryAddSingleton<CopilotRuntimeTelemetry>();
+        builder.Services.AddSingleton<AfterRequestMiddleware>(sp => sp.GetRequiredService<CopilotRuntimeTelemetry>().RecordAsync);
+        runtime.AddDefaults();
+
+        if (section.GetValue("ScriptedAgent:Enabled", true))
+        {
+            runtime.AddAgent("scripted", new ScriptedAgent());
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(CopilotRuntimeTelemetry.ActivitySourceName))
+            .WithMetrics(metrics => metrics.AddMeter(CopilotRuntimeTelemetry.MeterName));
+        return runtime;
+    }
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CopilotAspire.Runtime.Hosting;
+
+/// <summary>The runtime's settings, bound from the <c>CopilotRuntime</c> configuration section and validated at start.</summary>
+public sealed class CopilotRuntimeOptions
+{
+    public const string SectionName = "CopilotRuntime";
+
+    /// <summary>Where the REST transport is mapped. Default <c>/api/copilotkit</c>.</summary>
+    [Required]
+    [RegularExpression("^/.*", ErrorMessage = "BasePath must start with '/'.")]
+    public string BasePath { get; set; } = "/api/copilotkit";
+
+    /// <summary>Where the single-route (JSON envelope) transport is mapped. Default <c>/api/copilotkit-single</c>.</summary>
+    [Required]
+    [RegularExpression("^/.*", ErrorMessage = "SingleRoutePath must start with '/'.")]
+    public string SingleRoutePath { get; set; } = "/api/copilotkit-single";
+
+    /// <summary>Seconds of silence after which an SSE stream gets a <c>: keep-alive</c> comment. Default 15; 0 turns it off.</summary>
+    [Range(0, 2147483.647)]
+    public double KeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>Largest JSON request body (run, connect, stop, envelopes) in bytes; larger gets 413. Default 10 MiB.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxRequestBodyBytes { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>Largest thread id accepted (longer gets 400). Default 256.</summary>
+    [Range(1, 4096)]
+    public int MaxThreadIdLength { get; set; } = 256;
+
+    public CopilotCorsOptions Cors { get; set; } = new();
+
+    public ForwardHeadersOptions ForwardHeaders { get; set; } = new();
+
+    public ScriptedAgentOptions ScriptedAgent { get; set; } = new();
+}
+
+/// <summary>CORS as the official runtime does it: permissive (<c>*</c>) unless origins are listed.</summary>
+public sealed class CopilotCorsOptions
+{
+    /// <summary>Answer preflights and add CORS headers. Default true; turn off to use ASP.NET Core's CORS instead.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Allowed origins; empty or <c>*</c> allows any. Default any.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Send <c>Access-Control-Allow-Credentials: true</c> (the request's origin is echoed instead of <c>*</c>).</summary>
+    public bool AllowCredentials { get; set; }
+
+    public string[] ExposeHeaders { get; set; } = [];
+
+    [Range(0, int.MaxValue)]
+    public int? MaxAgeSeconds { get; set; }
+}
+
+/// <summary>Which request headers reach the agent (wire spec §6.3): <c>Authorization</c> and <c>x-*</c>, minus a denylist.</summary>
+public sealed class ForwardHeadersOptions
+{
+    /// <summary>Strip infrastructure headers (<c>x-forwarded-*</c>, <c>x-real-ip</c>, <c>x-vercel-*</c>, …). Default true.</summary>
+    public bool UseDefaultDenylist { get; set; } = true;
+
+    public string[] Deny { get; set; } = [];
+
+    public string[] DenyPrefixes { get; set; } = [];
+
+    /// <summary>When non-empty, only these headers are forwarded (allowlist mode).</summary>
+    public string[] Allow { get; set; } = [];
+}
+
+public sealed class ScriptedAgentOptions
+{
+    /// <summary>Register the keyless <c>scripted</c> agent. Default true, so a first run works with no API key.</summary>
+    public bool Enabled { get; set; } = true;
+}

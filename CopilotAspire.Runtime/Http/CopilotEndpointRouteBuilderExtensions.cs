@@ -1,0 +1,166 @@
+using System.Text.Json;
+using CopilotAspire.Runtime.Hosting;
+using CopilotAspire.Runtime.Http;
+using CopilotAspire.Runtime.Transcription;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.AspNetCore.Builder;
+
+public static class CopilotEndpointRouteBuilderExtensions
+{
+    private static readonly string[] NonPostMethods = ["GET", "HEAD", "PUT", "DELETE", "PATCH", "TRACE"];
+    private static readonly string[] AllMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "TRACE"];
+
+    /// <summary>Maps both transports at their configured paths; conventions added to the result apply to both.</summary>
+    public static IEndpointConventionBuilder MapCopilotRuntime(this IEndpointRouteBuilder endpoints)
+    {
+        var rest = endpoints.MapCopilotEndpoint();
+        var single = endpoints.MapCopilotSingleRouteEndpoint();
+        return new CompositeConventionBuilder([rest, single]);
+    }
+
+    /// <summary>
+    /// Maps the REST transport: <c>POST agent/{agentId}/run|connect</c>, <c>POST agent/{agentId}/stop/{threadId}</c>,
+    /// <c>GET info</c>, <c>POST transcribe</c> under <paramref name="basePath"/> (default: <c>CopilotRuntime:BasePath</c>).
+    /// Returns the route group so the host can add authorization, CORS or rate limiting.
+    /// </summary>
+    public static RouteGroupBuilder MapCopilotEndpoint(this IEndpointRouteBuilder endpoints, string? basePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var (runtime, handlers, group) = CreateGroup(endpoints, basePath ?? Resolve(endpoints).Options.BasePath);
+        var limit = runtime.Options.MaxRequestBodyBytes;
+
+        group.MapPost("/agent/{agentId}/run", async Task<IResult> (HttpContext http, string agentId, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.RunAsync(http, agentId, body, ct) : CopilotResults.PayloadTooLarge(limit))
+            .WithSummary("Runs an agent on a thread; streams AG-UI events as SSE.");
+        group.MapPost("/agent/{agentId}/connect", async Task<IResult> (HttpContext http, string agentId, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.ConnectAsync(http, agentId, body, ct) : CopilotResults.PayloadTooLarge(limit))
+            .WithSummary("Replays a thread and tails its active run as SSE.");
+        group.MapPost("/agent/{agentId}/stop/{threadId}", async Task<IResult> (HttpContext http, string agentId, string threadId, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.StopAsync(http, agentId, threadId, body, ct) : CopilotResults.PayloadTooLarge(limit))
+            .WithSummary("Stops the active run of a thread.");
+        group.MapGet("/info", (HttpContext http, CancellationToken ct) => handlers.InfoAsync(http, ct))
+            .WithSummary("Describes the runtime and its agents.");
+        group.MapPost("/transcribe", (HttpContext http, CancellationToken ct) =>
+            {
+                CopilotRequestState.Get(http).Dispatch("transcribe");
+                return TranscriptionRequestHandler.HandleAsync(http.Request, runtime.TranscriptionService, TranscriptionMaxBytes(http), ct);
+            })
+            .WithSummary("Transcribes recorded audio.");
+
+        var cors = runtime.Options.Cors.Enabled;
+        group.MapMethods("/{**rest}", cors ? AllMethods : [.. AllMethods, "OPTIONS"], (HttpContext http, CancellationToken ct) => RestRouterAsync(http, runtime, ct))
+            .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
+            .ExcludeFromDescription();
+        return group;
+    }
+
+    /// <summary>
+    /// Maps the single-route transport (a JSON envelope <c>{"method","params","body"}</c> posted to one URL) at
+    /// <paramref name="path"/> (default: <c>CopilotRuntime:SingleRoutePath</c>). Returns the route group.
+    /// </summary>
+    public static RouteGroupBuilder MapCopilotSingleRouteEndpoint(this IEndpointRouteBuilder endpoints, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var (runtime, handlers, group) = CreateGroup(endpoints, path ?? Resolve(endpoints).Options.SingleRoutePath);
+        group.MapPost("/{**rest}", (HttpContext http, CancellationToken ct) => SingleRouteEnvelope.HandleAsync(http, runtime, handlers, ct))
+            .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Handler))
+            .WithSummary("Dispatches a single-route envelope (agent/run, agent/connect, agent/stop, info, transcribe).");
+        var cors = runtime.Options.Cors.Enabled;
+        group.MapMethods("/{**rest}", cors ? NonPostMethods : [.. NonPostMethods, "OPTIONS"], () => new MethodNotAllowedResult("POST"))
+            .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
+            .ExcludeFromDescription();
+        return group;
+    }
+
+    internal static long TranscriptionMaxBytes(HttpContext http) =>
+        http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<TranscriptionLimits>>()?.Value.MaxBytes ?? TranscriptionLimits.DefaultMaxBytes;
+
+    private static CopilotRuntime Resolve(IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider.GetRequiredService<CopilotRuntime>();
+
+    private static (CopilotRuntime, RuntimeHandlers, RouteGroupBuilder) CreateGroup(IEndpointRouteBuilder endpoints, string path)
+    {
+        var runtime = Resolve(endpoints);
+        var services = endpoints.ServiceProvider;
+        var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        var handlers = new RuntimeHandlers(runtime, loggerFactory.CreateLogger<RuntimeHandlers>());
+        var cors = new CopilotCors(runtime.Options.Cors);
+        var normalized = path.Length > 1 ? path.TrimEnd('/') : path;
+        var group = endpoints.MapGroup(normalized);
+        group.AddEndpointFilter(new CopilotRequestFilter(runtime, cors, loggerFactory.CreateLogger("CopilotAspire.Runtime.Http")));
+        group.WithTags("CopilotKit");
+        if (cors.Enabled)
+        {
+            group.MapMethods("/{**rest}", ["OPTIONS"], () => cors.Preflight())
+                .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Preflight))
+                .ExcludeFromDescription();
+        }
+        return (runtime, handlers, group);
+    }
+
+    /// <summary>What the CopilotKit router answers when no route matched: 405 with <c>Allow</c>, or 404.</summary>
+    private static async Task<IResult> RestRouterAsync(HttpContext http, CopilotRuntime runtime, CancellationToken cancellationToken)
+    {
+        var pattern = http.GetEndpoint() is RouteEndpoint e ? e.RoutePattern.RawText ?? "" : "";
+        var prefix = pattern[..Math.Max(0, pattern.IndexOf("/{**rest}", StringComparison.Ordinal))];
+        var segments = (http.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Skip(prefix.Split('/', StringSplitOptions.RemoveEmptyEntries).Length).ToArray();
+        string? allow = segments switch
+        {
+            ["info"] => "GET",
+            ["transcribe"] => "POST",
+            ["agent", { Length: > 0 }, "run" or "connect"] => "POST",
+            ["agent", { Length: > 0 }, "stop", { Length: > 0 }] => "POST",
+            _ => null,
+        };
+        if (allow is not null)
+        {
+            return new MethodNotAllowedResult(allow);
+        }
+        if (HttpMethods.IsPost(http.Request.Method) && (http.Request.ContentType?.Contains("application/json", StringComparison.OrdinalIgnoreCase) ?? false)
+            && await RequestBody.ReadAsync(http, runtime.Options.MaxRequestBodyBytes, cancellationToken) is { } body && EnvelopeMethod(body) is { } method)
+        {
+            return CopilotResults.Error(StatusCodes.Status404NotFound, "Not found",
+                $"Received a single-route request envelope ({{ method: \"{method}\" }}) but this runtime is mounted in multi-route mode, so the request matched no route. Either drop useSingleEndpoint from the frontend provider so it negotiates the transport, or mount the runtime with mode: \"single-route\" to serve this envelope.",
+                code: "single_route_envelope_against_multi_route_runtime");
+        }
+        return CopilotResults.NotFound();
+    }
+
+    private static string? EnvelopeMethod(byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("method", out var m)
+                && m.ValueKind == JsonValueKind.String && SingleRouteEnvelope.KnownMethods.Contains(m.GetString())
+                ? m.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class CompositeConventionBuilder(IEndpointConventionBuilder[] builders) : IEndpointConventionBuilder
+    {
+        public void Add(Action<EndpointBuilder> convention)
+        {
+            foreach (var builder in builders)
+            {
+                builder.Add(convention);
+            }
+        }
+
+        public void Finally(Action<EndpointBuilder> finallyConvention)
+        {
+            foreach (var builder in builders)
+            {
+                builder.Finally(finallyConvention);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using CopilotAspire.Runtime.Hosting;
+using CopilotAspire.Runtime.Middleware;
+using CopilotAspire.Runtime.Telemetry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.Logging;
+
+namespace CopilotAspire.Runtime.Http;
+
+/// <summary>What a runtime endpoint is, so the request filter knows how to treat it.</summary>
+internal enum CopilotRouteKind
+{
+    Handler,
+    Router,
+    Preflight,
+}
+
+internal sealed record CopilotRouteMetadata(CopilotRouteKind Kind);
+
+/// <summary>
+/// The runtime's request pipeline around every endpoint of a transport (wire spec §2.2): CORS headers,
+/// case-sensitive route literals, before-request middleware (short-circuit or 500), and after-request middleware
+/// with telemetry once a dispatched request's response has been sent.
+/// </summary>
+internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, CopilotCors cors, ILogger logger) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var http = invocation.HttpContext;
+        var endpoint = http.GetEndpoint();
+        var kind = endpoint?.Metadata.GetMetadata<CopilotRouteMetadata>()?.Kind ?? CopilotRouteKind.Handler;
+        if (kind == CopilotRouteKind.Preflight)
+        {
+            return await next(invocation);
+        }
+
+        cors.Apply(http);
+        if (endpoint is RouteEndpoint route && !LiteralsMatchExactly(route.RoutePattern, http.Request.Path))
+        {
+            return CopilotResults.NotFound();
+        }
+
+        try
+        {
+            if (await runtime.RunBeforeRequestAsync(http) is { } shortCircuit)
+            {
+                return shortCircuit;
+            }
+        }
+        catch (CopilotShortCircuitException ex)
+        {
+            return ex.Result;
+        }
+#pragma warning disable CA1031 // Any other before-request failure is a 500 that never leaks its message.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogBeforeRequestFailed(logger, http.Request.Path, ex);
+            return CopilotResults.InternalError();
+        }
+
+        var state = CopilotRequestState.Get(http);
+        if (kind == CopilotRouteKind.Handler)
+        {
+            state.Activity = CopilotRuntimeTelemetry.ActivitySource.StartActivity("copilot.request");
+            http.Response.OnCompleted(() => CompleteAsync(http, state));
+        }
+
+        try
+        {
+            return await next(invocation);
+        }
+#pragma warning disable CA1031
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, http.Request.Path, ex);
+            return CopilotResults.InternalError();
+        }
+    }
+
+    private async Task CompleteAsync(HttpContext http, CopilotRequestState state)
+    {
+        var activity = state.Activity;
+        if (activity is not null)
+        {
+            activity.SetTag("agui.thread_id", state.ThreadId);
+            activity.SetTag("agui.run_id", state.RunId);
+            activity.SetTag("agui.events.count", state.EventCount);
+            activity.SetTag("http.response.status_code", http.Response.StatusCode);
+            if (!string.IsNullOrEmpty(state.RunErrorCode))
+            {
+                activity.SetTag("agui.run.error_code", state.RunErrorCode);
+                activity.SetStatus(ActivityStatusCode.Error, state.RunErrorCode);
+            }
+            activity.Dispose();
+        }
+        if (!state.Dispatched)
+        {
+            return;
+        }
+        await runtime.RunAfterRequestAsync(new AfterRequestContext
+        {
+            Path = http.Request.PathBase + http.Request.Path,
+            Method = state.Method,
+            AgentId = state.AgentId,
+            StatusCode = http.Response.StatusCode,
+            ResponseHeaders = http.Response.Headers,
+            Messages = state.Reconstructor?.Messages() ?? [],
+            ThreadId = state.ThreadId,
+            RunId = state.RunId,
+            EventCount = state.EventCount,
+            RunErrorCode = state.RunErrorCode,
+            Duration = Stopwatch.GetElapsedTime(state.StartTimestamp),
+            ClientDisconnected = state.ClientDisconnected,
+        });
+    }
+
+    /// <summary>ASP.NET Core matches route literals case-insensitively; the CopilotKit router does not.</summary>
+    private static bool LiteralsMatchExactly(RoutePattern pattern, PathString path)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < pattern.PathSegments.Count; i++)
+        {
+            var parts = pattern.PathSegments[i].Parts;
+            if (parts.Count != 1 || parts[0] is not RoutePatternLiteralPart literal)
+            {
+                continue;
+            }
+            if (i >= segments.Length || !string.Equals(segments[i], literal.Content, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Error running before request middleware for {Path}")]
+    private static partial void LogBeforeRequestFailed(ILogger logger, PathString path, Exception exception);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
+    private static partial void LogHandlerFailed(ILogger logger, PathString path, Exception exception);
+}

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Hosting;
+using CopilotAspire.Runtime.Protocol;
+using CopilotAspire.Runtime.Runners;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CopilotAspire.Runtime.Http;
+
+/// <summary>
+/// The handlers behind both transports: the REST routes and the single-route envelope call the same code, so
+/// their bodies and statuses cannot drift apart. Bodies arrive as bytes (the envelope's <c>body</c> re-encoded).
+/// </summary>
+internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<RuntimeHandlers> logger)
+{
+    private readonly HeaderForwarding _headers = new(runtime.Options.ForwardHeaders);
+
+    private TimeSpan KeepAlive => TimeSpan.FromSeconds(runtime.Options.KeepAliveSeconds);
+
+    public async Task<IResult> RunAsync(HttpContext context, string agentId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var state = CopilotRequestState.Get(context);
+        state.Dispatch("agent/run", agentId);
+        AbstractAgent clone;
+        try
+        {
+            var agents = await runtime.ResolveAgentsAsync(context, cancellationToken);
+            if (!agents.TryGetValue(agentId, out var agent))
+            {
+                return CopilotResults.AgentNotFound(agentId);
+            }
+            clone = agent.Clone();
+            clone.AgentId = agentId;
+        }
+#pragma warning disable CA1031 // The official runtime answers any failure here with this 500.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, "agent/run", ex);
+            return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to run agent", ex.Message);
+        }
+
+        if (ParseInput(body, out var input) is { } invalid)
+        {
+            return invalid;
+        }
+        state.ThreadId = input.ThreadId;
+        state.RunId = input.RunId;
+        HeaderForwarding.ApplyTo(clone, _headers.Select(context.Request.Headers));
+
+        try
+        {
+            var events = await runtime.Runner.RunAsync(new AgentRunRequest(input.ThreadId, agentId, clone, input), cancellationToken);
+            return new CopilotEventStreamResult(events, KeepAlive);
+        }
+        catch (RunnerUnavailableException ex)
+        {
+            return CopilotResults.RunnerUnavailable(ex.Message);
+        }
+    }
+
+    public async Task<IResult> ConnectAsync(HttpContext context, string agentId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var state = CopilotRequestState.Get(context);
+        state.Dispatch("agent/connect", agentId);
+        try
+        {
+            var agents = await runtime.ResolveAgentsAsync(context, cancellationToken);
+            if (!agents.ContainsKey(agentId))
+            {
+                return CopilotResults.AgentNotFound(agentId);
+            }
+        }
+#pragma warning disable CA1031 // Same text as run, as the official runtime (a quirk kept for compatibility).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, "agent/connect", ex);
+            return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to run agent", ex.Message);
+        }
+
+        if (ParseInput(body, out var input) is { } invalid)
+        {
+            return invalid;
+        }
+        state.ThreadId = input.ThreadId;
+        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
+        try
+        {
+            var events = await runtime.Runner.ConnectAsync(
+                new AgentConnectRequest(input.ThreadId, agentId, _headers.Select(context.Request.Headers), lastEventId.Length > 0 ? lastEventId : null),
+                cancellationToken);
+            return new CopilotEventStreamResult(events, KeepAlive);
+        }
+        catch (RunnerUnavailableException ex)
+        {
+            return CopilotResults.RunnerUnavailable(ex.Message);
+        }
+    }
+
+    public async Task<IResult> StopAsync(HttpContext context, string agentId, string threadId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var state = CopilotRequestState.Get(context);
+        state.Dispatch("agent/stop", agentId);
+        state.ThreadId = threadId;
+        string? runId = null;
+        if (!IsBlank(body.Span))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Any(p => p.Name != "runId"))
+                {
+                    return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid stop request");
+                }
+                if (root.TryGetProperty("runId", out var r))
+                {
+                    if (r.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(r.GetString()))
+                    {
+                        return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid runId");
+                    }
+                    runId = r.GetString();
+                }
+            }
+            catch (JsonException)
+            {
+                return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid stop request");
+            }
+        }
+        if (ThreadIds.Validate(threadId, runtime.Options.MaxThreadIdLength) is { } bad)
+        {
+            return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid threadId", bad);
+        }
+        state.RunId = runId;
+
+        try
+        {
+            var agents = await runtime.ResolveAgentsAsync(context, cancellationToken);
+            if (!agents.ContainsKey(agentId))
+            {
+                return CopilotResults.AgentNotFound(agentId);
+            }
+            var result = await runtime.Runner.StopAsync(threadId, runId, cancellationToken);
+            return CopilotResults.Stop(result.Stopped
+                ? new StopResponse(true, Interrupt: new StopInterrupt("RUN_ERROR", "Run stopped by user", "STOPPED"))
+                : new StopResponse(false, runId is null
+                    ? $"No active run for thread '{threadId}'."
+                    : $"Run '{runId}' is not the active run for thread '{threadId}'."));
+        }
+        catch (RunnerUnavailableException ex)
+        {
+            return CopilotResults.RunnerUnavailable(ex.Message);
+        }
+#pragma warning disable CA1031
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, "agent/stop", ex);
+            return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to stop agent", ex.Message);
+        }
+    }
+
+    public async Task<IResult> InfoAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        CopilotRequestState.Get(context).Dispatch("info");
+        try
+        {
+            var agents = await runtime.ResolveAgentsAsync(context, cancellationToken);
+            var infos = new Dictionary<string, AgentInfo>(StringComparer.Ordinal);
+            foreach (var (id, agent) in agents)
+            {
+                JsonElement? capabilities = null;
+                try
+                {
+                    capabilities = await agent.GetCapabilitiesAsync(cancellationToken);
+                }
+#pragma warning disable CA1031 // A throwing agent is listed without capabilities.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogCapabilitiesFailed(logger, id, ex);
+                }
+                infos[id] = new AgentInfo(id, agent.Description, agent.ClassName, capabilities);
+            }
+            return CopilotResults.Info(new RuntimeInfo
+            {
+                Version = CopilotRuntime.Version,
+                Agents = infos,
+                AudioFileTranscriptionEnabled = runtime.TranscriptionService is not null,
+                ThreadEndpoints = new ThreadEndpointsInfo(false, false, false, false),
+            });
+        }
+#pragma warning disable CA1031
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, "info", ex);
+            return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to retrieve runtime information", ex.Message);
+        }
+    }
+
+    private IResult? ParseInput(ReadOnlyMemory<byte> body, out RunAgentInput input)
+    {
+        input = null!;
+        try
+        {
+            input = JsonSerializer.Deserialize(body.Span, AgUiJson.Context.RunAgentInput)
+                ?? throw new JsonException("The request body must be a RunAgentInput object, not null.");
+        }
+        catch (JsonException ex)
+        {
+            return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid request body", details: ex.Message);
+        }
+        if (ThreadIds.Validate(input.ThreadId, runtime.Options.MaxThreadIdLength) is { } bad)
+        {
+            return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid request body", details: bad);
+        }
+        return null;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> body)
+    {
+        foreach (var b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Runtime handler {Method} failed")]
+    private static partial void LogHandlerFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Agent {AgentId} failed to report its capabilities")]
+    private static partial void LogCapabilitiesFailed(ILogger logger, string agentId, Exception exception);
+}

@@ -1,0 +1,57 @@
+using CopilotAspire.Runtime.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace CopilotAspire.Runtime.Middleware;
+
+/// <summary>
+/// Runs before every runtime request (not CORS preflights). Mutate <see cref="BeforeRequestContext.HttpContext"/>'s
+/// request to "replace" it (headers seen by the agent factory and header forwarding, the body); return an
+/// <see cref="IResult"/> (or throw <see cref="CopilotShortCircuitException"/>) to answer without running anything.
+/// Any other exception answers <c>500 {"error":"internal_error"}</c>.
+/// </summary>
+public delegate ValueTask<IResult?> BeforeRequestMiddleware(BeforeRequestContext context);
+
+/// <summary>Runs after a dispatched request's response has been sent in full; its exceptions are logged and swallowed.</summary>
+public delegate ValueTask AfterRequestMiddleware(AfterRequestContext context);
+
+public sealed record BeforeRequestContext(HttpContext HttpContext, string Path);
+
+/// <summary>What the after-request middleware sees of a finished request.</summary>
+public sealed record AfterRequestContext
+{
+    /// <summary>The full request path, e.g. <c>/api/copilotkit/agent/default/run</c>.</summary>
+    public required string Path { get; init; }
+
+    /// <summary><c>agent/run</c>, <c>agent/connect</c>, <c>agent/stop</c>, <c>info</c> or <c>transcribe</c>.</summary>
+    public required string Method { get; init; }
+
+    public string? AgentId { get; init; }
+
+    public required int StatusCode { get; init; }
+
+    public required IHeaderDictionary ResponseHeaders { get; init; }
+
+    /// <summary>Messages reconstructed from the SSE stream (wire spec §7.3); empty for JSON responses.</summary>
+    public required IReadOnlyList<Message> Messages { get; init; }
+
+    public string? ThreadId { get; init; }
+
+    public string? RunId { get; init; }
+
+    /// <summary>Events written to the SSE stream.</summary>
+    public int EventCount { get; init; }
+
+    /// <summary>The code of the stream's <c>RUN_ERROR</c>, if it had one (<c>""</c> when it had none).</summary>
+    public string? RunErrorCode { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>The client went away before the stream ended (the run itself went on).</summary>
+    public bool ClientDisconnected { get; init; }
+}
+
+/// <summary>Thrown by a before-request middleware to answer with <see cref="Result"/> instead of running the request.</summary>
+public sealed class CopilotShortCircuitException(IResult result) : Exception("The request was answered by before-request middleware.")
+{
+    public IResult Result { get; } = result;
+}
