@@ -141,45 +141,17 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 }
 
-/// <summary>One SSE frame: its <c>id:</c> (if any) and its <c>data:</c>.</summary>
-public sealed record SseFrame(string? Id, string Data)
+/// <summary>Reading an SSE response frame by frame (data frames only; keep-alive comments skipped), with <see cref="Sse"/>'s parser.</summary>
+public static class SseStreams
 {
-    public JsonNode Json => JsonNode.Parse(Data)!;
-
-    public string Type => (string)Json["type"]!;
-}
-
-public static class SseReader
-{
-    /// <summary>The frames of an SSE response, as they arrive (comments such as keep-alives skipped).</summary>
     public static async IAsyncEnumerable<SseFrame> ReadFramesAsync(this HttpResponseMessage response, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        string? id = null;
-        var data = new StringBuilder();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await foreach (var frame in Sse.ReadFramesAsync(stream, cancellationToken))
         {
-            if (line.Length == 0)
+            if (frame.Data is not null)
             {
-                if (data.Length > 0)
-                {
-                    yield return new SseFrame(id, data.ToString());
-                }
-                id = null;
-                data.Clear();
-            }
-            else if (line.StartsWith("id:", StringComparison.Ordinal))
-            {
-                id = line[3..].TrimStart(' ');
-            }
-            else if (line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                if (data.Length > 0)
-                {
-                    data.Append('\n');
-                }
-                data.Append(line.AsSpan(5).TrimStart(' '));
+                yield return frame;
             }
         }
     }

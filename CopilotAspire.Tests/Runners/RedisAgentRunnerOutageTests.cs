@@ -69,11 +69,12 @@ public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : ICla
 
     private async Task StopServerAsync()
     {
-        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _connection.ConnectionFailed += (_, _) => failed.TrySetResult();
+        var interactive = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connection.ConnectionFailed += (_, e) => (e.ConnectionType == ConnectionType.Subscription ? subscription : interactive).TrySetResult();
         _serverDown = true;
         await redis.StopAsync();
-        await failed.Task.WaitAsync(Ct);
+        await Task.WhenAll(interactive.Task, subscription.Task).WaitAsync(Ct);
         Assert.False(_connection.IsConnected);
     }
 

@@ -79,7 +79,7 @@ public sealed class RedisRunnerApiProcessTests(RedisServerFixture redis) : IClas
         var fromA = await ConnectAllAsync(a, thread);
         var fromB = await ConnectAllAsync(b, thread);
         Assert.Equal(fromA.Select(f => f.Data), fromB.Select(f => f.Data));
-        Assert.Equal(EventCompactor.Compact(connectFrames.Select(f => AgUiJson.DeserializeEvent(f.Data))).Json(), fromB.Select(f => f.Data));
+        Assert.Equal(EventCompactor.Compact(connectFrames.Select(f => AgUiJson.DeserializeEvent(f.Data!))).Json(), fromB.Select(f => f.Data));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class RedisRunnerApiProcessTests(RedisServerFixture redis) : IClas
         var verifier = new EventVerifier();
         foreach (var frame in history)
         {
-            verifier.Verify(AgUiJson.DeserializeEvent(frame.Data));
+            verifier.Verify(AgUiJson.DeserializeEvent(frame.Data!));
         }
         Assert.Equal(["r1", "r2"], history.Where(f => f.Type == "RUN_STARTED").Select(f => (string?)f.Json["runId"]));
     }
