@@ -4,6 +4,7 @@ builder.AddServiceDefaults();
 
 // Agents, runner, CORS, limits: all from the "CopilotRuntime" configuration section (see README).
 builder.AddCopilotRuntime();
+builder.AddAgentRunnerFromConfiguration(); // CopilotRuntime:Runner = InMemory (default) | Redis (needs ConnectionStrings:redis)
 
 var app = builder.Build();
 
