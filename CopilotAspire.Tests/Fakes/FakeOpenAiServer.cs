@@ -288,6 +288,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                     await sse.FlushAsync(ct);
                     await Task.Delay(delay.Delay, ct);
                     break;
+                case DisconnectPart:
+                    await sse.FlushAsync(ct);
+                    context.Abort();
+                    return;
             }
         }
         await sse.DataAsync(w => WriteChunkStart(w, id, model, _ => { }, reply.EffectiveFinishReason), ct);
@@ -605,6 +609,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                     await sse.FlushAsync(ct);
                     await Task.Delay(delay.Delay, ct);
                     break;
+                case DisconnectPart:
+                    await sse.FlushAsync(ct);
+                    context.Abort();
+                    return;
             }
         }
         await CloseBlockAsync();
@@ -616,6 +624,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             w.WriteNull("stop_sequence");
             w.WriteEndObject();
             w.WriteStartObject("usage");
+            w.WriteNumber("input_tokens", reply.InputTokens);
             w.WriteNumber("output_tokens", reply.OutputTokens);
             w.WriteEndObject();
         }, ct);

@@ -91,6 +91,13 @@ public sealed class Reply
         return this;
     }
 
+    /// <summary>Drops the connection at this point (a provider failing mid-stream).</summary>
+    public Reply ThenDisconnect()
+    {
+        _parts.Add(new DisconnectPart());
+        return this;
+    }
+
     public Reply WithUsage(int inputTokens, int outputTokens)
     {
         InputTokens = inputTokens;
@@ -127,6 +134,8 @@ internal sealed record ToolCallPart(string Id, string Name, IReadOnlyList<string
 internal sealed record HoldPart(Gate Gate) : ReplyPart;
 
 internal sealed record DelayPart(TimeSpan Delay) : ReplyPart;
+
+internal sealed record DisconnectPart : ReplyPart;
 
 /// <summary>What <c>POST /v1/audio/transcriptions</c> answers: a text, or an error.</summary>
 public sealed class TranscriptionReply

@@ -36,12 +36,12 @@ public sealed record ModelSpec(string Provider, string Model)
         if (provider.Length == 0 || model.Length == 0)
         {
             throw new ArgumentException(
-                $"Invalid model string \"{spec}\". Use \"openai/gpt-5\", \"anthropic/claude-sonnet-4.5\", or \"google/gemini-2.5-pro\".", nameof(spec));
+                $"Invalid model string \"{spec}\". Use \"openai/gpt-5\", \"anthropic/claude-sonnet-4.5\", or \"google/gemini-2.5-pro\".");
         }
         if (!s_providers.TryGetValue(provider, out var known))
         {
             throw new ArgumentException(
-                $"Unknown provider \"{provider}\" in \"{spec}\". Supported: openai, anthropic, google (gemini), azure-openai.", nameof(spec));
+                $"Unknown provider \"{provider}\" in \"{spec}\". Supported: openai, anthropic, google (gemini), azure-openai.");
         }
         return new ModelSpec(known, model);
     }
