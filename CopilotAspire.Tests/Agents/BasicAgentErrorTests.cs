@@ -44,9 +44,25 @@ public sealed class BasicAgentErrorTests : IAsyncLifetime
     [Fact]
     public async Task Connection_lost_mid_stream_ends_the_open_message_with_run_error()
     {
-        _server.Enqueue(Reply.Text("Hel").ThenDisconnect());
+        var ct = TestContext.Current.CancellationToken;
+        var gate = new Gate();
+        _server.Enqueue(Reply.Text("Hel").ThenHold(gate).ThenDisconnect());
+        var events = new List<AgUiEvent>();
+        using var execution = new AgentRunExecution(Agent(_server), Input(), NullLogger.Instance);
 
-        var events = await RunAsync(Agent(_server), Input());
+        var run = execution.ExecuteAsync(e =>
+        {
+            lock (events)
+            {
+                events.Add(e);
+            }
+            if (e is TextMessageContentEvent)
+            {
+                gate.Release();
+            }
+            return ValueTask.CompletedTask;
+        });
+        await run.WaitAsync(ct);
 
         Assert.Equal(["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_ERROR"], Types(events));
         var error = Assert.IsType<RunErrorEvent>(events[^1]);
