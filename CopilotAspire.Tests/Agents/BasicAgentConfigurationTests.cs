@@ -10,24 +10,16 @@ using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Agents from configuration, <c>/info</c> facts (class name, description, capabilities) and cloning.</summary>
-public sealed class BasicAgentConfigurationTests : IAsyncLifetime
+public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
 {
-    private FakeOpenAiServer _server = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await FakeOpenAiServer.StartAsync(TestContext.Current.CancellationToken);
-        _server.DefaultReply = Reply.Text("ok");
-    }
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    protected override Reply? DefaultReply => Reply.Text("ok");
 
     private IConfigurationRoot Configuration(params (string Key, string Value)[] agents)
     {
         var values = new Dictionary<string, string?>
         {
             ["OPENAI_API_KEY"] = Key,
-            ["OPENAI_BASE_URL"] = _server.OpenAiBaseUrl,
+            ["OPENAI_BASE_URL"] = Server.OpenAiBaseUrl,
         };
         foreach (var (key, value) in agents)
         {
@@ -66,7 +58,7 @@ public sealed class BasicAgentConfigurationTests : IAsyncLifetime
         // Provider keys and base URLs come from the configuration (the host's environment).
         var events = await RunAsync(agents["default"].Clone(), Input());
         Assert.IsType<RunFinishedEvent>(events[^1]);
-        var request = Assert.Single(_server.Requests);
+        var request = Assert.Single(Server.Requests);
         Assert.Equal($"Bearer {Key}", request.Header("Authorization"));
         Assert.Equal("You are a helpful assistant.", Messages(request)[0].GetProperty("content").GetString());
     }
@@ -97,14 +89,14 @@ public sealed class BasicAgentConfigurationTests : IAsyncLifetime
         await RunAsync(agents["local"], Input());
         await RunAsync(agents["keyed"], Input());
 
-        Assert.Equal(["unkeyed-model", "llama3.2"], _server.Requests.Select(r => r.Model));
+        Assert.Equal(["unkeyed-model", "llama3.2"], Server.Requests.Select(r => r.Model));
     }
 
     [Fact]
     public async Task Capabilities_description_and_class_names_are_what_info_reports()
     {
-        var agent = Agent(_server);
-        var basic = new BasicAgent(new BasicAgentOptions { Model = "openai/gpt-4o", Description = "Helps" }, Environment(_server));
+        var agent = Agent(Server);
+        var basic = new BasicAgent(new BasicAgentOptions { Model = "openai/gpt-4o", Description = "Helps" }, Environment(Server));
 
         var capabilities = await agent.GetCapabilitiesAsync(TestContext.Current.CancellationToken);
 
@@ -116,7 +108,7 @@ public sealed class BasicAgentConfigurationTests : IAsyncLifetime
     [Fact]
     public async Task Clone_keeps_the_class_configuration_and_headers_and_runs_independently()
     {
-        var basic = new BasicAgent(new BasicAgentOptions { Model = "openai/gpt-4o", Prompt = "P", Description = "Helps" }, Environment(_server));
+        var basic = new BasicAgent(new BasicAgentOptions { Model = "openai/gpt-4o", Prompt = "P", Description = "Helps" }, Environment(Server));
         basic.AgentId = "default";
         basic.Headers["x-tenant"] = "a";
 
@@ -152,5 +144,5 @@ public sealed class BasicAgentConfigurationTests : IAsyncLifetime
         Assert.Equal(new ModelSpec(provider, model), ModelSpec.Parse(spec));
 
     private IChatClient FakeClient(string model) =>
-        new OpenAI.Chat.ChatClient(model, new ApiKeyCredential("k"), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(_server.OpenAiBaseUrl) }).AsIChatClient();
+        new OpenAI.Chat.ChatClient(model, new ApiKeyCredential("k"), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(Server.OpenAiBaseUrl) }).AsIChatClient();
 }

@@ -1,41 +1,33 @@
 using CopilotAspire.Runtime.Agents;
-using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Provider errors, missing keys, bad model strings and stop.</summary>
-public sealed class BasicAgentErrorTests : IAsyncLifetime
+public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
 {
-    private FakeOpenAiServer _server = null!;
-
-    public async ValueTask InitializeAsync() => _server = await FakeOpenAiServer.StartAsync(TestContext.Current.CancellationToken);
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
     [Fact]
     public async Task Provider_500_becomes_run_error_with_the_providers_message_and_no_retry()
     {
-        _server.Enqueue(Reply.Error(500, "The server had an error while processing your request."));
+        Server.Enqueue(Reply.Error(500, "The server had an error while processing your request."));
 
-        var events = await RunAsync(Agent(_server), Input("t-error", "r1"));
+        var events = await RunAsync(Agent(Server), Input("t-error", "r1"));
 
         Assert.Equal(["RUN_STARTED", "RUN_ERROR"], Types(events));
         Assert.Equal(
             """{"type":"RUN_ERROR","message":"The server had an error while processing your request.","threadId":"t-error","runId":"r1"}""",
             Json(events[1]));
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task Rate_limit_error_becomes_run_error()
     {
-        _server.Enqueue(Reply.Error(429, "Rate limit reached", "rate_limit_error"));
+        Server.Enqueue(Reply.Error(429, "Rate limit reached", "rate_limit_error"));
 
-        var events = await RunAsync(Agent(_server), Input());
+        var events = await RunAsync(Agent(Server), Input());
 
         Assert.Equal(["RUN_STARTED", "RUN_ERROR"], Types(events));
         Assert.Equal("Rate limit reached", Assert.IsType<RunErrorEvent>(events[^1]).Message);
@@ -46,23 +38,16 @@ public sealed class BasicAgentErrorTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var gate = new Gate();
-        _server.Enqueue(Reply.Text("Hel").ThenHold(gate).ThenDisconnect());
-        var events = new List<AgUiEvent>();
-        using var execution = new AgentRunExecution(Agent(_server), Input(), NullLogger.Instance);
-
-        var run = execution.ExecuteAsync(e =>
+        Server.Enqueue(Reply.Text("Hel").ThenHold(gate).ThenDisconnect());
+        using var run = Start(Agent(Server), Input(), e =>
         {
-            lock (events)
-            {
-                events.Add(e);
-            }
             if (e is TextMessageContentEvent)
             {
                 gate.Release();
             }
-            return ValueTask.CompletedTask;
         });
-        await run.WaitAsync(ct);
+        await run.Completion.WaitAsync(ct);
+        var events = run.Events;
 
         Assert.Equal(["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_ERROR"], Types(events));
         var error = Assert.IsType<RunErrorEvent>(events[^1]);
@@ -73,9 +58,9 @@ public sealed class BasicAgentErrorTests : IAsyncLifetime
     [Fact]
     public async Task The_api_key_never_appears_in_the_error_message()
     {
-        _server.Enqueue(Reply.Error(401, $"Incorrect API key provided: {Key}.", "invalid_request_error", "invalid_api_key"));
+        Server.Enqueue(Reply.Error(401, $"Incorrect API key provided: {Key}.", "invalid_request_error", "invalid_api_key"));
 
-        var events = await RunAsync(Agent(_server), Input());
+        var events = await RunAsync(Agent(Server), Input());
 
         var error = Assert.IsType<RunErrorEvent>(events[^1]);
         Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);
@@ -96,21 +81,21 @@ public sealed class BasicAgentErrorTests : IAsyncLifetime
 
         Assert.Equal(["RUN_STARTED", "RUN_ERROR"], Types(events));
         Assert.Equal($$"""{"type":"RUN_ERROR","message":"{{message}}","threadId":"t1","runId":"r1"}""", Json(events[1]));
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]
     public async Task Api_key_and_base_url_options_override_the_environment()
     {
-        _server.Enqueue(Reply.Text("ok"));
+        Server.Enqueue(Reply.Text("ok"));
         var agent = new BuiltInAgent(
-            new BasicAgentOptions { Model = "openai/gpt-4o", ApiKey = "option-key", BaseUrl = _server.OpenAiBaseUrl },
+            new BasicAgentOptions { Model = "openai/gpt-4o", ApiKey = "option-key", BaseUrl = Server.OpenAiBaseUrl },
             ProviderEnvironment.FromValues(new Dictionary<string, string?> { ["OPENAI_BASE_URL"] = "http://127.0.0.1:1/v1" }));
 
         var events = await RunAsync(agent, Input());
 
         Assert.IsType<RunFinishedEvent>(events[^1]);
-        Assert.Equal("Bearer option-key", Assert.Single(_server.Requests).Header("Authorization"));
+        Assert.Equal("Bearer option-key", Assert.Single(Server.Requests).Header("Authorization"));
     }
 
     [Theory]
@@ -128,29 +113,23 @@ public sealed class BasicAgentErrorTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var gate = new Gate();
-        _server.Enqueue(Reply.Text("Hel").ThenHold(gate).ThenText("lo"));
-        var events = new List<AgUiEvent>();
+        Server.Enqueue(Reply.Text("Hel").ThenHold(gate).ThenText("lo"));
         var firstDelta = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var execution = new AgentRunExecution(Agent(_server), Input(), NullLogger.Instance);
-
-        var run = execution.ExecuteAsync(e =>
+        using var run = Start(Agent(Server), Input(), e =>
         {
-            lock (events)
-            {
-                events.Add(e);
-            }
             if (e is TextMessageContentEvent)
             {
                 firstDelta.TrySetResult();
             }
-            return ValueTask.CompletedTask;
         });
+
         await gate.Reached.WaitAsync(ct);
         await firstDelta.Task.WaitAsync(ct);
-        execution.RequestStop();
-        await run.WaitAsync(ct);
+        run.Execution.RequestStop();
+        await run.Completion.WaitAsync(ct);
+        var events = run.Events;
 
-        Assert.True(await Assert.Single(_server.Requests).Ended.WaitAsync(ct), "the upstream request was not aborted");
+        Assert.True(await Assert.Single(Server.Requests).Ended.WaitAsync(ct), "the upstream request was not aborted");
         Assert.Equal(["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED"], Types(events));
         Assert.Equal("Hel", Assert.IsType<TextMessageContentEvent>(events[2]).Delta);
         Assert.Equal("""{"type":"RUN_FINISHED","threadId":"t1","runId":"r1"}""", Json(events[^1]));
@@ -162,23 +141,15 @@ public sealed class BasicAgentErrorTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var gate = new Gate();
-        _server.Enqueue(Reply.Create().ThenHold(gate).ThenText("late"));
-        var events = new List<AgUiEvent>();
-        using var execution = new AgentRunExecution(Agent(_server), Input(), NullLogger.Instance);
+        Server.Enqueue(Reply.Create().ThenHold(gate).ThenText("late"));
+        using var run = Start(Agent(Server), Input());
 
-        var run = execution.ExecuteAsync(e =>
-        {
-            lock (events)
-            {
-                events.Add(e);
-            }
-            return ValueTask.CompletedTask;
-        });
         await gate.Reached.WaitAsync(ct);
-        execution.RequestStop();
-        await run.WaitAsync(ct);
+        run.Execution.RequestStop();
+        await run.Completion.WaitAsync(ct);
+        var events = run.Events;
 
-        Assert.True(await Assert.Single(_server.Requests).Ended.WaitAsync(ct));
+        Assert.True(await Assert.Single(Server.Requests).Ended.WaitAsync(ct));
         Assert.Equal(["RUN_STARTED", "RUN_FINISHED"], Types(events));
         Assert.Equal("""{"type":"RUN_FINISHED","threadId":"t1","runId":"r1"}""", Json(events[^1]));
         gate.Release();

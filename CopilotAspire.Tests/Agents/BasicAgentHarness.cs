@@ -57,14 +57,26 @@ internal static class BasicAgentHarness
     /// <summary>The run's events after chunk expansion, verification and finalization.</summary>
     public static async Task<List<AgUiEvent>> RunAsync(AbstractAgent agent, RunAgentInput input)
     {
+        using var run = Start(agent, input);
+        await run.Completion;
+        return run.Events;
+    }
+
+    /// <summary>Starts a run whose events are collected; <paramref name="onEvent"/> sees each one as it arrives.</summary>
+    public static StartedRun Start(AbstractAgent agent, RunAgentInput input, Action<AgUiEvent>? onEvent = null)
+    {
         var events = new List<AgUiEvent>();
-        using var execution = new AgentRunExecution(agent, input, NullLogger.Instance);
-        await execution.ExecuteAsync(e =>
+        var execution = new AgentRunExecution(agent, input, NullLogger.Instance);
+        var completion = execution.ExecuteAsync(e =>
         {
-            events.Add(e);
+            lock (events)
+            {
+                events.Add(e);
+            }
+            onEvent?.Invoke(e);
             return ValueTask.CompletedTask;
         });
-        return events;
+        return new StartedRun(execution, completion, events);
     }
 
     public static string[] Types(IEnumerable<AgUiEvent> events) => [.. events.Select(e => e.Type)];
@@ -77,4 +89,10 @@ internal static class BasicAgentHarness
     public static string[] ToolNames(RecordedRequest request) =>
         [.. request.Json!.Value.GetProperty("tools").EnumerateArray().Select(t =>
             t.TryGetProperty("function", out var f) ? f.GetProperty("name").GetString()! : t.GetProperty("name").GetString()!)];
+}
+
+/// <summary>A run in progress: stop it through <see cref="Execution"/>, await <see cref="Completion"/>, then read <see cref="Events"/>.</summary>
+internal sealed record StartedRun(AgentRunExecution Execution, Task Completion, List<AgUiEvent> Events) : IDisposable
+{
+    public void Dispose() => Execution.Dispose();
 }

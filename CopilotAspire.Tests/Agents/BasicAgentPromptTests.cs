@@ -6,26 +6,18 @@ using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The system prompt and messages sent to the model (wire spec §10.3), read back from the fake's recorded requests.</summary>
-public sealed class BasicAgentPromptTests : IAsyncLifetime
+public sealed class BasicAgentPromptTests : FakeOpenAiServerTest
 {
-    private FakeOpenAiServer _server = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await FakeOpenAiServer.StartAsync(TestContext.Current.CancellationToken);
-        _server.DefaultReply = Reply.Text("ok");
-    }
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    protected override Reply? DefaultReply => Reply.Text("ok");
 
     [Fact]
     public async Task Prompt_context_and_state_render_into_the_first_system_message_byte_for_byte()
     {
         await RunAsync(
-            Agent(_server, o => o.Prompt = "You are helpful."),
+            Agent(Server, o => o.Prompt = "You are helpful."),
             Input(context: [new Context { Description = "User name", Value = "Bob" }], state: """{"color":"blue"}"""));
 
-        var messages = Messages(Assert.Single(_server.Requests));
+        var messages = Messages(Assert.Single(Server.Requests));
         Assert.Equal("system", messages[0].GetProperty("role").GetString());
         Assert.Equal(
             "You are helpful.\n## Context from the application\nUser name:\nBob\n\n## Application State\nThis is state from the application that you can edit by calling AGUISendStateSnapshot or AGUISendStateDelta.\n```json\n{\n  \"color\": \"blue\"\n}\n```\n",
@@ -37,9 +29,9 @@ public sealed class BasicAgentPromptTests : IAsyncLifetime
     [Fact]
     public async Task Nested_state_is_indented_like_json_stringify_with_two_spaces()
     {
-        await RunAsync(Agent(_server), Input(state: """{"a":[1,{"b":null}],"e":{},"s":"ü<&>"}"""));
+        await RunAsync(Agent(Server), Input(state: """{"a":[1,{"b":null}],"e":{},"s":"ü<&>"}"""));
 
-        var system = Messages(Assert.Single(_server.Requests))[0].GetProperty("content").GetString();
+        var system = Messages(Assert.Single(Server.Requests))[0].GetProperty("content").GetString();
         Assert.Equal(
             "\n## Application State\nThis is state from the application that you can edit by calling AGUISendStateSnapshot or AGUISendStateDelta.\n```json\n{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"e\": {},\n  \"s\": \"ü<&>\"\n}\n```\n",
             system);
@@ -51,37 +43,37 @@ public sealed class BasicAgentPromptTests : IAsyncLifetime
     [InlineData("null")]
     public async Task Without_prompt_context_or_state_no_system_message_is_sent(string? state)
     {
-        await RunAsync(Agent(_server), Input(state: state));
+        await RunAsync(Agent(Server), Input(state: state));
 
-        var messages = Messages(Assert.Single(_server.Requests));
+        var messages = Messages(Assert.Single(Server.Requests));
         Assert.Equal(["user"], messages.EnumerateArray().Select(m => m.GetProperty("role").GetString()));
     }
 
     [Fact]
     public async Task System_and_developer_messages_are_dropped_by_default()
     {
-        await RunAsync(Agent(_server, o => o.Prompt = "P"), Input(messages:
+        await RunAsync(Agent(Server, o => o.Prompt = "P"), Input(messages:
         [
             new Message { Id = "s", Role = "system", Content = AgUiJson.StringValue("client system") },
             new Message { Id = "d", Role = "developer", Content = AgUiJson.StringValue("client developer") },
             Message.User("u", "Hi"),
         ]));
 
-        var messages = Messages(Assert.Single(_server.Requests));
+        var messages = Messages(Assert.Single(Server.Requests));
         Assert.Equal(["system:P", "user:Hi"], messages.EnumerateArray().Select(m => $"{m.GetProperty("role").GetString()}:{m.GetProperty("content").GetString()}"));
     }
 
     [Fact]
     public async Task Forward_flags_send_system_and_developer_messages_as_system_after_the_built_prompt()
     {
-        await RunAsync(Agent(_server, o => { o.Prompt = "P"; o.ForwardSystemMessages = true; o.ForwardDeveloperMessages = true; }), Input(messages:
+        await RunAsync(Agent(Server, o => { o.Prompt = "P"; o.ForwardSystemMessages = true; o.ForwardDeveloperMessages = true; }), Input(messages:
         [
             new Message { Id = "s", Role = "system", Content = AgUiJson.StringValue("client system") },
             Message.User("u", "Hi"),
             new Message { Id = "d", Role = "developer", Content = AgUiJson.StringValue("client developer") },
         ]));
 
-        var messages = Messages(Assert.Single(_server.Requests));
+        var messages = Messages(Assert.Single(Server.Requests));
         Assert.Equal(
             ["system:P", "system:client system", "user:Hi", "system:client developer"],
             messages.EnumerateArray().Select(m => $"{m.GetProperty("role").GetString()}:{m.GetProperty("content").GetString()}"));
@@ -90,7 +82,7 @@ public sealed class BasicAgentPromptTests : IAsyncLifetime
     [Fact]
     public async Task Assistant_tool_calls_and_tool_results_are_replayed_to_the_model()
     {
-        await RunAsync(Agent(_server), Input(tools: [FrontendTool("changeColor")], messages:
+        await RunAsync(Agent(Server), Input(tools: [FrontendTool("changeColor")], messages:
         [
             Message.User("u1", "Make it red"),
             Message.Assistant("a1", "Sure", [new ToolCall { Id = "call_1", Function = new FunctionCall { Name = "changeColor", Arguments = "{\"c\":\"red\"}" } }]),
@@ -98,7 +90,7 @@ public sealed class BasicAgentPromptTests : IAsyncLifetime
             new Message { Id = "x", Role = "reasoning", Content = AgUiJson.StringValue("thinking") },
         ]));
 
-        var messages = Messages(Assert.Single(_server.Requests));
+        var messages = Messages(Assert.Single(Server.Requests));
         Assert.Equal(["user", "assistant", "tool"], messages.EnumerateArray().Select(m => m.GetProperty("role").GetString()));
         var assistant = messages[1];
         Assert.Contains("Sure", assistant.GetProperty("content").ToString(), StringComparison.Ordinal);
@@ -125,9 +117,9 @@ public sealed class BasicAgentPromptTests : IAsyncLifetime
              {"type":"binary","mimeType":"image/gif","url":"https://example.com/a.gif"}]
             """);
 
-        await RunAsync(Agent(_server), Input(messages: [new Message { Id = "u", Role = "user", Content = content }]));
+        await RunAsync(Agent(Server), Input(messages: [new Message { Id = "u", Role = "user", Content = content }]));
 
-        var parts = Messages(Assert.Single(_server.Requests))[0].GetProperty("content").EnumerateArray().ToList();
+        var parts = Messages(Assert.Single(Server.Requests))[0].GetProperty("content").EnumerateArray().ToList();
         Assert.Equal(["text", "image_url", "image_url", "input_audio", "file", "image_url"], parts.Select(p => p.GetProperty("type").GetString()));
         Assert.Equal("What is this?", parts[0].GetProperty("text").GetString());
         Assert.Equal($"data:image/png;base64,{png}", parts[1].GetProperty("image_url").GetProperty("url").GetString());
@@ -141,9 +133,9 @@ public sealed class BasicAgentPromptTests : IAsyncLifetime
     [Fact]
     public async Task Options_are_sent_with_the_request()
     {
-        await RunAsync(Agent(_server, o => { o.Temperature = 0.25f; o.MaxOutputTokens = 77; o.TopP = 0.5f; o.Seed = 7; o.ToolChoice = "required"; }), Input());
+        await RunAsync(Agent(Server, o => { o.Temperature = 0.25f; o.MaxOutputTokens = 77; o.TopP = 0.5f; o.Seed = 7; o.ToolChoice = "required"; }), Input());
 
-        var body = Assert.Single(_server.Requests).Json!.Value;
+        var body = Assert.Single(Server.Requests).Json!.Value;
         Assert.Equal(0.25, body.GetProperty("temperature").GetDouble(), 3);
         Assert.Equal(0.5, body.GetProperty("top_p").GetDouble(), 3);
         Assert.Equal(7, body.GetProperty("seed").GetInt32());

@@ -7,22 +7,16 @@ using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Each provider's request shape, as recorded by the fake server, and its stream mapped to AG-UI.</summary>
-public sealed class BasicAgentProviderTests : IAsyncLifetime
+public sealed class BasicAgentProviderTests : FakeOpenAiServerTest
 {
-    private FakeOpenAiServer _server = null!;
-
-    public async ValueTask InitializeAsync() => _server = await FakeOpenAiServer.StartAsync(TestContext.Current.CancellationToken);
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
     [Fact]
     public async Task OpenAi_posts_chat_completions_to_OPENAI_BASE_URL_with_a_bearer_key()
     {
-        _server.Enqueue(Reply.Text("Hi"));
+        Server.Enqueue(Reply.Text("Hi"));
 
-        await RunAsync(Agent(_server, o => o.Prompt = "Be brief."), Input());
+        await RunAsync(Agent(Server, o => o.Prompt = "Be brief."), Input());
 
-        var request = Assert.Single(_server.Requests);
+        var request = Assert.Single(Server.Requests);
         Assert.Equal(("POST", "/v1/chat/completions"), (request.Method, request.Path));
         Assert.Equal($"Bearer {Key}", request.Header("Authorization"));
         Assert.Equal("gpt-4o", request.Model);
@@ -34,23 +28,23 @@ public sealed class BasicAgentProviderTests : IAsyncLifetime
     [Fact]
     public async Task Model_string_keeps_colons_after_the_provider()
     {
-        _server.Enqueue(Reply.Text("Hi"));
+        Server.Enqueue(Reply.Text("Hi"));
 
-        await RunAsync(Agent(_server, model: "OpenAI/ft:gpt-4o:org"), Input());
+        await RunAsync(Agent(Server, model: "OpenAI/ft:gpt-4o:org"), Input());
 
-        Assert.Equal("ft:gpt-4o:org", Assert.Single(_server.Requests).Model);
+        Assert.Equal("ft:gpt-4o:org", Assert.Single(Server.Requests).Model);
     }
 
     [Fact]
     public async Task Anthropic_posts_messages_with_x_api_key_and_maps_text_tools_and_usage()
     {
-        _server.Enqueue(Reply.Text("Let me", " check").ThenToolCall("toolu_1", "changeColor", "{\"c\":", "\"red\"}").WithUsage(21, 8));
+        Server.Enqueue(Reply.Text("Let me", " check").ThenToolCall("toolu_1", "changeColor", "{\"c\":", "\"red\"}").WithUsage(21, 8));
 
         var events = await RunAsync(
-            Agent(_server, o => { o.Prompt = "Be brief."; o.MaxOutputTokens = 321; }, "anthropic/claude-sonnet-4-5"),
+            Agent(Server, o => { o.Prompt = "Be brief."; o.MaxOutputTokens = 321; }, "anthropic/claude-sonnet-4-5"),
             Input(tools: [FrontendTool("changeColor")]));
 
-        var request = Assert.Single(_server.Requests);
+        var request = Assert.Single(Server.Requests);
         Assert.Equal(("POST", "/v1/messages"), (request.Method, request.Path));
         Assert.Equal(Key, request.Header("x-api-key"));
         Assert.NotNull(request.Header("anthropic-version"));
@@ -80,9 +74,9 @@ public sealed class BasicAgentProviderTests : IAsyncLifetime
     [Fact]
     public async Task Anthropic_thinking_streams_as_reasoning_events_closed_before_the_text()
     {
-        _server.Enqueue(Reply.Create().ThenReasoning("Think", "ing").ThenText("Answer"));
+        Server.Enqueue(Reply.Create().ThenReasoning("Think", "ing").ThenText("Answer"));
 
-        var events = await RunAsync(Agent(_server, model: "anthropic/claude-sonnet-4-5"), Input());
+        var events = await RunAsync(Agent(Server, model: "anthropic/claude-sonnet-4-5"), Input());
 
         Assert.Equal(
             ["RUN_STARTED", "REASONING_START", "REASONING_MESSAGE_START", "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CONTENT",
@@ -97,25 +91,25 @@ public sealed class BasicAgentProviderTests : IAsyncLifetime
     [Fact]
     public async Task Anthropic_error_body_message_becomes_run_error()
     {
-        _server.Enqueue(Reply.Error(529, "Overloaded", "overloaded_error"));
+        Server.Enqueue(Reply.Error(529, "Overloaded", "overloaded_error"));
 
-        var events = await RunAsync(Agent(_server, model: "anthropic/claude-sonnet-4-5"), Input());
+        var events = await RunAsync(Agent(Server, model: "anthropic/claude-sonnet-4-5"), Input());
 
         Assert.Equal(["RUN_STARTED", "RUN_ERROR"], Types(events));
         Assert.Equal("Overloaded", Assert.IsType<RunErrorEvent>(events[^1]).Message);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task Google_uses_the_gemini_openai_compatible_endpoint_and_accepts_GOOGLE_API_KEY()
     {
-        _server.Enqueue(Reply.Text("Hi"));
-        var env = Environment(_server, ("GOOGLE_GENERATIVE_AI_API_KEY", null), ("GOOGLE_API_KEY", "google-key"));
+        Server.Enqueue(Reply.Text("Hi"));
+        var env = Environment(Server, ("GOOGLE_GENERATIVE_AI_API_KEY", null), ("GOOGLE_API_KEY", "google-key"));
         var agent = new BuiltInAgent(new BasicAgentOptions { Model = "gemini/gemini-2.5-flash" }, env);
 
         var events = await RunAsync(agent, Input());
 
-        var request = Assert.Single(_server.Requests);
+        var request = Assert.Single(Server.Requests);
         Assert.Equal("/v1beta/openai/chat/completions", request.Path);
         Assert.Equal("Bearer google-key", request.Header("Authorization"));
         Assert.Equal("gemini-2.5-flash", request.Model);
@@ -125,11 +119,11 @@ public sealed class BasicAgentProviderTests : IAsyncLifetime
     [Fact]
     public async Task Azure_openai_posts_to_the_deployment_with_an_api_key_header()
     {
-        _server.Enqueue(Reply.Text("Hi"));
+        Server.Enqueue(Reply.Text("Hi"));
 
-        var events = await RunAsync(Agent(_server, model: "azure-openai/my-deployment"), Input());
+        var events = await RunAsync(Agent(Server, model: "azure-openai/my-deployment"), Input());
 
-        var request = Assert.Single(_server.Requests);
+        var request = Assert.Single(Server.Requests);
         Assert.Equal("/openai/deployments/my-deployment/chat/completions", request.Path);
         Assert.StartsWith("?api-version=", request.Query, StringComparison.Ordinal);
         Assert.Equal(Key, request.Header("api-key"));
@@ -153,9 +147,9 @@ public sealed class BasicAgentProviderTests : IAsyncLifetime
             },
         };
         ActivitySource.AddActivityListener(listener);
-        _server.Enqueue(Reply.Text("Hi"));
+        Server.Enqueue(Reply.Text("Hi"));
 
-        await RunAsync(Agent(_server, model: "openai/telemetry-probe-model"), Input());
+        await RunAsync(Agent(Server, model: "openai/telemetry-probe-model"), Input());
 
         lock (spans)
         {

@@ -8,20 +8,14 @@ using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The event mapping of wire spec §10.4, against the fake OpenAI server.</summary>
-public sealed class BasicAgentTests : IAsyncLifetime
+public sealed class BasicAgentTests : FakeOpenAiServerTest
 {
-    private FakeOpenAiServer _server = null!;
-
-    public async ValueTask InitializeAsync() => _server = await FakeOpenAiServer.StartAsync(TestContext.Current.CancellationToken);
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
     [Fact]
     public async Task Text_deltas_become_one_content_each_inside_start_and_end_then_run_finished_with_reason_and_usage()
     {
-        _server.Enqueue(Reply.Text("Hel", "lo", " world").WithUsage(12, 3));
+        Server.Enqueue(Reply.Text("Hel", "lo", " world").WithUsage(12, 3));
 
-        var events = await RunAsync(Agent(_server), Input());
+        var events = await RunAsync(Agent(Server), Input());
 
         Assert.Equal(
             ["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED"],
@@ -40,9 +34,9 @@ public sealed class BasicAgentTests : IAsyncLifetime
     [Fact]
     public async Task Frontend_tool_call_streams_start_args_end_under_the_text_message_and_ends_the_run_without_a_result()
     {
-        _server.Enqueue(Reply.Text("Let me").ThenToolCall("call_1", "changeColor", "{\"c\":", "\"red\"}"));
+        Server.Enqueue(Reply.Text("Let me").ThenToolCall("call_1", "changeColor", "{\"c\":", "\"red\"}"));
 
-        var events = await RunAsync(Agent(_server, o => o.MaxSteps = 5), Input(tools: [FrontendTool("changeColor")]));
+        var events = await RunAsync(Agent(Server, o => o.MaxSteps = 5), Input(tools: [FrontendTool("changeColor")]));
 
         Assert.Equal(
             ["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_ARGS", "TOOL_CALL_END", "RUN_FINISHED"],
@@ -54,7 +48,7 @@ public sealed class BasicAgentTests : IAsyncLifetime
         Assert.Equal(["{\"c\":", "\"red\"}"], events.OfType<ToolCallArgsEvent>().Select(a => a.Delta));
         Assert.Equal("tool-calls", Assert.IsType<RunFinishedEvent>(events[^1]).FinishReason);
 
-        var request = Assert.Single(_server.Requests);
+        var request = Assert.Single(Server.Requests);
         Assert.Equal(["changeColor", "AGUISendStateSnapshot", "AGUISendStateDelta"], ToolNames(request));
         var declared = request.Json!.Value.GetProperty("tools")[0].GetProperty("function");
         Assert.Equal("changeColor (runs in the browser)", declared.GetProperty("description").GetString());
@@ -64,9 +58,9 @@ public sealed class BasicAgentTests : IAsyncLifetime
     [Fact]
     public async Task Tool_only_turn_points_the_tool_call_at_an_assistant_message_that_is_never_started()
     {
-        _server.Enqueue(Reply.ToolCall("call_9", "changeColor", "{\"c\":\"blue\"}"));
+        Server.Enqueue(Reply.ToolCall("call_9", "changeColor", "{\"c\":\"blue\"}"));
 
-        var events = await RunAsync(Agent(_server), Input(tools: [FrontendTool("changeColor")]));
+        var events = await RunAsync(Agent(Server), Input(tools: [FrontendTool("changeColor")]));
 
         Assert.Equal(["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "RUN_FINISHED"], Types(events));
         var start = Assert.IsType<ToolCallStartEvent>(events[1]);
@@ -74,14 +68,14 @@ public sealed class BasicAgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Server_tool_runs_on_the_server_and_the_next_step_answers_with_max_steps()
+    public async Task Server_tool_runs_on_theServer_and_the_next_step_answers_with_max_steps()
     {
         var weather = AIFunctionFactory.Create((string city) => new WeatherReport(20, city), "get_weather", "Gets the weather");
-        _server.Enqueue(
+        Server.Enqueue(
             Reply.ToolCall("call_1", "get_weather", "{\"city\":", "\"Paris\"}").WithUsage(10, 4),
             Reply.Text("It is ", "20 degrees").WithUsage(30, 6));
 
-        var events = await RunAsync(Agent(_server, o => { o.MaxSteps = 3; o.Tools = [weather]; }), Input());
+        var events = await RunAsync(Agent(Server, o => { o.MaxSteps = 3; o.Tools = [weather]; }), Input());
 
         Assert.Equal(
             ["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_ARGS", "TOOL_CALL_END", "TOOL_CALL_RESULT",
@@ -97,8 +91,8 @@ public sealed class BasicAgentTests : IAsyncLifetime
         var usage = Assert.Single(finished.Usage!);
         Assert.Equal((40L, 10L, 50L), (usage.InputTokens!.Value, usage.OutputTokens!.Value, usage.TotalTokens!.Value));
 
-        Assert.Equal(2, _server.Requests.Count);
-        var second = Messages(_server.Requests[1]);
+        Assert.Equal(2, Server.Requests.Count);
+        var second = Messages(Server.Requests[1]);
         var assistant = second.EnumerateArray().Single(m => m.GetProperty("role").GetString() == "assistant");
         Assert.Equal("call_1", assistant.GetProperty("tool_calls")[0].GetProperty("id").GetString());
         var tool = second.EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
@@ -110,26 +104,26 @@ public sealed class BasicAgentTests : IAsyncLifetime
     public async Task Server_tool_with_the_default_single_step_emits_its_result_and_does_not_call_the_model_again()
     {
         var weather = AIFunctionFactory.Create((string city) => "Sunny in " + city, "get_weather", "Gets the weather");
-        _server.Enqueue(Reply.ToolCall("call_1", "get_weather", "{\"city\":\"Oslo\"}"));
+        Server.Enqueue(Reply.ToolCall("call_1", "get_weather", "{\"city\":\"Oslo\"}"));
 
-        var events = await RunAsync(Agent(_server, o => o.Tools = [weather]), Input());
+        var events = await RunAsync(Agent(Server, o => o.Tools = [weather]), Input());
 
         Assert.Equal(["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "TOOL_CALL_RESULT", "RUN_FINISHED"], Types(events));
         Assert.Equal("\"Sunny in Oslo\"", Assert.IsType<ToolCallResultEvent>(events[4]).Content);
         Assert.Equal("tool-calls", Assert.IsType<RunFinishedEvent>(events[^1]).FinishReason);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
-    public async Task Mixed_client_and_server_calls_in_one_response_run_the_server_tool_and_end_for_the_client_tool()
+    public async Task Mixed_client_andServer_calls_in_one_response_run_theServer_tool_and_end_for_the_client_tool()
     {
         var invoked = 0;
         var lookup = AIFunctionFactory.Create((string q) => { invoked++; return "found " + q; }, "lookup", "Looks something up");
-        _server.Enqueue(Reply.Create()
+        Server.Enqueue(Reply.Create()
             .ThenToolCall("call_s", "lookup", "{\"q\":\"x\"}")
             .ThenToolCall("call_c", "changeColor", "{\"c\":\"red\"}"));
 
-        var events = await RunAsync(Agent(_server, o => { o.MaxSteps = 5; o.Tools = [lookup]; }), Input(tools: [FrontendTool("changeColor")]));
+        var events = await RunAsync(Agent(Server, o => { o.MaxSteps = 5; o.Tools = [lookup]; }), Input(tools: [FrontendTool("changeColor")]));
 
         Assert.Equal(1, invoked);
         Assert.Equal(
@@ -139,45 +133,45 @@ public sealed class BasicAgentTests : IAsyncLifetime
         Assert.Equal("call_s", result.ToolCallId);
         Assert.Equal("\"found x\"", result.Content);
         Assert.Equal("tool-calls", Assert.IsType<RunFinishedEvent>(events[^1]).FinishReason);
-        Assert.Single(_server.Requests);
+        Assert.Single(Server.Requests);
     }
 
     [Fact]
     public async Task Max_steps_bounds_the_number_of_model_calls()
     {
         var ping = AIFunctionFactory.Create(() => "pong", "ping", "Pings");
-        _server.Enqueue(
+        Server.Enqueue(
             Reply.ToolCall("c1", "ping", "{}"),
             Reply.ToolCall("c2", "ping", "{}"),
             Reply.ToolCall("c3", "ping", "{}"));
 
-        var events = await RunAsync(Agent(_server, o => { o.MaxSteps = 2; o.Tools = [ping]; }), Input());
+        var events = await RunAsync(Agent(Server, o => { o.MaxSteps = 2; o.Tools = [ping]; }), Input());
 
-        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(2, Server.Requests.Count);
         Assert.Equal(["c1", "c2"], events.OfType<ToolCallResultEvent>().Select(r => r.ToolCallId));
         Assert.Equal("tool-calls", Assert.IsType<RunFinishedEvent>(events[^1]).FinishReason);
     }
 
     [Fact]
-    public async Task A_failing_server_tool_reports_the_error_to_the_model_and_emits_no_result()
+    public async Task A_failingServer_tool_reports_the_error_to_the_model_and_emits_no_result()
     {
         var broken = AIFunctionFactory.Create(string () => throw new InvalidOperationException("tool exploded"), "broken", "Fails");
-        _server.Enqueue(Reply.ToolCall("c1", "broken", "{}"), Reply.Text("Sorry"));
+        Server.Enqueue(Reply.ToolCall("c1", "broken", "{}"), Reply.Text("Sorry"));
 
-        var events = await RunAsync(Agent(_server, o => { o.MaxSteps = 2; o.Tools = [broken]; }), Input());
+        var events = await RunAsync(Agent(Server, o => { o.MaxSteps = 2; o.Tools = [broken]; }), Input());
 
         Assert.DoesNotContain(events, e => e is ToolCallResultEvent);
         Assert.Equal("Sorry", Assert.Single(events.OfType<TextMessageContentEvent>()).Delta);
-        var tool = Messages(_server.Requests[1]).EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
+        var tool = Messages(Server.Requests[1]).EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
         Assert.Contains("tool exploded", tool.GetProperty("content").ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task State_snapshot_tool_emits_state_snapshot_then_its_result()
     {
-        _server.Enqueue(Reply.ToolCall("s1", "AGUISendStateSnapshot", "{\"snapshot\":{\"color\":\"red\"}}"));
+        Server.Enqueue(Reply.ToolCall("s1", "AGUISendStateSnapshot", "{\"snapshot\":{\"color\":\"red\"}}"));
 
-        var events = await RunAsync(Agent(_server), Input(state: """{"color":"blue"}"""));
+        var events = await RunAsync(Agent(Server), Input(state: """{"color":"blue"}"""));
 
         Assert.Equal(["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "STATE_SNAPSHOT", "TOOL_CALL_RESULT", "RUN_FINISHED"], Types(events));
         Assert.Equal("""{"type":"STATE_SNAPSHOT","snapshot":{"color":"red"}}""", Json(events[4]));
@@ -187,10 +181,10 @@ public sealed class BasicAgentTests : IAsyncLifetime
     [Fact]
     public async Task State_delta_tool_emits_the_input_state_first_then_the_normalized_patch()
     {
-        _server.Enqueue(Reply.ToolCall("d1", "AGUISendStateDelta",
+        Server.Enqueue(Reply.ToolCall("d1", "AGUISendStateDelta",
             """{"delta":[{"op":"replace","path":"/color","value":"green"},{"op":"remove","path":"/size","value":1}]}"""));
 
-        var events = await RunAsync(Agent(_server), Input(state: """{"color":"blue","size":2}"""));
+        var events = await RunAsync(Agent(Server), Input(state: """{"color":"blue","size":2}"""));
 
         Assert.Equal(["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "STATE_SNAPSHOT", "STATE_DELTA", "TOOL_CALL_RESULT", "RUN_FINISHED"], Types(events));
         Assert.Equal("""{"type":"STATE_SNAPSHOT","snapshot":{"color":"blue","size":2}}""", Json(events[4]));
@@ -202,9 +196,9 @@ public sealed class BasicAgentTests : IAsyncLifetime
     [Fact]
     public async Task Length_finish_reason_is_reported_in_ai_sdk_words()
     {
-        _server.Enqueue(Reply.Text("Trunc").WithFinishReason("length"));
+        Server.Enqueue(Reply.Text("Trunc").WithFinishReason("length"));
 
-        var events = await RunAsync(Agent(_server), Input());
+        var events = await RunAsync(Agent(Server), Input());
 
         Assert.Equal("length", Assert.IsType<RunFinishedEvent>(events[^1]).FinishReason);
     }
@@ -213,9 +207,9 @@ public sealed class BasicAgentTests : IAsyncLifetime
     public async Task Each_step_of_text_gets_its_own_message_id()
     {
         var ping = AIFunctionFactory.Create(() => "pong", "ping", "Pings");
-        _server.Enqueue(Reply.Text("First").ThenToolCall("c1", "ping", "{}"), Reply.Text("Second"));
+        Server.Enqueue(Reply.Text("First").ThenToolCall("c1", "ping", "{}"), Reply.Text("Second"));
 
-        var events = await RunAsync(Agent(_server, o => { o.MaxSteps = 2; o.Tools = [ping]; }), Input());
+        var events = await RunAsync(Agent(Server, o => { o.MaxSteps = 2; o.Tools = [ping]; }), Input());
 
         var starts = events.OfType<TextMessageStartEvent>().ToList();
         Assert.Equal(2, starts.Count);
@@ -226,9 +220,9 @@ public sealed class BasicAgentTests : IAsyncLifetime
     [Fact]
     public async Task A_supplied_chat_client_is_used_as_is_and_reported_in_usage()
     {
-        _server.Enqueue(Reply.Text("Hi from DI"));
+        Server.Enqueue(Reply.Text("Hi from DI"));
         var client = new OpenAI.Chat.ChatClient("gpt-4o-mini", new System.ClientModel.ApiKeyCredential("k"),
-            new OpenAI.OpenAIClientOptions { Endpoint = new Uri(_server.OpenAiBaseUrl) }).AsIChatClient();
+            new OpenAI.OpenAIClientOptions { Endpoint = new Uri(Server.OpenAiBaseUrl) }).AsIChatClient();
         var agent = new BuiltInAgent(new BasicAgentOptions { ChatClient = client }, ProviderEnvironment.FromValues(new Dictionary<string, string?>()));
 
         var events = await RunAsync(agent, Input());
@@ -236,7 +230,7 @@ public sealed class BasicAgentTests : IAsyncLifetime
         Assert.Equal("Hi from DI", Assert.Single(events.OfType<TextMessageContentEvent>()).Delta);
         var usage = Assert.Single(Assert.IsType<RunFinishedEvent>(events[^1]).Usage!);
         Assert.Equal(("openai", "gpt-4o-mini"), (usage.Provider, usage.Model));
-        Assert.Equal("gpt-4o-mini", Assert.Single(_server.Requests).Model);
+        Assert.Equal("gpt-4o-mini", Assert.Single(Server.Requests).Model);
     }
 
     private sealed record WeatherReport(int Temp, string City);

@@ -196,13 +196,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             Method = context.Request.Method,
             Path = context.Request.Path.Value ?? "",
             Query = context.Request.QueryString.Value ?? "",
-            Headers = RecordOn ? context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase) : new Dictionary<string, string>(),
-            Body = RecordOn ? body : "",
-            Json = RecordOn ? json : null,
+            Headers = RecordRequests ? context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase) : new Dictionary<string, string>(),
+            Body = RecordRequests ? body : "",
+            Json = RecordRequests ? json : null,
             Form = form ?? new Dictionary<string, string>(),
             File = file,
         };
-        if (RecordOn)
+        if (RecordRequests)
         {
             TaskCompletionSource arrived;
             lock (_requestsLock)
@@ -215,8 +215,6 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
         return recorded;
     }
-
-    private bool RecordOn => RecordRequests;
 
     private static async Task<(JsonElement? Json, string Body)> ReadJsonAsync(HttpContext context)
     {
@@ -280,18 +278,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                     }
                     break;
                 }
-                case HoldPart hold:
-                    await sse.FlushAsync(ct);
-                    await hold.Gate.PassAsync(ct);
+                default:
+                    if (!await ControlAsync(part, sse, context))
+                    {
+                        return;
+                    }
                     break;
-                case DelayPart delay:
-                    await sse.FlushAsync(ct);
-                    await Task.Delay(delay.Delay, ct);
-                    break;
-                case DisconnectPart:
-                    await sse.FlushAsync(ct);
-                    context.Abort();
-                    return;
             }
         }
         await sse.DataAsync(w => WriteChunkStart(w, id, model, _ => { }, reply.EffectiveFinishReason), ct);
@@ -463,7 +455,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             await RunDelaysAsync(reply, context.RequestAborted);
             await WriteJsonAsync(context, 200, w =>
             {
-                WriteAnthropicMessageFields(w, id, model, null, reply, final: true);
+                WriteAnthropicMessageFields(w, id, model, reply, final: true);
                 w.WriteStartArray("content");
                 var text = string.Concat(reply.Parts.OfType<TextPart>().Select(p => p.Delta));
                 if (text.Length > 0)
@@ -497,7 +489,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         {
             w.WriteString("type", "message_start");
             w.WriteStartObject("message");
-            WriteAnthropicMessageFields(w, id, model, null, reply, final: false);
+            WriteAnthropicMessageFields(w, id, model, reply, final: false);
             w.WriteStartArray("content");
             w.WriteEndArray();
             w.WriteNull("stop_reason");
@@ -547,40 +539,37 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             }, ct).AsTask();
         }
 
+        // A text or thinking delta, opening its content block first when another kind is open.
+        async Task BlockDeltaAsync(string kind, string deltaType, string value)
+        {
+            if (open != kind)
+            {
+                await OpenBlockAsync(kind, w =>
+                {
+                    w.WriteString("type", kind);
+                    w.WriteString(kind, "");
+                    if (kind == "thinking")
+                    {
+                        w.WriteString("signature", "");
+                    }
+                });
+            }
+            await DeltaAsync(w =>
+            {
+                w.WriteString("type", deltaType);
+                w.WriteString(kind, value);
+            });
+        }
+
         foreach (var part in reply.Parts)
         {
             switch (part)
             {
                 case TextPart text:
-                    if (open != "text")
-                    {
-                        await OpenBlockAsync("text", w =>
-                        {
-                            w.WriteString("type", "text");
-                            w.WriteString("text", "");
-                        });
-                    }
-                    await DeltaAsync(w =>
-                    {
-                        w.WriteString("type", "text_delta");
-                        w.WriteString("text", text.Delta);
-                    });
+                    await BlockDeltaAsync("text", "text_delta", text.Delta);
                     break;
                 case ReasoningPart reasoning:
-                    if (open != "thinking")
-                    {
-                        await OpenBlockAsync("thinking", w =>
-                        {
-                            w.WriteString("type", "thinking");
-                            w.WriteString("thinking", "");
-                            w.WriteString("signature", "");
-                        });
-                    }
-                    await DeltaAsync(w =>
-                    {
-                        w.WriteString("type", "thinking_delta");
-                        w.WriteString("thinking", reasoning.Delta);
-                    });
+                    await BlockDeltaAsync("thinking", "thinking_delta", reasoning.Delta);
                     break;
                 case ToolCallPart call:
                     await OpenBlockAsync("tool_use", w =>
@@ -601,18 +590,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                     }
                     await CloseBlockAsync();
                     break;
-                case HoldPart hold:
-                    await sse.FlushAsync(ct);
-                    await hold.Gate.PassAsync(ct);
+                default:
+                    if (!await ControlAsync(part, sse, context))
+                    {
+                        return;
+                    }
                     break;
-                case DelayPart delay:
-                    await sse.FlushAsync(ct);
-                    await Task.Delay(delay.Delay, ct);
-                    break;
-                case DisconnectPart:
-                    await sse.FlushAsync(ct);
-                    context.Abort();
-                    return;
             }
         }
         await CloseBlockAsync();
@@ -632,7 +615,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         await sse.FlushAsync(ct);
     }
 
-    private static void WriteAnthropicMessageFields(Utf8JsonWriter w, string id, string model, string? stopReason, Reply reply, bool final)
+    private static void WriteAnthropicMessageFields(Utf8JsonWriter w, string id, string model, Reply reply, bool final)
     {
         w.WriteString("id", id);
         w.WriteString("type", "message");
@@ -643,7 +626,6 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         w.WriteNumber("input_tokens", reply.InputTokens);
         w.WriteNumber("output_tokens", final ? reply.OutputTokens : 1);
         w.WriteEndObject();
-        _ = stopReason;
     }
 
     // ---- Transcription -------------------------------------------------------------------------------------------
@@ -701,6 +683,29 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     }
 
     // ---- Plumbing ------------------------------------------------------------------------------------------------
+
+    /// <summary>A hold, delay or disconnect in a stream; <see langword="false"/> when the stream must end here.</summary>
+    private static async Task<bool> ControlAsync(ReplyPart part, SseWriter sse, HttpContext context)
+    {
+        if (part is not (HoldPart or DelayPart or DisconnectPart))
+        {
+            return true;
+        }
+        var ct = context.RequestAborted;
+        await sse.FlushAsync(ct);
+        switch (part)
+        {
+            case HoldPart hold:
+                await hold.Gate.PassAsync(ct);
+                return true;
+            case DelayPart delay:
+                await Task.Delay(delay.Delay, ct);
+                return true;
+            default:
+                context.Abort();
+                return false;
+        }
+    }
 
     private static async Task RunDelaysAsync(Reply reply, CancellationToken cancellationToken)
     {

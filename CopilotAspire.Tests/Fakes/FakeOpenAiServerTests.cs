@@ -10,24 +10,23 @@ using OpenAI.Audio;
 namespace CopilotAspire.Tests.Fakes;
 
 /// <summary>The fake server itself, driven by the official SDKs and raw HTTP.</summary>
-public sealed class FakeOpenAiServerTests : IAsyncLifetime
+public sealed class FakeOpenAiServerTests : FakeOpenAiServerTest
 {
-    private FakeOpenAiServer _server = null!;
     private HttpClient _http = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _server = await FakeOpenAiServer.StartAsync(TestContext.Current.CancellationToken);
-        _http = new HttpClient { BaseAddress = _server.BaseAddress };
+        await base.InitializeAsync();
+        _http = new HttpClient { BaseAddress = Server.BaseAddress };
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await _server.DisposeAsync();
+        await base.DisposeAsync();
     }
 
-    private OpenAIClientOptions OpenAiOptions => new() { Endpoint = new Uri(_server.OpenAiBaseUrl), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) };
+    private OpenAIClientOptions OpenAiOptions => new() { Endpoint = new Uri(Server.OpenAiBaseUrl), RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0) };
 
     [Fact]
     public async Task Models_are_listed()
@@ -43,7 +42,7 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
     public async Task Non_streaming_chat_completion_returns_text_tool_calls_and_usage()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.Enqueue(Reply.Text("Hel", "lo").ThenToolCall("call_1", "f", "{\"a\":", "1}").WithUsage(3, 4));
+        Server.Enqueue(Reply.Text("Hel", "lo").ThenToolCall("call_1", "f", "{\"a\":", "1}").WithUsage(3, 4));
         var client = new OpenAI.Chat.ChatClient("gpt-4o", new ApiKeyCredential("k"), OpenAiOptions);
 
         var completion = (await client.CompleteChatAsync([new OpenAI.Chat.UserChatMessage("hi")], cancellationToken: ct)).Value;
@@ -52,14 +51,14 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
         Assert.Equal(("call_1", "f", "{\"a\":1}"), (completion.ToolCalls[0].Id, completion.ToolCalls[0].FunctionName, completion.ToolCalls[0].FunctionArguments.ToString()));
         Assert.Equal(OpenAI.Chat.ChatFinishReason.ToolCalls, completion.FinishReason);
         Assert.Equal((3, 4), (completion.Usage.InputTokenCount, completion.Usage.OutputTokenCount));
-        Assert.False(Assert.Single(_server.Requests).Json!.Value.TryGetProperty("stream", out _));
+        Assert.False(Assert.Single(Server.Requests).Json!.Value.TryGetProperty("stream", out _));
     }
 
     [Fact]
     public async Task Streaming_chat_completion_through_microsoft_extensions_ai()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.Enqueue(Reply.Text("a", "b", "c"));
+        Server.Enqueue(Reply.Text("a", "b", "c"));
         var client = new OpenAI.Chat.ChatClient("gpt-4o", new ApiKeyCredential("k"), OpenAiOptions).AsIChatClient();
 
         var updates = new List<ChatResponseUpdate>();
@@ -71,22 +70,22 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
         Assert.Equal(["a", "b", "c"], updates.Where(u => u.Text.Length > 0).Select(u => u.Text));
         Assert.Equal(ChatFinishReason.Stop, updates.ToChatResponse().FinishReason);
         Assert.Equal(15, updates.ToChatResponse().Usage!.TotalTokenCount);
-        Assert.True(await _server.Requests[0].Ended.WaitAsync(ct) is false);
+        Assert.True(await Server.Requests[0].Ended.WaitAsync(ct) is false);
     }
 
     [Fact]
     public async Task Anthropic_messages_non_streaming_through_the_anthropic_sdk()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.Enqueue(Reply.Text("Bonjour").WithUsage(7, 2));
-        var client = new AnthropicClient(new Anthropic.Core.ClientOptions { ApiKey = "k", BaseUrl = _server.BaseAddress.ToString().TrimEnd('/'), MaxRetries = 0 })
+        Server.Enqueue(Reply.Text("Bonjour").WithUsage(7, 2));
+        var client = new AnthropicClient(new Anthropic.Core.ClientOptions { ApiKey = "k", BaseUrl = Server.BaseAddress.ToString().TrimEnd('/'), MaxRetries = 0 })
             .AsIChatClient("claude-sonnet-4-5", 100);
 
         var response = await client.GetResponseAsync("hi", cancellationToken: ct);
 
         Assert.Equal("Bonjour", response.Text);
         Assert.Equal((7L, 2L), (response.Usage!.InputTokenCount!.Value, response.Usage.OutputTokenCount!.Value));
-        Assert.Equal("/v1/messages", Assert.Single(_server.Requests).Path);
+        Assert.Equal("/v1/messages", Assert.Single(Server.Requests).Path);
     }
 
     [Fact]
@@ -95,7 +94,7 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
 
         using var missing = await _http.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-4o","messages":[]}"""), ct);
-        _server.DefaultReply = Reply.Text("default");
+        Server.DefaultReply = Reply.Text("default");
         var client = new OpenAI.Chat.ChatClient("gpt-4o", new ApiKeyCredential("k"), OpenAiOptions);
         var first = await client.CompleteChatAsync([new OpenAI.Chat.UserChatMessage("1")], cancellationToken: ct);
         var second = await client.CompleteChatAsync([new OpenAI.Chat.UserChatMessage("2")], cancellationToken: ct);
@@ -110,7 +109,7 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
     public async Task Errors_carry_the_status_and_an_openai_error_body()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.Enqueue(Reply.Error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key"));
+        Server.Enqueue(Reply.Error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key"));
 
         using var response = await _http.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-4o","messages":[],"stream":true}"""), ct);
 
@@ -132,8 +131,8 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
     public async Task Requests_are_recorded_with_headers_and_body_and_can_be_awaited()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.DefaultReply = Reply.Text("x");
-        var waiting = _server.WaitForRequestAsync(2, ct);
+        Server.DefaultReply = Reply.Text("x");
+        var waiting = Server.WaitForRequestAsync(2, ct);
         using var request1 = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json("""{"model":"m1","messages":[]}""") };
         request1.Headers.Add("X-Custom", "v");
 
@@ -142,7 +141,7 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
         var second = await waiting;
 
         Assert.Equal("m2", second.Model);
-        var first = _server.Requests[0];
+        var first = Server.Requests[0];
         Assert.Equal(("v", "m1"), (first.Header("x-custom"), first.Model));
         Assert.Equal("""{"model":"m1","messages":[]}""", first.Body);
     }
@@ -150,26 +149,26 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
     [Fact]
     public async Task Recording_can_be_turned_off()
     {
-        _server.RecordRequests = false;
-        _server.DefaultReply = Reply.Text("x");
+        Server.RecordRequests = false;
+        Server.DefaultReply = Reply.Text("x");
 
         (await _http.PostAsync("/v1/chat/completions", Json("""{"model":"m","messages":[]}"""), TestContext.Current.CancellationToken)).Dispose();
 
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]
     public async Task Many_concurrent_streams_are_served_from_the_default_reply()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.DefaultReply = Reply.Text("one ", "two");
+        Server.DefaultReply = Reply.Text("one ", "two");
         var client = new OpenAI.Chat.ChatClient("gpt-4o", new ApiKeyCredential("k"), OpenAiOptions).AsIChatClient();
 
         var texts = await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
             (await client.GetStreamingResponseAsync("hi", cancellationToken: ct).ToChatResponseAsync(ct)).Text));
 
         Assert.All(texts, t => Assert.Equal("one two", t));
-        Assert.Equal(32, _server.Requests.Count);
+        Assert.Equal(32, Server.Requests.Count);
     }
 
     [Fact]
@@ -177,7 +176,7 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var gate = new Gate();
-        _server.Enqueue(Reply.Text("before").ThenHold(gate).ThenText("after"));
+        Server.Enqueue(Reply.Text("before").ThenHold(gate).ThenText("after"));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json("""{"model":"m","messages":[],"stream":true}""") };
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
@@ -186,16 +185,16 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
         await abort.CancelAsync();
         response.Dispose();
 
-        Assert.True(await Assert.Single(_server.Requests).Ended.WaitAsync(ct));
+        Assert.True(await Assert.Single(Server.Requests).Ended.WaitAsync(ct));
     }
 
     [Fact]
     public async Task Transcription_records_the_upload_and_answers_in_the_requested_format()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.EnqueueTranscription(TranscriptionReply.Success("hello world"));
-        _server.EnqueueTranscription(TranscriptionReply.Success("plain"));
-        _server.EnqueueTranscription(TranscriptionReply.Success("verbose"));
+        Server.EnqueueTranscription(TranscriptionReply.Success("hello world"));
+        Server.EnqueueTranscription(TranscriptionReply.Success("plain"));
+        Server.EnqueueTranscription(TranscriptionReply.Success("verbose"));
         var audio = new AudioClient("whisper-1", new ApiKeyCredential("k"), OpenAiOptions);
 
         var json = await audio.TranscribeAudioAsync(new MemoryStream("RIFFdata"u8.ToArray()), "speech.wav",
@@ -207,19 +206,19 @@ public sealed class FakeOpenAiServerTests : IAsyncLifetime
         Assert.Equal("plain", await text.Content.ReadAsStringAsync(ct));
         using var verboseJson = JsonDocument.Parse(await verbose.Content.ReadAsStringAsync(ct));
         Assert.Equal("verbose", verboseJson.RootElement.GetProperty("text").GetString());
-        var recorded = _server.Requests[0];
+        var recorded = Server.Requests[0];
         Assert.Equal("/v1/audio/transcriptions", recorded.Path);
         Assert.Equal(("whisper-1", "en"), (recorded.Model, recorded.Form["language"]));
         Assert.Equal(("file", "speech.wav"), (recorded.File!.FieldName, recorded.File.FileName));
         Assert.Equal("RIFFdata"u8.ToArray(), recorded.File.Content);
-        Assert.Equal("audio/webm", _server.Requests[1].File!.ContentType);
+        Assert.Equal("audio/webm", Server.Requests[1].File!.ContentType);
     }
 
     [Fact]
     public async Task Transcription_errors_on_demand()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.EnqueueTranscription(TranscriptionReply.Error(400, "Invalid file format."));
+        Server.EnqueueTranscription(TranscriptionReply.Error(400, "Invalid file format."));
 
         using var response = await _http.PostAsync("/v1/audio/transcriptions", Multipart("json"), ct);
 

@@ -53,7 +53,6 @@ internal sealed class AgentTools
         {
             var schema = tool.Parameters is { ValueKind: JsonValueKind.Object } parameters ? parameters : s_emptyObjectSchema;
             Add(tool.Name, AIFunctionFactory.CreateDeclaration(tool.Name, tool.Description, schema));
-            _serverTools.Remove(tool.Name);
         }
         foreach (var function in configTools)
         {
