@@ -154,4 +154,30 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
         Assert.Equal("""{"type":"RUN_FINISHED","threadId":"t1","runId":"r1"}""", Json(events[^1]));
         gate.Release();
     }
+
+    [Fact]
+    public async Task Stop_during_streamed_tool_arguments_is_closed_by_the_runtime_finalizer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var gate = new Gate();
+        Server.Enqueue(Reply.ToolCall("call_1", "changeColor", "{\"c\":").ThenHold(gate));
+        var argsSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var run = Start(Agent(Server), Input(tools: [FrontendTool("changeColor")]), e =>
+        {
+            if (e is ToolCallArgsEvent)
+            {
+                argsSeen.TrySetResult();
+            }
+        });
+
+        await argsSeen.Task.WaitAsync(ct);
+        run.Execution.RequestStop();
+        await run.Completion.WaitAsync(ct);
+
+        Assert.Equal(["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "TOOL_CALL_RESULT", "RUN_FINISHED"], Types(run.Events));
+        Assert.Contains("stop_requested", Assert.IsType<ToolCallResultEvent>(run.Events[4]).Content, StringComparison.Ordinal);
+        Assert.Equal("""{"type":"RUN_FINISHED","threadId":"t1","runId":"r1"}""", Json(run.Events[^1]));
+        Assert.True(await Assert.Single(Server.Requests).Ended.WaitAsync(ct));
+        gate.Release();
+    }
 }

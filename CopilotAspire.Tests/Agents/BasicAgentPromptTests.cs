@@ -143,4 +143,24 @@ public sealed class BasicAgentPromptTests : FakeOpenAiServerTest
         Assert.Equal("required", body.GetProperty("tool_choice").GetString());
         Assert.True(body.GetProperty("stream").GetBoolean());
     }
+
+    [Fact]
+    public async Task Invalid_base64_content_becomes_run_error_without_calling_the_model()
+    {
+        var content = AgUiJson.Parse("""[{"type":"image","source":{"type":"data","value":"not base64!","mimeType":"image/png"}}]""");
+
+        var events = await RunAsync(Agent(Server), Input(messages: [new Message { Id = "u", Role = "user", Content = content }]));
+
+        Assert.Equal(["RUN_STARTED", "RUN_ERROR"], Types(events));
+        Assert.StartsWith("Invalid message content:", Assert.IsType<RunErrorEvent>(events[^1]).Message, StringComparison.Ordinal);
+        Assert.Empty(Server.Requests);
+    }
+
+    [Fact]
+    public async Task Empty_assistant_messages_are_not_sent()
+    {
+        await RunAsync(Agent(Server), Input(messages: [Message.User("u1", "Hi"), Message.Assistant("a1", null), Message.User("u2", "Again")]));
+
+        Assert.Equal(["user", "user"], Messages(Assert.Single(Server.Requests)).EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+    }
 }

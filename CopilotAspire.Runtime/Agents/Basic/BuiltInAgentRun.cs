@@ -59,7 +59,23 @@ internal sealed class BuiltInAgentRun
             yield break;
         }
 
-        var messages = ModelInput.BuildMessages(_input, _options);
+        List<ChatMessage> messages;
+        string? invalidInput = null;
+        try
+        {
+            messages = ModelInput.BuildMessages(_input, _options);
+        }
+        catch (Exception ex) when (ex is FormatException or UriFormatException or ArgumentException)
+        {
+            messages = [];
+            invalidInput = $"Invalid message content: {ex.Message}";
+        }
+        if (invalidInput is not null)
+        {
+            yield return Error(invalidInput);
+            yield break;
+        }
+
         var chatOptions = CreateChatOptions();
         var maxSteps = Math.Max(1, _options.MaxSteps);
         var stopped = false;
@@ -83,8 +99,9 @@ internal sealed class BuiltInAgentRun
                             break;
                         }
                     }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    catch (Exception) when (cancellationToken.IsCancellationRequested)
                     {
+                        // Stopped: however the aborted HTTP call surfaces (cancellation, I/O, disposal).
                         stopped = true;
                         break;
                     }
@@ -138,7 +155,7 @@ internal sealed class BuiltInAgentRun
                 {
                     output = await InvokeServerToolAsync(call, cancellationToken);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
                 {
                     stopped = true;
                     break;

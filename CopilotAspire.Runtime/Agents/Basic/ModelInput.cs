@@ -81,8 +81,8 @@ internal static class ModelInput
                 case MessageRoles.User:
                     messages.Add(new ChatMessage(ChatRole.User, UserContents(message)));
                     break;
-                case MessageRoles.Assistant:
-                    messages.Add(AssistantMessage(message));
+                case MessageRoles.Assistant when AssistantMessage(message) is { Contents.Count: > 0 } assistant:
+                    messages.Add(assistant);
                     break;
                 case MessageRoles.Tool:
                     messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(message.ToolCallId ?? "", message.Text ?? "")]));
