@@ -39,13 +39,10 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
         var ct = TestContext.Current.CancellationToken;
         var gate = new Gate();
         Server.Enqueue(Reply.Text("Hel").ThenHold(gate).ThenDisconnect());
-        using var run = Start(Agent(Server), Input(), e =>
-        {
-            if (e is TextMessageContentEvent)
-            {
-                gate.Release();
-            }
-        });
+        using var run = Start(Agent(Server), Input());
+
+        await run.Seen<TextMessageContentEvent>().WaitAsync(ct);
+        gate.Release();
         await run.Completion.WaitAsync(ct);
         var events = run.Events;
 
@@ -114,19 +111,11 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
         var ct = TestContext.Current.CancellationToken;
         var gate = new Gate();
         Server.Enqueue(Reply.Text("Hel").ThenHold(gate).ThenText("lo"));
-        var firstDelta = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var run = Start(Agent(Server), Input(), e =>
-        {
-            if (e is TextMessageContentEvent)
-            {
-                firstDelta.TrySetResult();
-            }
-        });
+        using var run = Start(Agent(Server), Input());
 
         await gate.Reached.WaitAsync(ct);
-        await firstDelta.Task.WaitAsync(ct);
-        run.Execution.RequestStop();
-        await run.Completion.WaitAsync(ct);
+        await run.Seen<TextMessageContentEvent>().WaitAsync(ct);
+        await run.StopAsync(ct);
         var events = run.Events;
 
         Assert.True(await Assert.Single(Server.Requests).Ended.WaitAsync(ct), "the upstream request was not aborted");
@@ -145,8 +134,7 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
         using var run = Start(Agent(Server), Input());
 
         await gate.Reached.WaitAsync(ct);
-        run.Execution.RequestStop();
-        await run.Completion.WaitAsync(ct);
+        await run.StopAsync(ct);
         var events = run.Events;
 
         Assert.True(await Assert.Single(Server.Requests).Ended.WaitAsync(ct));
@@ -161,18 +149,10 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
         var ct = TestContext.Current.CancellationToken;
         var gate = new Gate();
         Server.Enqueue(Reply.ToolCall("call_1", "changeColor", "{\"c\":").ThenHold(gate));
-        var argsSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var run = Start(Agent(Server), Input(tools: [FrontendTool("changeColor")]), e =>
-        {
-            if (e is ToolCallArgsEvent)
-            {
-                argsSeen.TrySetResult();
-            }
-        });
+        using var run = Start(Agent(Server), Input(tools: [FrontendTool("changeColor")]));
 
-        await argsSeen.Task.WaitAsync(ct);
-        run.Execution.RequestStop();
-        await run.Completion.WaitAsync(ct);
+        await run.Seen<ToolCallArgsEvent>().WaitAsync(ct);
+        await run.StopAsync(ct);
 
         Assert.Equal(["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "TOOL_CALL_RESULT", "RUN_FINISHED"], Types(run.Events));
         Assert.Contains("stop_requested", Assert.IsType<ToolCallResultEvent>(run.Events[4]).Content, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Pipeline;
@@ -62,21 +63,13 @@ internal static class BasicAgentHarness
         return run.Events;
     }
 
-    /// <summary>Starts a run whose events are collected; <paramref name="onEvent"/> sees each one as it arrives.</summary>
-    public static StartedRun Start(AbstractAgent agent, RunAgentInput input, Action<AgUiEvent>? onEvent = null)
+    /// <summary>Starts a run whose events are collected as they arrive.</summary>
+    public static StartedRun Start(AbstractAgent agent, RunAgentInput input)
     {
-        var events = new List<AgUiEvent>();
         var execution = new AgentRunExecution(agent, input, NullLogger.Instance);
-        var completion = execution.ExecuteAsync(e =>
-        {
-            lock (events)
-            {
-                events.Add(e);
-            }
-            onEvent?.Invoke(e);
-            return ValueTask.CompletedTask;
-        });
-        return new StartedRun(execution, completion, events);
+        var run = new StartedRun(execution);
+        run.Completion = execution.ExecuteAsync(run.Add);
+        return run;
     }
 
     public static string[] Types(IEnumerable<AgUiEvent> events) => [.. events.Select(e => e.Type)];
@@ -92,7 +85,37 @@ internal static class BasicAgentHarness
 }
 
 /// <summary>A run in progress: stop it through <see cref="Execution"/>, await <see cref="Completion"/>, then read <see cref="Events"/>.</summary>
-internal sealed record StartedRun(AgentRunExecution Execution, Task Completion, List<AgUiEvent> Events) : IDisposable
+internal sealed class StartedRun(AgentRunExecution execution) : IDisposable
 {
-    public void Dispose() => Execution.Dispose();
+    private readonly ConcurrentDictionary<Type, TaskCompletionSource> _seen = new();
+
+    public AgentRunExecution Execution => execution;
+
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    public List<AgUiEvent> Events { get; } = [];
+
+    /// <summary>Completes when the first event of type <typeparamref name="TEvent"/> has been handed to the sink.</summary>
+    public Task Seen<TEvent>() where TEvent : AgUiEvent => Signal(typeof(TEvent)).Task;
+
+    /// <summary>Requests a stop and waits for the run to end.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        execution.RequestStop();
+        await Completion.WaitAsync(cancellationToken);
+    }
+
+    internal ValueTask Add(AgUiEvent e)
+    {
+        lock (Events)
+        {
+            Events.Add(e);
+        }
+        Signal(e.GetType()).TrySetResult();
+        return ValueTask.CompletedTask;
+    }
+
+    private TaskCompletionSource Signal(Type type) => _seen.GetOrAdd(type, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void Dispose() => execution.Dispose();
 }
