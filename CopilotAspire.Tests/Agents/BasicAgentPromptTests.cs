@@ -29,11 +29,11 @@ public sealed class BasicAgentPromptTests : FakeOpenAiServerTest
     [Fact]
     public async Task Nested_state_is_indented_like_json_stringify_with_two_spaces()
     {
-        await RunAsync(Agent(Server), Input(state: """{"a":[1,{"b":null}],"e":{},"s":"ü<&>"}"""));
+        await RunAsync(Agent(Server), Input(state: """{"a":[1,{"b":null}],"e":{},"s":"ü<&>😀"}"""));
 
         var system = Messages(Assert.Single(Server.Requests))[0].GetProperty("content").GetString();
         Assert.Equal(
-            "\n## Application State\nThis is state from the application that you can edit by calling AGUISendStateSnapshot or AGUISendStateDelta.\n```json\n{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"e\": {},\n  \"s\": \"ü<&>\"\n}\n```\n",
+            "\n## Application State\nThis is state from the application that you can edit by calling AGUISendStateSnapshot or AGUISendStateDelta.\n```json\n{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"e\": {},\n  \"s\": \"ü<&>😀\"\n}\n```\n",
             system);
     }
 

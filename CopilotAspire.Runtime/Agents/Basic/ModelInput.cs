@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.AI;
@@ -14,7 +13,7 @@ internal static class ModelInput
         Indented = true,
         IndentSize = 2,
         NewLine = "\n",
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = JsonStringifyEncoder.Instance,
     };
 
     /// <summary>
