@@ -64,6 +64,21 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
     }
 
     [Fact]
+    public async Task The_default_agent_starts_from_the_official_defaults_and_configuration_overrides_them()
+    {
+        var configuration = Configuration(("default:Prompt", "Be terse."), ("default:Temperature", "0.1"));
+        await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).BuildServiceProvider();
+        var section = configuration.GetSection("CopilotRuntime:Agents");
+
+        var overridden = BasicAgentConfiguration.CreateAgent(section.GetSection("default"), services, BasicAgentConfiguration.DefaultAgentOptions()).Options;
+        var untouched = BasicAgentConfiguration.CreateAgent(section.GetSection("absent"), services, BasicAgentConfiguration.DefaultAgentOptions()).Options;
+
+        Assert.Equal(("openai/gpt-4o", "Be terse.", 0.1f, 0, 1), (overridden.Model, overridden.Prompt, overridden.Temperature!.Value, overridden.MaxRetries, overridden.MaxSteps));
+        Assert.Equal(("openai/gpt-4o", "You are a helpful assistant.", 0, 1), (untouched.Model, untouched.Prompt, untouched.MaxRetries, untouched.MaxSteps));
+        Assert.Null(untouched.Temperature);
+    }
+
+    [Fact]
     public async Task A_misconfigured_agent_fails_at_startup_naming_the_agent()
     {
         var configuration = Configuration(("broken:Model", "mistral/large"));

@@ -32,8 +32,23 @@ public static class BasicAgentConfiguration
         return agents;
     }
 
-    /// <summary>One agent from its configuration section.</summary>
-    public static BuiltInAgent CreateAgent(IConfigurationSection section, IServiceProvider services)
+    /// <summary>
+    /// The options of the Api's <c>default</c> agent, as the official runtime registers it:
+    /// <c>openai/gpt-4o</c>, "You are a helpful assistant.", no retries.
+    /// </summary>
+    public static BasicAgentOptions DefaultAgentOptions() => new()
+    {
+        Model = "openai/gpt-4o",
+        Prompt = "You are a helpful assistant.",
+        MaxRetries = 0,
+    };
+
+    /// <summary>
+    /// One agent from its configuration section, whose keys override <paramref name="defaults"/> (a missing section
+    /// leaves the defaults as they are).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The configuration is invalid (the message names the agent).</exception>
+    public static BuiltInAgent CreateAgent(IConfigurationSection section, IServiceProvider services, BasicAgentOptions? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(services);
@@ -42,16 +57,20 @@ public static class BasicAgentConfiguration
             section,
             services,
             configuration is null ? ProviderEnvironment.Process : ProviderEnvironment.FromConfiguration(configuration),
-            services.GetService<ILoggerFactory>());
+            services.GetService<ILoggerFactory>(),
+            defaults);
     }
 
-    private static BuiltInAgent CreateAgent(IConfigurationSection section, IServiceProvider services, ProviderEnvironment environment, ILoggerFactory? loggerFactory)
+    private static BuiltInAgent CreateAgent(IConfigurationSection section, IServiceProvider services, ProviderEnvironment environment,
+        ILoggerFactory? loggerFactory, BasicAgentOptions? defaults = null)
     {
-        var options = new BasicAgentOptions();
+        var options = defaults?.Snapshot() ?? new BasicAgentOptions();
         try
         {
             section.Bind(options);
-            if (string.IsNullOrWhiteSpace(options.Model) && options.ChatClient is null)
+            // ChatClientKey selects a registered IChatClient (even over a default Model); "" is the unkeyed one,
+            // which an agent without a Model also falls back to.
+            if (options.ChatClient is null && (options.ChatClientKey is not null || string.IsNullOrWhiteSpace(options.Model)))
             {
                 options.ChatClient = string.IsNullOrEmpty(options.ChatClientKey)
                     ? services.GetService<IChatClient>()
