@@ -68,7 +68,7 @@ public sealed class BasicAgentTests : FakeOpenAiServerTest
     }
 
     [Fact]
-    public async Task Server_tool_runs_on_theServer_and_the_next_step_answers_with_max_steps()
+    public async Task Server_tool_runs_on_the_server_and_the_next_step_answers_with_max_steps()
     {
         var weather = AIFunctionFactory.Create((string city) => new WeatherReport(20, city), "get_weather", "Gets the weather");
         Server.Enqueue(
@@ -115,7 +115,7 @@ public sealed class BasicAgentTests : FakeOpenAiServerTest
     }
 
     [Fact]
-    public async Task Mixed_client_andServer_calls_in_one_response_run_theServer_tool_and_end_for_the_client_tool()
+    public async Task Mixed_client_and_server_calls_in_one_response_run_the_server_tool_and_end_for_the_client_tool()
     {
         var invoked = 0;
         var lookup = AIFunctionFactory.Create((string q) => { invoked++; return "found " + q; }, "lookup", "Looks something up");
@@ -153,7 +153,7 @@ public sealed class BasicAgentTests : FakeOpenAiServerTest
     }
 
     [Fact]
-    public async Task A_failingServer_tool_reports_the_error_to_the_model_and_emits_no_result()
+    public async Task A_failing_server_tool_reports_the_error_to_the_model_and_emits_no_result()
     {
         var broken = AIFunctionFactory.Create(string () => throw new InvalidOperationException("tool exploded"), "broken", "Fails");
         Server.Enqueue(Reply.ToolCall("c1", "broken", "{}"), Reply.Text("Sorry"));
