@@ -86,6 +86,20 @@ async function main() {
       await stopping;
       return summary(agent, rec, { stopReply });
     }
+    case "frontend-tool": {
+      // What the CopilotKit client does with a frontend tool: offer it, run the handler when the model calls it,
+      // append the tool result and start a follow-up run with the whole conversation.
+      agent.messages = [{ id: "u-tool", role: "user", content: text }];
+      const tools = [{ name: "changeColor", description: "Changes the page colour", parameters: { type: "object", properties: { color: { type: "string" } }, required: ["color"] } }];
+      const first = await agent.runAgent({ runId: "r-tool-1", tools }, rec.subscriber);
+      const calls = first.newMessages.filter((m) => m.role === "assistant").flatMap((m) => m.toolCalls ?? []);
+      for (const call of calls) {
+        const args = JSON.parse(call.function.arguments);
+        agent.messages = [...agent.messages, { id: `result-${call.id}`, role: "tool", toolCallId: call.id, content: `colour set to ${args.color}` }];
+      }
+      await agent.runAgent({ runId: "r-tool-2", tools }, rec.subscriber);
+      return summary(agent, rec, { toolCalls: calls });
+    }
     default:
       throw new Error(`unknown scenario ${scenario}`);
   }
