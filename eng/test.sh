@@ -23,8 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # 2. The official @ag-ui/client, used by the client tests.
-if ! (cd clients/agui-client && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
-  log "npm ci failed in clients/agui-client"; echo "0 passed, 1 failed"; exit 1
+if ! (cd clients/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  log "npm ci failed in clients/official"; echo "0 passed, 1 failed"; exit 1
 fi
 
 # 3. Optional packages (Aspire, Whisper.net): compiled only where the feed has them.

@@ -3,25 +3,29 @@ using System.Text.Json;
 
 namespace CopilotAspire.Tests.Infrastructure;
 
-/// <summary>Runs <c>clients/agui-client/scenario.mjs</c> (the official <c>@ag-ui/client</c>) against a runtime.</summary>
+/// <summary>Runs <c>clients/official/scenario.mjs</c> (the official <c>@ag-ui/client</c>) against a runtime.</summary>
 public static class NodeClient
 {
-    public static string HarnessDirectory { get; } = Path.Combine(RepoRoot(), "clients", "agui-client");
+    public static string HarnessDirectory { get; } = Path.Combine(RepoRoot(), "clients", "official");
 
-    public static async Task<JsonElement> RunScenarioAsync(string scenario, string runtimeUrl, string agentId, string threadId, string? text, CancellationToken cancellationToken)
+    /// <summary>Runs <c>scenario.mjs</c>: <c>@ag-ui/client</c>'s <c>HttpAgent</c> against the REST transport.</summary>
+    public static Task<JsonElement> RunScenarioAsync(string scenario, string runtimeUrl, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
+        RunAsync(cancellationToken, ["scenario.mjs", scenario, runtimeUrl, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
+
+    /// <summary>Runs <c>copilotkit-core.mjs</c>: <c>@copilotkit/core</c>'s <c>CopilotKitCore</c> with the given transport.</summary>
+    public static Task<JsonElement> RunCopilotKitCoreAsync(string scenario, string runtimeUrl, string transport, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
+        RunAsync(cancellationToken, ["copilotkit-core.mjs", scenario, runtimeUrl, transport, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
+
+    private static async Task<JsonElement> RunAsync(CancellationToken cancellationToken, string[] args)
     {
         if (!Directory.Exists(Path.Combine(HarnessDirectory, "node_modules", "@ag-ui", "client")))
         {
-            Assert.Fail($"@ag-ui/client is not installed: run `npm ci` in {HarnessDirectory} (the README's test command does).");
+            Assert.Fail($"The node clients are not installed: run `npm ci` in {HarnessDirectory} (the README's test command does).");
         }
         var start = new ProcessStartInfo("node") { WorkingDirectory = HarnessDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "scenario.mjs", scenario, runtimeUrl, agentId, threadId })
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
-        }
-        if (text is not null)
-        {
-            start.ArgumentList.Add(text);
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
