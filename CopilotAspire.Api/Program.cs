@@ -3,7 +3,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 
 // Agents, runner, CORS, limits: all from the "CopilotRuntime" configuration section (see README).
-builder.AddCopilotRuntime();
+builder.AddCopilotRuntime()
+    .AddAgentsFromConfiguration(); // "default" (openai/gpt-4o) + CopilotRuntime:Agents:{id}
+builder.AddAgentRunnerFromConfiguration(); // CopilotRuntime:Runner = InMemory (default) | Redis (needs ConnectionStrings:redis)
 
 var app = builder.Build();
 

@@ -23,7 +23,7 @@ public sealed record AgentRegistration(string Id, Func<IServiceProvider, Abstrac
 /// </summary>
 public sealed partial class CopilotRuntime
 {
-    private readonly Lazy<IReadOnlyDictionary<string, AbstractAgent>> _agents;
+    private readonly IReadOnlyDictionary<string, AbstractAgent> _agents;
     private readonly AgentsFactory? _factory;
     private readonly BeforeRequestMiddleware[] _before;
     private readonly AfterRequestMiddleware[] _after;
@@ -47,18 +47,16 @@ public sealed partial class CopilotRuntime
         _before = before.ToArray();
         _after = after.ToArray();
         _logger = logger;
-        var registrations = agents.ToList();
-        _agents = new Lazy<IReadOnlyDictionary<string, AbstractAgent>>(() =>
+        // Built now, not on first request: the endpoint maps construct the runtime, so a misconfigured agent
+        // (unknown provider, bad model id) stops the app at start with its message.
+        var map = new Dictionary<string, AbstractAgent>(StringComparer.Ordinal);
+        foreach (var registration in agents)
         {
-            var map = new Dictionary<string, AbstractAgent>(StringComparer.Ordinal);
-            foreach (var registration in registrations)
-            {
-                var agent = registration.Create(services);
-                agent.AgentId = registration.Id;
-                map[registration.Id] = agent;
-            }
-            return map;
-        });
+            var agent = registration.Create(services);
+            agent.AgentId = registration.Id;
+            map[registration.Id] = agent;
+        }
+        _agents = map;
     }
 
     /// <summary>This library's version, reported by <c>/info</c>.</summary>
@@ -75,7 +73,7 @@ public sealed partial class CopilotRuntime
 
     /// <summary>The agents for this request: the factory's, or the registered ones.</summary>
     public ValueTask<IReadOnlyDictionary<string, AbstractAgent>> ResolveAgentsAsync(HttpContext context, CancellationToken cancellationToken) =>
-        _factory is not null ? _factory(context, cancellationToken) : ValueTask.FromResult(_agents.Value);
+        _factory is not null ? _factory(context, cancellationToken) : ValueTask.FromResult(_agents);
 
     internal async ValueTask<IResult?> RunBeforeRequestAsync(HttpContext context)
     {

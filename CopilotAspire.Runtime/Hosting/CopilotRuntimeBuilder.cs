@@ -73,6 +73,23 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
         return this;
     }
 
+    /// <summary>
+    /// Registers the LLM agents of configuration: <c>default</c> (<c>openai/gpt-4o</c>, "You are a helpful assistant.",
+    /// no retries; any key under <c>CopilotRuntime:Agents:default</c> overrides it) and every other
+    /// <c>CopilotRuntime:Agents:{id}</c> section (<c>Model</c>, <c>Prompt</c>, <c>Temperature</c>, <c>MaxSteps</c>,
+    /// <c>Description</c>, …). A missing API key does not stop the app: the run reports it.
+    /// </summary>
+    public CopilotRuntimeBuilder AddAgentsFromConfiguration()
+    {
+        var agents = Section.GetSection("Agents");
+        AddAgent("default", sp => BasicAgentConfiguration.CreateAgent(agents.GetSection("default"), sp, BasicAgentConfiguration.DefaultAgentOptions()));
+        foreach (var child in agents.GetChildren().Where(c => c.Key != "default"))
+        {
+            AddAgent(child.Key, sp => BasicAgentConfiguration.CreateAgent(child, sp));
+        }
+        return this;
+    }
+
     internal void AddDefaults()
     {
         Services.TryAddSingleton<AgentRunner, InMemoryAgentRunner>();

@@ -42,8 +42,8 @@ public static class CopilotRuntimeHostingExtensions
         }
 
         builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(CopilotRuntimeTelemetry.ActivitySourceName))
-            .WithMetrics(metrics => metrics.AddMeter(CopilotRuntimeTelemetry.MeterName));
+            .WithTracing(tracing => tracing.AddSource(CopilotRuntimeTelemetry.ActivitySourceName, BuiltInAgentTelemetry.SourceName))
+            .WithMetrics(metrics => metrics.AddMeter(CopilotRuntimeTelemetry.MeterName, BuiltInAgentTelemetry.SourceName));
         return runtime;
     }
 }

@@ -83,7 +83,7 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
 
     private async Task CompleteAsync(HttpContext http, CopilotRequestState state)
     {
-        var activity = state.Activity;
+        using var activity = state.Activity;
         if (activity is not null)
         {
             activity.SetTag("agui.thread_id", state.ThreadId);
@@ -95,12 +95,12 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
                 activity.SetTag("agui.run.error_code", state.RunErrorCode);
                 activity.SetStatus(ActivityStatusCode.Error, state.RunErrorCode);
             }
-            activity.Dispose();
         }
         if (!state.Dispatched)
         {
             return;
         }
+        // After-request middleware (metrics included) runs before the span ends, so it is part of it.
         await runtime.RunAfterRequestAsync(new AfterRequestContext
         {
             Path = http.Request.PathBase + http.Request.Path,

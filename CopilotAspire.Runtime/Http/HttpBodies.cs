@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -44,7 +43,7 @@ public sealed record ThreadEndpointsInfo(bool List, bool Inspect, bool Mutations
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class HttpBodiesJsonContext : JsonSerializerContext
 {
-    public static HttpBodiesJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    public static HttpBodiesJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = CopilotAspire.Runtime.Protocol.JsonStringifyEncoder.Instance });
 }
 
 /// <summary>Typed JSON results with the official <c>Content-Type: application/json</c> and relaxed escaping.</summary>

@@ -22,15 +22,15 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
     {
         var state = CopilotRequestState.Get(context);
         state.Dispatch("agent/run", agentId);
+        var (agent, failure) = await FindAgentAsync(context, agentId, "agent/run", cancellationToken);
+        if (failure is not null)
+        {
+            return failure;
+        }
         AbstractAgent clone;
         try
         {
-            var agents = await runtime.ResolveAgentsAsync(context, cancellationToken);
-            if (!agents.TryGetValue(agentId, out var agent))
-            {
-                return CopilotResults.AgentNotFound(agentId);
-            }
-            clone = agent.Clone();
+            clone = agent!.Clone();
             clone.AgentId = agentId;
         }
 #pragma warning disable CA1031 // The official runtime answers any failure here with this 500.
@@ -64,20 +64,9 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
     {
         var state = CopilotRequestState.Get(context);
         state.Dispatch("agent/connect", agentId);
-        try
+        if ((await FindAgentAsync(context, agentId, "agent/connect", cancellationToken)).Failure is { } failure)
         {
-            var agents = await runtime.ResolveAgentsAsync(context, cancellationToken);
-            if (!agents.ContainsKey(agentId))
-            {
-                return CopilotResults.AgentNotFound(agentId);
-            }
-        }
-#pragma warning disable CA1031 // Same text as run, as the official runtime (a quirk kept for compatibility).
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogHandlerFailed(logger, "agent/connect", ex);
-            return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to run agent", ex.Message);
+            return failure;
         }
 
         if (ParseInput(body, out var input) is { } invalid)
@@ -198,6 +187,26 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         {
             LogHandlerFailed(logger, "info", ex);
             return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to retrieve runtime information", ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The agent registered under <paramref name="agentId"/>, or the 404 / 500 to answer. Both run and connect answer
+    /// a failing agent registry with "Failed to run agent", as the official runtime does.
+    /// </summary>
+    private async Task<(AbstractAgent? Agent, IResult? Failure)> FindAgentAsync(HttpContext context, string agentId, string method, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var agents = await runtime.ResolveAgentsAsync(context, cancellationToken);
+            return agents.TryGetValue(agentId, out var agent) ? (agent, null) : (null, CopilotResults.AgentNotFound(agentId));
+        }
+#pragma warning disable CA1031
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, method, ex);
+            return (null, CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to run agent", ex.Message));
         }
     }
 

@@ -169,7 +169,7 @@ public static class EventCompactor
                 }
             }
         }
-        output.Add(new StateSnapshotEvent { Snapshot = state is null ? AgUiJson.Parse("null") : JsonSerializer.SerializeToElement(state, AgUiJsonContext.Default.JsonNode) });
+        output.Add(new StateSnapshotEvent { Snapshot = state is null ? AgUiJson.Parse("null") : JsonSerializer.SerializeToElement(state, AgUiJson.Context.JsonNode) });
         return state;
     }
 }

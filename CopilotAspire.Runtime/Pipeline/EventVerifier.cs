@@ -21,7 +21,7 @@ public sealed class EventVerifier
     public void Verify(AgUiEvent e)
     {
         var type = e.Type;
-        if (_runError)
+        if (_runError && e is not RunStartedEvent)
         {
             throw new ProtocolViolationException($"Cannot send event type '{type}': The run has already errored with 'RUN_ERROR'. No further events can be sent.");
         }
@@ -39,11 +39,11 @@ public sealed class EventVerifier
         }
         else if (e is RunStartedEvent)
         {
-            if (_runStarted && !_runFinished)
+            if (_runStarted && !_runFinished && !_runError)
             {
                 throw new ProtocolViolationException("Cannot send 'RUN_STARTED' while a run is still active. The previous run must be finished with 'RUN_FINISHED' before starting a new run.");
             }
-            if (_runFinished)
+            if (_runFinished || _runError)
             {
                 _messages.Clear();
                 _toolCalls.Clear();

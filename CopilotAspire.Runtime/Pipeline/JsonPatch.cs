@@ -95,11 +95,7 @@ public static class JsonPatch
         {
             return value;
         }
-        var parent = Get(doc, "/" + string.Join('/', tokens[..^1].Select(Escape)));
-        if (tokens.Length == 1)
-        {
-            parent = doc;
-        }
+        var parent = tokens.Length == 1 ? doc : Get(doc, "/" + string.Join('/', tokens[..^1].Select(Escape)));
         var last = tokens[^1];
         switch (parent)
         {

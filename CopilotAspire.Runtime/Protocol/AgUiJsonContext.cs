@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -31,10 +30,10 @@ public sealed partial class AgUiJsonContext : JsonSerializerContext;
 /// <summary>Entry points for reading and writing AG-UI JSON exactly as the official clients expect it.</summary>
 public static class AgUiJson
 {
-    /// <summary>Options with relaxed escaping (non-ASCII, <c>&lt;</c>, <c>&gt;</c>, <c>&amp;</c>, <c>'</c> stay literal).</summary>
+    /// <summary>Options that escape exactly as <c>JSON.stringify</c> (see <see cref="JsonStringifyEncoder"/>).</summary>
     public static JsonSerializerOptions Options { get; } = new(AgUiJsonContext.Default.Options)
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = JsonStringifyEncoder.Instance,
     };
 
     /// <summary>The source-generated type information bound to <see cref="Options"/>.</summary>
@@ -46,14 +45,24 @@ public static class AgUiJson
 
     public static void Serialize(Utf8JsonWriter writer, AgUiEvent e) => JsonSerializer.Serialize(writer, e, Context.AgUiEvent);
 
-    public static AgUiEvent DeserializeEvent(ReadOnlySpan<byte> utf8) =>
-        JsonSerializer.Deserialize(utf8, Context.AgUiEvent) ?? throw new JsonException("Event JSON was null.");
+    /// <exception cref="JsonException">Not a valid AG-UI event.</exception>
+    public static AgUiEvent DeserializeEvent(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(utf8, Context.AgUiEvent) ?? throw new JsonException("Event JSON was null.");
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new JsonException(ex.Message, ex); // e.g. no "type" discriminator
+        }
+    }
 
-    public static AgUiEvent DeserializeEvent(string json) =>
-        JsonSerializer.Deserialize(json, Context.AgUiEvent) ?? throw new JsonException("Event JSON was null.");
+    /// <exception cref="JsonException">Not a valid AG-UI event.</exception>
+    public static AgUiEvent DeserializeEvent(string json) => DeserializeEvent(System.Text.Encoding.UTF8.GetBytes(json));
 
     /// <summary>A JSON value from a .NET string (convenience for building events).</summary>
-    public static JsonElement StringValue(string value) => JsonSerializer.SerializeToElement(value, AgUiJsonContext.Default.String);
+    public static JsonElement StringValue(string value) => JsonSerializer.SerializeToElement(value, Context.String);
 
     /// <summary>Parses a JSON literal into a detached element.</summary>
     public static JsonElement Parse(string json)

@@ -36,13 +36,13 @@ public sealed record Message
         _ => null,
     };
 
-    public static Message User(string id, string content) => new() { Id = id, Role = MessageRoles.User, Content = JsonSerializer.SerializeToElement(content, AgUiJsonContext.Default.String) };
+    public static Message User(string id, string content) => new() { Id = id, Role = MessageRoles.User, Content = JsonSerializer.SerializeToElement(content, AgUiJson.Context.String) };
 
     public static Message Assistant(string id, string? content, IReadOnlyList<ToolCall>? toolCalls = null) => new()
     {
         Id = id,
         Role = MessageRoles.Assistant,
-        Content = content is null ? null : JsonSerializer.SerializeToElement(content, AgUiJsonContext.Default.String),
+        Content = content is null ? null : JsonSerializer.SerializeToElement(content, AgUiJson.Context.String),
         ToolCalls = toolCalls,
     };
 
@@ -51,7 +51,7 @@ public sealed record Message
         Id = id,
         Role = MessageRoles.Tool,
         ToolCallId = toolCallId,
-        Content = JsonSerializer.SerializeToElement(content, AgUiJsonContext.Default.String),
+        Content = JsonSerializer.SerializeToElement(content, AgUiJson.Context.String),
     };
 }
 
@@ -123,7 +123,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
         IReadOnlyList<ToolCall>? toolCalls = null;
         if (role == MessageRoles.Assistant && Optional(o, "toolCalls") is { } tc)
         {
-            toolCalls = tc.Deserialize(AgUiJsonContext.Default.IReadOnlyListToolCall)
+            toolCalls = tc.Deserialize(AgUiJson.Context.IReadOnlyListToolCall)
                 ?? throw new JsonException($"Message '{id}' 'toolCalls' must be an array.");
         }
 
@@ -173,7 +173,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
                 if (value.ToolCalls is not null)
                 {
                     writer.WritePropertyName("toolCalls");
-                    JsonSerializer.Serialize(writer, value.ToolCalls, AgUiJsonContext.Default.IReadOnlyListToolCall);
+                    JsonSerializer.Serialize(writer, value.ToolCalls, AgUiJson.Context.IReadOnlyListToolCall);
                 }
                 break;
         }

@@ -122,11 +122,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         {
             await execution.ExecuteAsync(e =>
             {
-                if (e is RunStartedEvent { Input: null } started)
-                {
-                    e = started with { Input = request.Input with { Messages = newMessages } };
-                }
-                log.Append(e);
+                log.Append(RunHistoryRules.InjectInput(e, request.Input, newMessages));
                 if (++count == _options.MaxEventsPerRun)
                 {
                     execution.Abort($"Run exceeded the limit of {_options.MaxEventsPerRun} events.", EventLimitCode);
@@ -158,27 +154,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         thread.Runs.Add(new StoredRun(request.Input.RunId, request.AgentId, compacted, bytes));
         thread.Bytes += bytes;
         _bytes += bytes;
-        foreach (var e in events)
-        {
-            switch (e)
-            {
-                case RunStartedEvent { Input: { } input }:
-                    foreach (var m in input.Messages)
-                    {
-                        thread.MessageIds.Add(m.Id);
-                    }
-                    break;
-                case TextMessageStartEvent s:
-                    thread.MessageIds.Add(s.MessageId);
-                    break;
-                case ToolCallResultEvent r:
-                    thread.MessageIds.Add(r.MessageId);
-                    break;
-                case ToolCallStartEvent { ParentMessageId: { } parent }:
-                    thread.MessageIds.Add(parent);
-                    break;
-            }
-        }
+        RunHistoryRules.CollectMessageIds(events, thread.MessageIds);
         while (thread.Runs.Count > _options.MaxRunsPerThread)
         {
             var dropped = thread.Runs[0];
@@ -249,7 +225,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         var seenMessageIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in history)
         {
-            if (MessageIdOf(e) is { } id)
+            if (RunHistoryRules.ReplayedMessageId(e) is { } id)
             {
                 seenMessageIds.Add(id);
             }
@@ -261,21 +237,13 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
         await foreach (var e in active.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            if (MessageIdOf(e) is { } id && seenMessageIds.Contains(id))
+            if (RunHistoryRules.ReplayedMessageId(e) is { } id && seenMessageIds.Contains(id))
             {
                 continue;
             }
             yield return e;
         }
     }
-
-    private static string? MessageIdOf(AgUiEvent e) => e switch
-    {
-        TextMessageStartEvent s => s.MessageId,
-        TextMessageContentEvent c => c.MessageId,
-        TextMessageEndEvent end => end.MessageId,
-        _ => null,
-    };
 
     private static IAsyncEnumerable<RunnerEvent> Empty() => AsyncEnumerable.Empty<RunnerEvent>();
 

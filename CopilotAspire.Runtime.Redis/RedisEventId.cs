@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace CopilotAspire.Runtime.Redis;
+
+/// <summary>
+/// The SSE <c>id:</c> of an event the Redis runner streams, and the <c>Last-Event-ID</c> a connect resumes after.
+/// <list type="bullet">
+/// <item><c>N.K</c>: the K-th event (1-based) run N emitted, as it was emitted (the run's own stream and the active
+/// run in a connect). K is also the Redis stream entry id <c>0-K</c> of that run's stream.</item>
+/// <item><c>N.cK</c>: the K-th event of run N's compacted replay (a finished run in a connect).</item>
+/// </list>
+/// N is the thread's run sequence number (1, 2, …). Resuming after <c>N.K</c> gives the rest of run N as emitted
+/// (live if it is still running; for <see cref="RedisAgentRunnerOptions.ResumeWindow"/> after it ended), then the
+/// later runs; after <c>N.cK</c>, the rest of run N's replay, then the later runs. An id that does not parse
+/// replays the whole thread.
+/// </summary>
+internal readonly record struct RedisEventId(long Seq, long Index, bool Compacted)
+{
+    public override string ToString() => Compacted
+        ? string.Create(CultureInfo.InvariantCulture, $"{Seq}.c{Index}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Seq}.{Index}");
+
+    public static string Raw(long seq, long index) => string.Create(CultureInfo.InvariantCulture, $"{seq}.{index}");
+
+    public static string OfCompacted(long seq, long index) => string.Create(CultureInfo.InvariantCulture, $"{seq}.c{index}");
+
+    public static bool TryParse(string? value, out RedisEventId id)
+    {
+        id = default;
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+        var dot = value.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !long.TryParse(value.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq < 1)
+        {
+            return false;
+        }
+        var rest = value.AsSpan(dot + 1);
+        var compacted = rest.Length > 0 && rest[0] == 'c';
+        if (compacted)
+        {
+            rest = rest[1..];
+        }
+        if (!long.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index < 0)
+        {
+            return false;
+        }
+        id = new RedisEventId(seq, index, compacted);
+        return true;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CopilotAspire.Runtime.Redis;
+
+/// <summary>Names of the Redis runner's <see cref="ActivitySource"/> and <see cref="Meter"/> (registered by <c>AddRedisAgentRunner</c>).</summary>
+public static class RedisRunnerTelemetry
+{
+    public const string ActivitySourceName = "CopilotAspire.Runtime.Redis";
+    public const string MeterName = "CopilotAspire.Runtime.Redis";
+
+    internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);
+}
+
+/// <summary>The runner's instruments.</summary>
+internal sealed class RedisRunnerMetrics
+{
+    public RedisRunnerMetrics(IMeterFactory? meterFactory)
+    {
+        var meter = meterFactory?.Create(RedisRunnerTelemetry.MeterName) ?? new Meter(RedisRunnerTelemetry.MeterName);
+        EventsWritten = meter.CreateCounter<long>("copilot.redis.events.written", "{event}", "Run events written to Redis streams.");
+        WriteBatchSize = meter.CreateHistogram<int>("copilot.redis.write.batch_size", "{event}", "Events per Redis write round trip.");
+        RunsInterrupted = meter.CreateCounter<long>("copilot.redis.runs.interrupted", "{run}", "Orphaned runs (owner replica gone) closed with RUN_INTERRUPTED.");
+        RunsDetached = meter.CreateCounter<long>("copilot.redis.runs.detached", "{run}", "Runs that lost Redis mid-run and finished for their own client only.");
+        Unavailable = meter.CreateCounter<long>("copilot.redis.unavailable", "{request}", "Runs and connects refused because Redis was unreachable.");
+    }
+
+    public Counter<long> EventsWritten { get; }
+    public Histogram<int> WriteBatchSize { get; }
+    public Counter<long> RunsInterrupted { get; }
+    public Counter<long> RunsDetached { get; }
+    public Counter<long> Unavailable { get; }
+}

@@ -1,0 +1,89 @@
+namespace CopilotAspire.Runtime.Redis;
+
+/// <summary>
+/// The Lua scripts that make each state change of a thread atomic (one round trip each). Every key a script touches
+/// is passed in KEYS and shares the thread's hash tag. Writes by a run's owner are fenced by its lock token: a
+/// replica that lost its lock (expired, or taken over after it was presumed dead) cannot write to the thread.
+/// </summary>
+internal static class RedisScripts
+{
+    /// <summary>
+    /// Starts a run if the thread is free. KEYS: lock, active, seq, msgids, runs. ARGV: token, lockTtlMs, threadTtlMs,
+    /// runId, threadId, agentId, owner, then the input message ids. Returns {'busy'}, {'orphan'} (an active run whose
+    /// lock expired: close it first), or {'ok', seq, known…} with 1/0 per message id already seen on the thread.
+    /// </summary>
+    public const string Acquire = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy'} end
+        if redis.call('EXISTS', KEYS[2]) == 1 then return {'orphan'} end
+        local seq = redis.call('INCR', KEYS[3])
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        redis.call('HSET', KEYS[2], 'seq', seq, 'runId', ARGV[4], 'threadId', ARGV[5], 'agentId', ARGV[6],
+          'owner', ARGV[7], 'token', ARGV[1], 'status', 'running', 'n', 0)
+        for i = 2, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+        local result = {'ok', seq}
+        for i = 8, #ARGV do result[#result + 1] = redis.call('SISMEMBER', KEYS[4], ARGV[i]) end
+        return result
+        """;
+
+    /// <summary>
+    /// Appends a batch of events (or, with none, just renews the lock: the heartbeat). KEYS: lock, active, stream, seq.
+    /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index of the first event, event JSON…. Entries get the
+    /// explicit ids 0-K; entries already written (a retried batch) are skipped. Returns -1 if the lock is not the
+    /// caller's, 1 if a stop was requested, else 0.
+    /// </summary>
+    public const string Append = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
+        local k = tonumber(ARGV[5]) - 1
+        for i = 6, #ARGV do
+          k = k + 1
+          if k > n then redis.call('XADD', KEYS[3], '0-' .. k, 'e', ARGV[i]) end
+        end
+        if k > n then
+          redis.call('HSET', KEYS[2], 'n', k)
+          redis.call('PEXPIRE', KEYS[3], ARGV[3])
+          redis.call('PUBLISH', ARGV[4], k)
+        end
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call('PEXPIRE', KEYS[4], ARGV[3])
+        if redis.call('HGET', KEYS[2], 'status') == 'stopping' then return 1 end
+        return 0
+        """;
+
+    /// <summary>
+    /// Ends a run: stores its compacted events as one history entry (dropping the oldest past the cap), records its
+    /// message ids, clears the active run and the lock, keeps the raw stream for the resume window, wakes connects.
+    /// KEYS: lock, active, stream, runs, msgids, seq. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify
+    /// channel, run JSON ('' = store nothing), message ids…. Returns 0 if the lock is not the caller's.
+    /// </summary>
+    public const string Finish = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        if ARGV[6] ~= '' then
+          redis.call('RPUSH', KEYS[4], ARGV[6])
+          redis.call('LTRIM', KEYS[4], -tonumber(ARGV[4]), -1)
+        end
+        for i = 7, #ARGV do redis.call('SADD', KEYS[5], ARGV[i]) end
+        redis.call('DEL', KEYS[1], KEYS[2])
+        redis.call('PEXPIRE', KEYS[3], ARGV[3])
+        for i = 4, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+        redis.call('PUBLISH', ARGV[5], 'end')
+        return 1
+        """;
+
+    /// <summary>
+    /// Marks the active run as stopping. KEYS: lock, active. ARGV: runId or ''. Returns {'none'} (nothing running,
+    /// already stopping, or being closed), {'orphan'} (its lock expired), {'other'} (runId is not the active run), or
+    /// {'ok', owner, token}.
+    /// </summary>
+    public const string Stop = """
+        if redis.call('EXISTS', KEYS[2]) == 0 then return {'none'} end
+        local lock = redis.call('GET', KEYS[1])
+        if not lock then return {'orphan'} end
+        if lock ~= redis.call('HGET', KEYS[2], 'token') then return {'none'} end
+        if redis.call('HGET', KEYS[2], 'status') == 'stopping' then return {'none'} end
+        if ARGV[1] ~= '' and redis.call('HGET', KEYS[2], 'runId') ~= ARGV[1] then return {'other'} end
+        redis.call('HSET', KEYS[2], 'status', 'stopping')
+        return {'ok', redis.call('HGET', KEYS[2], 'owner'), lock}
+        """;
+}

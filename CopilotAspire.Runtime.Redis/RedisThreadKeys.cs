@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace CopilotAspire.Runtime.Redis;
+
+/// <summary>
+/// The keys and channel of one thread. All share the hash tag <c>{t:&lt;id&gt;}</c> (one Redis Cluster slot), where
+/// the id is the thread id itself when it is short and made of <c>[A-Za-z0-9._:@-]</c>, and otherwise
+/// <c>#</c> + the SHA-256 of the thread id in hex (so any thread id becomes a safe key, with no collision between the
+/// two forms: <c>#</c> is not in the plain alphabet).
+/// <code>
+/// {prefix}{t:id}:lock     string  owner token of the active run       PX LockTtl, renewed by the owner's heartbeat
+/// {prefix}{t:id}:active   hash    seq, runId, threadId, agentId, owner, token, status (running|stopping), n (events written)
+/// {prefix}{t:id}:seq      string  run sequence counter (INCR)           ThreadTtl
+/// {prefix}{t:id}:runs     list    finished runs, compacted, one JSON element per run, oldest first (LTRIM to MaxRunsPerThread)
+/// {prefix}{t:id}:msgids   set     message ids seen in stored runs (RUN_STARTED.input filtering)
+/// {prefix}{t:id}:run:N    stream  raw events of run N, entry ids 0-1, 0-2, … (ThreadTtl while active, ResumeWindow after)
+/// {prefix}{t:id}:notify   channel "new events / run ended" wake-ups for connect subscribers
+/// {prefix}replica:ID:stop channel stop requests for the replica that owns a run
+/// </code>
+/// </summary>
+internal sealed class RedisThreadKeys
+{
+    /// <summary>Longest thread id used verbatim in keys; longer ids are hashed.</summary>
+    public const int MaxPlainIdLength = 128;
+
+    private readonly string _base;
+
+    public RedisThreadKeys(string prefix, string threadId)
+    {
+        ThreadId = threadId;
+        Tag = TagFor(threadId);
+        _base = $"{prefix}{{t:{Tag}}}:";
+        Lock = _base + "lock";
+        Active = _base + "active";
+        Seq = _base + "seq";
+        Runs = _base + "runs";
+        MessageIds = _base + "msgids";
+        Notify = RedisChannel.Literal(_base + "notify");
+    }
+
+    public string ThreadId { get; }
+
+    /// <summary>The part inside the braces after <c>t:</c>.</summary>
+    public string Tag { get; }
+
+    public RedisKey Lock { get; }
+    public RedisKey Active { get; }
+    public RedisKey Seq { get; }
+    public RedisKey Runs { get; }
+    public RedisKey MessageIds { get; }
+    public RedisChannel Notify { get; }
+
+    public RedisKey Run(long seq) => _base + "run:" + seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Validates a thread id (the HTTP layer already rejects empty, over 256 characters, and control characters).</summary>
+    public static void Validate(string threadId)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        if (threadId.Length is 0 or > 256 || threadId.Any(char.IsControl))
+        {
+            throw new ArgumentException("A thread id must be 1-256 characters without control characters.", nameof(threadId));
+        }
+    }
+
+    internal static string TagFor(string threadId)
+    {
+        Validate(threadId);
+        if (threadId.Length <= MaxPlainIdLength && threadId.All(IsPlain))
+        {
+            return threadId;
+        }
+        return "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(threadId)));
+    }
+
+    private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-';
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using CopilotAspire.Runtime.Protocol;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CopilotAspire.Runtime.Agents;
+
+/// <summary>
+/// The LLM agent of CopilotKit's runtime (<c>BuiltInAgent</c>) on Microsoft.Extensions.AI: a model chosen by
+/// <c>"provider/model"</c> or any <see cref="Microsoft.Extensions.AI.IChatClient"/>, the client's frontend tools offered
+/// as declarations, server tools run here, context and state rendered into the system prompt, and the model's stream
+/// mapped to AG-UI events exactly as the official agent maps the AI SDK's (wire spec §10).
+/// </summary>
+public class BuiltInAgent : AbstractAgent
+{
+    private static readonly JsonElement s_capabilities = AgUiJson.Parse(
+        """{"tools":{"supported":true,"clientProvided":true},"transport":{"streaming":true}}""");
+
+    private readonly BasicAgentOptions _options;
+    private readonly ModelBinding _model;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the agent. A malformed model string or an unknown provider throws here; a missing key does not.</summary>
+    /// <param name="options">The configuration (copied).</param>
+    /// <param name="configuration">Where provider keys and base URLs are read; the process environment when null.</param>
+    /// <param name="loggerFactory">For the agent's and the chat client's logs.</param>
+    /// <exception cref="ArgumentException">The model string is invalid or names an unknown provider.</exception>
+    public BuiltInAgent(BasicAgentOptions options, IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
+        : this(options, configuration is null ? ProviderEnvironment.Process : ProviderEnvironment.FromConfiguration(configuration), loggerFactory)
+    {
+    }
+
+    /// <summary>Creates the agent with an explicit source of provider keys and base URLs.</summary>
+    public BuiltInAgent(BasicAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        _options = options.Snapshot();
+        _model = new ModelBinding(_options, environment, loggerFactory);
+        _logger = (ILogger?)loggerFactory?.CreateLogger<BuiltInAgent>() ?? NullLogger.Instance;
+        Description = _options.Description ?? "";
+    }
+
+    /// <summary>A clone: same configuration and the same (lazily built) chat client.</summary>
+    protected BuiltInAgent(BuiltInAgent source)
+        : base(source)
+    {
+        _options = source._options;
+        _model = source._model;
+        _logger = source._logger;
+    }
+
+    /// <summary>The configuration this agent runs with (a copy of what it was given).</summary>
+    public BasicAgentOptions Options => _options.Snapshot();
+
+    public override ValueTask<JsonElement?> GetCapabilitiesAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<JsonElement?>(s_capabilities);
+
+    public override AbstractAgent Clone() => new BuiltInAgent(this);
+
+    public override IAsyncEnumerable<AgUiEvent> RunAsync(RunAgentInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new BuiltInAgentRun(input, _options, _model, _logger).RunAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// The same agent under the official runtime's older name (deprecated there in favour of <see cref="BuiltInAgent"/>);
+/// <c>/info</c> reports its class name as <c>BasicAgent</c>.
+/// </summary>
+public sealed class BasicAgent : BuiltInAgent
+{
+    public BasicAgent(BasicAgentOptions options, IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
+        : base(options, configuration, loggerFactory)
+    {
+    }
+
+    public BasicAgent(BasicAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory = null)
+        : base(options, environment, loggerFactory)
+    {
+    }
+
+    private BasicAgent(BasicAgent source)
+        : base(source)
+    {
+    }
+
+    public override AbstractAgent Clone() => new BasicAgent(this);
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CopilotAspire.Tests.Infrastructure;
+
+/// <summary>
+/// A real <c>CopilotAspire.Api</c> process (the build output next to the tests, run with <c>dotnet</c>) on a free
+/// loopback port, learnt from its "Now listening on:" line. Killed (not stopped) on dispose or by <see cref="KillAsync"/>.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ApiProcess(Process process) => _process = process;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>What the process wrote so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var directory = AppContext.BaseDirectory;
+        var dll = Path.Combine(directory, "CopilotAspire.Api.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing: the test project must reference CopilotAspire.Api.");
+        }
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["HealthChecks__Expose"] = "true";
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var api = new ApiProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                listening.TrySetException(new InvalidOperationException("The Api exited before listening:\n" + api.Output));
+                return;
+            }
+            lock (api._output)
+            {
+                api._output.AppendLine(line);
+            }
+            const string Marker = "Now listening on: ";
+            var at = line.IndexOf(Marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                listening.TrySetResult(new Uri(line[(at + Marker.Length)..].Trim()));
+            }
+        }
+        api._process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        api._process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (api._output)
+                {
+                    api._output.AppendLine(e.Data);
+                }
+            }
+        };
+        api._process.Start();
+        api._process.BeginOutputReadLine();
+        api._process.BeginErrorReadLine();
+        try
+        {
+            api.BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+        api.Client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        return api;
+    }
+
+    /// <summary>Kills the process at once (a crash, as far as the rest of the system can tell).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>POSTs <paramref name="body"/> and returns the response as soon as its headers arrive (SSE streams stay open).</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path, JsonNode? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = body is null ? new StringContent("", Encoding.UTF8, "application/json") : JsonContent.Create(body),
+        };
+        return await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        try
+        {
+            await KillAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>Reading an SSE response frame by frame (data frames only; keep-alive comments skipped), with <see cref="Sse"/>'s parser.</summary>
+public static class SseStreams
+{
+    public static async IAsyncEnumerable<SseFrame> ReadFramesAsync(this HttpResponseMessage response, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await foreach (var frame in Sse.ReadFramesAsync(stream, cancellationToken))
+        {
+            if (frame.Data is not null)
+            {
+                yield return frame;
+            }
+        }
+    }
+
+    public static async Task<List<SseFrame>> ReadUntilAsync(this IAsyncEnumerator<SseFrame> frames, Func<SseFrame, bool> until)
+    {
+        var read = new List<SseFrame>();
+        while (await frames.MoveNextAsync())
+        {
+            read.Add(frames.Current);
+            if (until(frames.Current))
+            {
+                return read;
+            }
+        }
+        throw new InvalidOperationException("The stream ended before the expected frame. Got: " + string.Join(", ", read.Select(f => f.Type)));
+    }
+
+    public static async Task<List<SseFrame>> ReadToEndAsync(this IAsyncEnumerator<SseFrame> frames)
+    {
+        var read = new List<SseFrame>();
+        while (await frames.MoveNextAsync())
+        {
+            read.Add(frames.Current);
+        }
+        return read;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace CopilotAspire.Tests.Infrastructure;
+
+/// <summary>Runs <c>clients/official/scenario.mjs</c> (the official <c>@ag-ui/client</c>) against a runtime.</summary>
+public static class NodeClient
+{
+    public static string HarnessDirectory { get; } = Path.Combine(RepoRoot(), "clients", "official");
+
+    /// <summary>Runs <c>scenario.mjs</c>: <c>@ag-ui/client</c>'s <c>HttpAgent</c> against the REST transport.</summary>
+    public static Task<JsonElement> RunScenarioAsync(string scenario, string runtimeUrl, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
+        RunAsync(cancellationToken, ["scenario.mjs", scenario, runtimeUrl, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
+
+    /// <summary>Runs <c>copilotkit-core.mjs</c>: <c>@copilotkit/core</c>'s <c>CopilotKitCore</c> with the given transport.</summary>
+    public static Task<JsonElement> RunCopilotKitCoreAsync(string scenario, string runtimeUrl, string transport, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
+        RunAsync(cancellationToken, ["copilotkit-core.mjs", scenario, runtimeUrl, transport, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
+
+    private static async Task<JsonElement> RunAsync(CancellationToken cancellationToken, string[] args)
+    {
+        if (!Directory.Exists(Path.Combine(HarnessDirectory, "node_modules", "@ag-ui", "client")))
+        {
+            Assert.Fail($"The node clients are not installed: run `npm ci` in {HarnessDirectory} (the README's test command does).");
+        }
+        var start = new ProcessStartInfo("node") { WorkingDirectory = HarnessDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        var output = (await stdout).Trim();
+        Assert.True(output.Length > 0, $"node printed nothing; stderr: {await stderr}");
+        using var doc = JsonDocument.Parse(output.Split('\n')[^1]);
+        var result = doc.RootElement.Clone();
+        if (!result.GetProperty("ok").GetBoolean())
+        {
+            throw new NodeClientException($"@ag-ui/client failed: {result.GetProperty("error")}\nstderr: {await stderr}");
+        }
+        return result;
+    }
+
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CopilotAspire.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("CopilotAspire.sln not found above the test binaries.");
+    }
+}
+
+/// <summary>The official client rejected the run (schema, verifier or HTTP error).</summary>
+public sealed class NodeClientException(string message) : Exception(message);

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace CopilotAspire.Tests.Infrastructure;
+
+/// <summary>
+/// A private <c>redis-server</c> on a free loopback port, without persistence, in a temporary directory that is
+/// deleted afterwards. Stopped by process id. <see cref="StopAsync"/> / <see cref="StartAsync"/> simulate an outage
+/// (same port). Fails, never skips, when redis-server is not installed.
+/// </summary>
+public sealed class RedisServerFixture : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-redis-" + Guid.NewGuid().ToString("N"));
+    private Process? _process;
+
+    public int Port { get; private set; }
+
+    /// <summary>A connection string that lets the client start and reconnect while the server is down.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectRetry=1,connectTimeout=2000,syncTimeout=3000,asyncTimeout=3000";
+
+    public async ValueTask InitializeAsync()
+    {
+        Port = FreePort();
+        Directory.CreateDirectory(_directory);
+        await StartAsync();
+    }
+
+    public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(ConnectionString);
+
+    /// <summary>Starts the server (again) on <see cref="Port"/> and waits until it accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        var executable = FindRedisServer() ?? throw new InvalidOperationException(
+            "redis-server is not installed, and the Redis runner tests need it: install it (e.g. 'apt-get install -y redis-server'; CI installs it).");
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--protected-mode", "no" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Text.StringBuilder();
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                ready.TrySetException(new InvalidOperationException("redis-server exited before it was ready:\n" + output));
+                return;
+            }
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+            if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Kills the server (its data is gone: it runs without persistence).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindRedisServer()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append("/usr/sbin").Append("/usr/bin"))
+        {
+            var candidate = Path.Combine(dir, "redis-server");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,62 @@
+using CopilotAspire.Runtime.Redis;
+using CopilotAspire.Runtime.Runners;
+using CopilotAspire.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CopilotAspire.Tests.Runners;
+
+public sealed class RedisAgentRunnerContractTests(RedisServerFixture redis) : AgentRunnerContractTests, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisRunnerFactory _factory = new(redis);
+
+    protected override string EventLimitCode => RedisAgentRunner.EventLimitCode;
+
+    protected override async ValueTask<AgentRunner> CreateRunnerAsync(RunnerLimits limits) =>
+        await _factory.CreateAsync(o =>
+        {
+            o.MaxEventsPerRun = limits.MaxEventsPerRun;
+            o.MaxRunsPerThread = limits.MaxRunsPerThread;
+        });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>Creates Redis runners ("replicas"), each on its own connection, and disposes them.</summary>
+public sealed class RedisRunnerFactory(RedisServerFixture redis) : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    public RedisServerFixture Server => redis;
+
+    public async Task<RedisAgentRunner> CreateAsync(Action<RedisAgentRunnerOptions>? configure = null) =>
+        (await CreateReplicaAsync(configure)).Runner;
+
+    public async Task<(RedisAgentRunner Runner, ConnectionMultiplexer Connection)> CreateReplicaAsync(Action<RedisAgentRunnerOptions>? configure = null)
+    {
+        var connection = await redis.ConnectAsync();
+        var options = new RedisAgentRunnerOptions();
+        configure?.Invoke(options);
+        var runner = new RedisAgentRunner(connection, Options.Create(options));
+        _owned.Add(connection);
+        _owned.Add(runner);
+        return (runner, connection);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Runners first (they stop their runs), then their connections.
+        foreach (var owned in _owned.OfType<RedisAgentRunner>())
+        {
+            await owned.DisposeAsync();
+        }
+        foreach (var owned in _owned.OfType<ConnectionMultiplexer>())
+        {
+            await owned.DisposeAsync();
+        }
+    }
+}

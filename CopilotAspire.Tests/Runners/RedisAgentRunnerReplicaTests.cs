@@ -1,0 +1,264 @@
+using CopilotAspire.Runtime.Pipeline;
+using CopilotAspire.Runtime.Protocol;
+using CopilotAspire.Runtime.Redis;
+using CopilotAspire.Runtime.Runners;
+using CopilotAspire.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace CopilotAspire.Tests.Runners;
+
+/// <summary>Two <see cref="RedisAgentRunner"/>s on one redis-server behave as two replicas of one runtime.</summary>
+public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
+{
+    private readonly RedisRunnerFactory _factory = new(redis);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    private static string NewThread() => "thread-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static AgentConnectRequest Connect(string threadId, string? lastEventId = null) => new(threadId, "test", new Dictionary<string, string>(), lastEventId);
+
+    private static async Task<List<RunnerEvent>> ConnectAllAsync(AgentRunner runner, string threadId, string? lastEventId = null) =>
+        await (await runner.ConnectAsync(Connect(threadId, lastEventId), Ct)).ReadAllAsync(Ct);
+
+    [Fact]
+    public async Task Connect_on_another_replica_mid_run_gets_the_replay_then_every_live_event_in_order()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var thread = NewThread();
+        var agent = new GatedAgent(5);
+        await using var run = (await a.RunAsync(TestAgents.Request(thread, "r1", agent), Ct)).GetAsyncEnumerator(Ct);
+        await run.ReadUntilAsync(e => e is TextMessageStartEvent);
+        agent.Release(2);
+
+        await using var connect = (await b.ConnectAsync(Connect(thread), Ct)).GetAsyncEnumerator(Ct);
+        var seen = await connect.ReadUntilAsync(e => e is TextMessageContentEvent { Delta: " t1" });
+        agent.Release(3);
+        seen.AddRange(await connect.ReadToEndAsync());
+        var all = await (await a.ConnectAsync(Connect(thread), Ct)).ReadAllAsync(Ct);
+
+        var runEvents = (await run.ReadToEndAsync()).Select(e => e.Event).ToList();
+        Assert.Equal(9, seen.Count);
+        Assert.Equal(["RUN_STARTED", "TEXT_MESSAGE_START", .. Enumerable.Repeat("TEXT_MESSAGE_CONTENT", 5), "TEXT_MESSAGE_END", "RUN_FINISHED"], seen.Types());
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => $"1.{i}"), seen.Select(e => e.Id));
+        Assert.Equal(EventCompactor.Compact(seen.Select(e => e.Event)).Json(), all.Json());
+        Assert.NotEmpty(runEvents);
+    }
+
+    [Fact]
+    public async Task A_run_on_another_replica_while_the_thread_is_busy_gets_an_empty_stream()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var thread = NewThread();
+        await using var run = (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Hanging()), Ct)).GetAsyncEnumerator(Ct);
+        await run.ReadUntilAsync(e => e is ToolCallArgsEvent);
+
+        Assert.Empty(await (await b.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct));
+        Assert.True(await b.IsRunningAsync(thread, Ct));
+
+        Assert.True((await b.StopAsync(thread, null, Ct)).Stopped);
+        await run.ReadToEndAsync();
+    }
+
+    [Fact]
+    public async Task Stop_sent_to_another_replica_ends_the_run_with_the_same_closing_events_as_a_local_stop()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var local = NewThread();
+        var remote = NewThread();
+        await using var localRun = (await a.RunAsync(TestAgents.Request(local, "r1", TestAgents.Hanging()), Ct)).GetAsyncEnumerator(Ct);
+        await using var remoteRun = (await a.RunAsync(TestAgents.Request(remote, "r1", TestAgents.Hanging()), Ct)).GetAsyncEnumerator(Ct);
+        await localRun.ReadUntilAsync(e => e is ToolCallArgsEvent);
+        await remoteRun.ReadUntilAsync(e => e is ToolCallArgsEvent);
+
+        Assert.Equal(StopOutcome.NotActiveRun, (await b.StopAsync(remote, "r9", Ct)).Outcome);
+        Assert.Equal(StopOutcome.Stopped, (await a.StopAsync(local, null, Ct)).Outcome);
+        Assert.Equal(StopOutcome.Stopped, (await b.StopAsync(remote, "r1", Ct)).Outcome);
+        Assert.Equal(StopOutcome.NotRunning, (await a.StopAsync(remote, null, Ct)).Outcome);
+
+        var localTail = (await localRun.ReadToEndAsync()).Json();
+        var remoteTail = (await remoteRun.ReadToEndAsync()).Json();
+        Assert.Equal(localTail.Count, remoteTail.Count);
+        Assert.Equal(localTail.Select(j => j.Replace(local, "T", StringComparison.Ordinal)), remoteTail.Select(j => j.Replace(remote, "T", StringComparison.Ordinal)));
+        Assert.Equal(4, remoteTail.Count);
+        Assert.Equal(new RunFinishedEvent { ThreadId = remote, RunId = "r1" }, AgUiJson.DeserializeEvent(remoteTail[^1]));
+        Assert.Equal(13, (await (await b.RunAsync(TestAgents.Request(remote, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct)).Count);
+    }
+
+    [Fact]
+    public async Task After_a_run_both_replicas_replay_identical_streams_with_ids()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var thread = NewThread();
+        var run = await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        await (await b.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+
+        var fromA = await ConnectAllAsync(a, thread);
+        var fromB = await ConnectAllAsync(b, thread);
+
+        Assert.Equal(fromA.Json(), fromB.Json());
+        Assert.Equal(fromA.Select(e => e.Id), fromB.Select(e => e.Id));
+        Assert.All(fromA, e => Assert.NotNull(e.Id));
+        Assert.Equal("1.c1", fromA[0].Id);
+        Assert.Equal(Enumerable.Range(1, run.Count).Select(i => $"1.{i}"), run.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Resuming_after_any_replayed_event_gives_exactly_the_events_after_it()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var thread = NewThread();
+        await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        await (await a.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        var full = await ConnectAllAsync(a, thread);
+
+        for (var i = 0; i < full.Count; i++)
+        {
+            var resumed = await ConnectAllAsync(b, thread, full[i].Id);
+            Assert.Equal(full.Skip(i + 1).Json(), resumed.Json());
+            Assert.Equal(full.Skip(i + 1).Select(e => e.Id), resumed.Select(e => e.Id));
+        }
+        Assert.Equal(full.Json(), (await ConnectAllAsync(b, thread, "not-an-id")).Json());
+    }
+
+    [Fact]
+    public async Task Resuming_a_live_run_on_another_replica_has_no_gap_and_no_duplicate()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var thread = NewThread();
+        await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        var agent = new GatedAgent(6);
+        await using var run = (await a.RunAsync(TestAgents.Request(thread, "r2", agent), Ct)).GetAsyncEnumerator(Ct);
+        var runEvents = await run.ReadUntilAsync(e => e is TextMessageStartEvent);
+        agent.Release(2);
+
+        // A client reads part of the live run on A, loses its connection, and resumes on B with Last-Event-ID.
+        List<RunnerEvent> before;
+        await using (var first = (await a.ConnectAsync(Connect(thread), Ct)).GetAsyncEnumerator(Ct))
+        {
+            before = await first.ReadUntilAsync(e => e is TextMessageContentEvent { Delta: " t1" });
+        }
+        await using var resumed = (await b.ConnectAsync(Connect(thread, before[^1].Id), Ct)).GetAsyncEnumerator(Ct);
+        agent.Release(1);
+        var after = await resumed.ReadUntilAsync(e => e is TextMessageContentEvent { Delta: " t2" });
+        agent.Release(3);
+        after.AddRange(await resumed.ReadToEndAsync());
+        runEvents.AddRange(await run.ReadToEndAsync());
+
+        var seen = before.Where(e => e.Id!.StartsWith("2.", StringComparison.Ordinal)).Concat(after).ToList();
+        Assert.Equal(runEvents.Json(), seen.Json());
+        Assert.Equal(runEvents.Select(e => e.Id), seen.Select(e => e.Id));
+        Assert.Equal("2.5", after[0].Id);
+        Assert.Equal("RUN_FINISHED", after[^1].Event.Type);
+    }
+
+    [Fact]
+    public async Task Resuming_from_inside_a_run_that_has_finished_since_gives_the_rest_of_it_then_later_runs()
+    {
+        var a = await _factory.CreateAsync();
+        var thread = NewThread();
+        var run1 = await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        var run2 = await (await a.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+
+        var resumed = await ConnectAllAsync(a, thread, run1[4].Id);
+
+        var laterRun = EventCompactor.Compact(run2.Select(e => e.Event)).Json();
+        Assert.Equal(run1.Skip(5).Json().Concat(laterRun), resumed.Json());
+        Assert.Equal("1.6", resumed[0].Id);
+    }
+
+    [Fact]
+    public async Task A_replica_that_dies_mid_run_has_its_run_closed_as_interrupted_for_live_connects()
+    {
+        var (a, connectionA) = await _factory.CreateReplicaAsync(o => o.LockTtl = TimeSpan.FromMilliseconds(600));
+        var b = await _factory.CreateAsync(o => o.LockTtl = TimeSpan.FromMilliseconds(600));
+        var thread = NewThread();
+        var run = (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Hanging()), Ct)).GetAsyncEnumerator(Ct);
+        await using var connect = (await b.ConnectAsync(Connect(thread), Ct)).GetAsyncEnumerator(Ct);
+        var head = await connect.ReadUntilAsync(e => e is ToolCallArgsEvent);
+
+        await connectionA.CloseAsync(allowCommandsToComplete: false); // replica A "dies": no release, no heartbeat
+        var tail = await connect.ReadToEndAsync();
+
+        Assert.Equal(["TEXT_MESSAGE_END", "TOOL_CALL_END", "TOOL_CALL_RESULT", "RUN_ERROR"], tail.Types());
+        var error = Assert.IsType<RunErrorEvent>(tail[^1].Event);
+        Assert.Equal(RedisAgentRunner.InterruptedCode, error.Code);
+        Assert.Equal(RedisAgentRunner.InterruptedMessage, error.Message);
+        Assert.Contains("missing_terminal_event", Assert.IsType<ToolCallResultEvent>(tail[2].Event).Content, StringComparison.Ordinal);
+
+        Assert.Equal(13, (await (await b.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct)).Count);
+        var replay = await ConnectAllAsync(b, thread);
+        AssertValidHistory(replay, "r1", "r2");
+        await run.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_orphaned_run_is_closed_by_the_next_run_or_stop_on_any_replica()
+    {
+        var b = await _factory.CreateAsync();
+        var threads = new[] { NewThread(), NewThread() };
+        foreach (var thread in threads)
+        {
+            var (a, connectionA) = await _factory.CreateReplicaAsync();
+            await using var run = (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Hanging()), Ct)).GetAsyncEnumerator(Ct);
+            await run.ReadUntilAsync(e => e is ToolCallArgsEvent);
+            await using var probe = (await b.ConnectAsync(Connect(thread), Ct)).GetAsyncEnumerator(Ct);
+            await probe.ReadUntilAsync(e => e is ToolCallArgsEvent); // the events are in Redis
+            await connectionA.CloseAsync(allowCommandsToComplete: false);
+            // The lock expiring, without waiting LockTtl: delete it as expiry would.
+            await using var admin = await redis.ConnectAsync();
+            Assert.True(await admin.GetDatabase().KeyDeleteAsync(new RedisThreadKeys("copilot:", thread).Lock));
+        }
+
+        Assert.Equal(StopOutcome.NotRunning, (await b.StopAsync(threads[0], null, Ct)).Outcome);
+        var viaRun = await (await b.RunAsync(TestAgents.Request(threads[1], "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        Assert.Equal(13, viaRun.Count);
+
+        AssertValidHistory(await ConnectAllAsync(b, threads[0]), "r1");
+        AssertValidHistory(await ConnectAllAsync(b, threads[1]), "r1", "r2");
+        Assert.Equal(RedisAgentRunner.InterruptedCode, Assert.IsType<RunErrorEvent>((await ConnectAllAsync(b, threads[0]))[^1].Event).Code);
+    }
+
+    [Fact]
+    public async Task Thread_keys_share_one_hash_tag_have_a_ttl_and_odd_thread_ids_are_hashed()
+    {
+        var a = await _factory.CreateAsync(o => o.KeyPrefix = "ttltest:");
+        var thread = "user 42 / thread {x} " + new string('é', 200);
+        await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed(), Message.User("u1", "hi")), Ct)).ReadAllAsync(Ct);
+
+        await using var admin = await redis.ConnectAsync();
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        var keys = server.Keys(pattern: "ttltest:*").Select(k => k.ToString()).ToList();
+        var tag = new RedisThreadKeys("ttltest:", thread).Tag;
+        Assert.StartsWith("#", tag, StringComparison.Ordinal);
+        Assert.Equal(["msgids", "run:1", "runs", "seq"], keys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order());
+        Assert.All(keys, k => Assert.StartsWith($"ttltest:{{t:{tag}}}:", k, StringComparison.Ordinal));
+        foreach (var key in keys)
+        {
+            var ttl = await admin.GetDatabase().KeyTimeToLiveAsync(key);
+            Assert.NotNull(ttl);
+            Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+        }
+        Assert.IsType<RunFinishedEvent>((await ConnectAllAsync(a, thread))[^1].Event);
+        Assert.Equal("plain-id_1.2:3@x", RedisThreadKeys.TagFor("plain-id_1.2:3@x"));
+    }
+
+    private static void AssertValidHistory(List<RunnerEvent> replay, params string[] runIds)
+    {
+        Assert.Equal(runIds, replay.Select(e => e.Event).OfType<RunStartedEvent>().Select(s => s.RunId));
+        var verifier = new EventVerifier();
+        foreach (var e in replay)
+        {
+            verifier.Verify(e.Event);
+        }
+        Assert.True(replay[^1].Event is RunFinishedEvent or RunErrorEvent);
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, node/npm, the npm
+# harness), decides which optional packages the NuGet feed has, runs `dotnet test`, and ends with one line
+# "N passed, M failed". Exit status: 0 only if every test passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+log() { printf 'test.sh: %s\n' "$*"; }
+
+# 1. System packages (Debian). Installed only when missing.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { log "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# 2. The official @ag-ui/client, used by the client tests.
+if ! (cd clients/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  log "npm ci failed in clients/official"; echo "0 passed, 1 failed"; exit 1
+fi
+
+# 3. Optional packages (Aspire, Whisper.net): compiled only where the feed has them.
+if [ -x eng/optional-packages.sh ]; then
+  eng/optional-packages.sh || { log "optional-packages.sh failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# 4. The tests. TRX gives the counts; dotnet test's own summary is not what CI reads.
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+dotnet test CopilotAspire.Tests --configuration Release \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@"
+status=$?
+
+trx="$results/tests.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  errors=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  timeouts=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$counters")
+  aborted=$(sed -n 's/.* aborted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(( ${failed:-0} + ${errors:-0} + ${timeouts:-0} + ${aborted:-0} ))
+  passed=${passed:-0}
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then log "no test ran"; failed=1; fi
+else
+  log "no test results (the build failed?)"
+  passed=0; failed=1
+fi
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
