@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using CopilotAspire.Runtime.Transcription;
 using CopilotAspire.Transcriber.Engine;
@@ -190,30 +189,33 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
     }
 
     [Theory]
-    [InlineData(HttpStatusCode.Unauthorized, """{"error":"auth_failed","message":"Authentication failed with transcription provider","retryable":false}""")]
-    [InlineData(HttpStatusCode.Forbidden, """{"error":"auth_failed","message":"Authentication failed with transcription provider","retryable":false}""")]
-    [InlineData(HttpStatusCode.InternalServerError, """{"error":"provider_error","message":"The transcription provider answered 500: Incorrect API key provided: sk-a***","retryable":true}""")]
-    public async Task Provider_statuses_map_to_error_codes_and_the_key_never_reaches_a_log(HttpStatusCode status, string expected)
+    [InlineData(401, """{"error":"auth_failed","message":"Authentication failed with transcription provider","retryable":false}""")]
+    [InlineData(403, """{"error":"auth_failed","message":"Authentication failed with transcription provider","retryable":false}""")]
+    [InlineData(429, """{"error":"rate_limited","message":"Rate limited. Please try again later.","retryable":true}""")]
+    [InlineData(500, """{"error":"provider_error","message":"The transcription provider answered 500: Incorrect API key provided: sk-a***","retryable":true}""")]
+    [InlineData(504, """{"error":"network_error","message":"The transcription provider answered 504: Incorrect API key provided: sk-a***","retryable":true}""")]
+    public async Task OpenAI_error_statuses_map_to_error_codes_and_the_key_never_reaches_a_log(int status, string expected)
     {
-        // The provider's answer is canned here (no server has to reject a key); the request still goes through the
-        // runtime's real endpoint, handler and HttpClient pipeline.
+        await using var openAi = await Fakes.FakeOpenAiServer.StartAsync(Ct);
+        openAi.EnqueueTranscription(Fakes.TranscriptionReply.Error(status, "Incorrect API key provided: sk-a***"));
         var logs = new CapturingLoggerProvider();
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null,
-            new Dictionary<string, string?> { ["Endpoint"] = "http://provider.invalid/v1", ["ApiKey"] = "sk-secret-key-1234" },
-            services =>
-            {
-                services.AddHttpClient(OpenAICompatibleTranscriptionService.HttpClientName)
-                    .ConfigurePrimaryHttpMessageHandler(() => new CannedHandler(status,
-                        """{"error":{"message":"Incorrect API key provided: sk-a***","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"""));
-                services.AddLogging(logging => logging.AddProvider(logs));
-            });
+            new Dictionary<string, string?> { ["Endpoint"] = openAi.OpenAiBaseUrl, ["ApiKey"] = "sk-secret-key-1234" },
+            services => services.AddLogging(logging => logging.AddProvider(logs)));
 
-        using var response = await runtime.Http.PostAsync(Rest, Recording([1, 2, 3]), Ct);
+        using var response = await runtime.Http.PostAsync(Rest, Recording([1, 2, 3], "audio/webm;codecs=opus"), Ct);
 
         Assert.Equal(expected, await response.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(status == HttpStatusCode.InternalServerError ? HttpStatusCode.InternalServerError : HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(status is 403 ? 401 : status is 504 ? 502 : status, (int)response.StatusCode);
         Assert.NotEmpty(logs.Lines);
         Assert.DoesNotContain(logs.Lines, line => line.Contains("sk-secret-key-1234", StringComparison.Ordinal));
+
+        // OpenAI's request shape: multipart file + model + response_format, bearer key.
+        var sent = Assert.Single(openAi.Requests);
+        Assert.Equal("/v1/audio/transcriptions", sent.Path);
+        Assert.Equal("whisper-1", sent.Form["model"]);
+        Assert.Equal("json", sent.Form["response_format"]);
+        Assert.Equal("Bearer sk-secret-key-1234", sent.Headers["Authorization"]);
     }
 
     [Fact]
@@ -236,11 +238,5 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
             Requests.Enqueue(new SentRequest(request.RequestUri, request.Headers.Authorization?.ToString()));
             return base.SendAsync(request, cancellationToken);
         }
-    }
-
-    private sealed class CannedHandler(HttpStatusCode status, string json) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
     }
 }
