@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CopilotAspire.Runtime.Transcription;
+using CopilotAspire.Tests.Infrastructure;
 using CopilotAspire.Transcriber.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,7 +45,7 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
             Settings(transcriber.BaseAddress, ("Model", "whisper-local"), ("Language", "fr"), ("ApiKey", "sk-test-key")),
             services => services.AddHttpClient(OpenAICompatibleTranscriptionService.HttpClientName).AddHttpMessageHandler(() => requests));
 
-        using var response = await runtime.Http.PostAsync(Rest, Recording(TestAudio.SineWav(44100, 2, 16)), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording(TestAudio.SineWav(44100, 2, 16)), Ct);
 
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -72,12 +73,12 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
         await using var disabled = await RuntimeTranscribeHost.StartAsync(null, new Dictionary<string, string?> { ["Model"] = "whisper-1" });
         Assert.Null(disabled.Services.GetService<TranscriptionService>());
         Assert.False(await AudioEnabledAsync(disabled));
-        using var response = await disabled.Http.PostAsync(Rest, Recording([1, 2, 3]), Ct);
+        using var response = await disabled.Client.PostAsync(Rest, Recording([1, 2, 3]), Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
 
-        static async Task<bool> AudioEnabledAsync(RuntimeTranscribeHost host)
+        static async Task<bool> AudioEnabledAsync(RuntimeTestHost host)
         {
-            using var info = JsonDocument.Parse(await host.Http.GetStringAsync("api/copilotkit/info", Ct));
+            using var info = JsonDocument.Parse(await host.Client.GetStringAsync("api/copilotkit/info", Ct));
             return info.RootElement.GetProperty("audioFileTranscriptionEnabled").GetBoolean();
         }
     }
@@ -88,7 +89,7 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
         await using var transcriber = await TranscriberTestServer.StartAsync(new ToneSpeechEngine());
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null, Settings(transcriber.BaseAddress, ("MaxBytes", "2048")));
 
-        using var response = await runtime.Http.PostAsync(Rest, Recording(new byte[4096]), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording(new byte[4096]), Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("""{"error":"audio_too_large","message":"Audio file exceeds the limit of 2048 bytes","retryable":false}""",
@@ -108,9 +109,9 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null, Settings(transcriber.BaseAddress));
         var wav = TestAudio.SineWav(16000, 1, 16);
 
-        var first = runtime.Http.PostAsync(Rest, Recording(wav), Ct);
+        var first = runtime.Client.PostAsync(Rest, Recording(wav), Ct);
         await engine.Entered.WaitAsync(Ct);
-        using (var busy = await runtime.Http.PostAsync(Rest, Recording(wav), Ct))
+        using (var busy = await runtime.Client.PostAsync(Rest, Recording(wav), Ct))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, busy.StatusCode);
             Assert.Equal("""{"error":"rate_limited","message":"Rate limited. Please try again later.","retryable":true}""", await busy.Content.ReadAsStringAsync(Ct));
@@ -129,7 +130,7 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
         await using var transcriber = await TranscriberTestServer.StartAsync(engine);
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null, Settings(transcriber.BaseAddress));
 
-        using var response = await runtime.Http.PostAsync(Rest, Recording(TestAudio.SineWav(16000, 1, 16)), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording(TestAudio.SineWav(16000, 1, 16)), Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("""{"error":"provider_error","message":"The transcription provider answered 503: Whisper model '/models/ggml-base.bin' not ready.","retryable":true}""",
@@ -143,18 +144,18 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
             new Dictionary<string, string?> { ["Transcriber:MaxAudioSeconds"] = "1", ["Transcriber:FfmpegPath"] = "/nonexistent/ffmpeg" });
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null, Settings(transcriber.BaseAddress));
 
-        using (var corrupt = await runtime.Http.PostAsync(Rest, Recording(TestAudio.SineWav(16000, 1, 16)[..30]), Ct))
+        using (var corrupt = await runtime.Client.PostAsync(Rest, Recording(TestAudio.SineWav(16000, 1, 16)[..30]), Ct))
         {
             Assert.Equal(HttpStatusCode.BadRequest, corrupt.StatusCode);
             Assert.Equal("""{"error":"invalid_audio_format","message":"The transcription provider answered 400: The WAV file's format chunk is truncated.","retryable":false}""",
                 await corrupt.Content.ReadAsStringAsync(Ct));
         }
-        using (var webm = await runtime.Http.PostAsync(Rest, Recording([0x1A, 0x45, 0xDF, 0xA3, 0, 0, 0, 0], "audio/webm"), Ct))
+        using (var webm = await runtime.Client.PostAsync(Rest, Recording([0x1A, 0x45, 0xDF, 0xA3, 0, 0, 0, 0], "audio/webm"), Ct))
         {
             Assert.Equal(HttpStatusCode.BadRequest, webm.StatusCode); // the Transcriber's 415 (needs ffmpeg)
             Assert.Contains("needs ffmpeg", await webm.Content.ReadAsStringAsync(Ct));
         }
-        using var tooLong = await runtime.Http.PostAsync(Rest, Recording(TestAudio.SineWav(8000, 1, 16, seconds: 3)), Ct);
+        using var tooLong = await runtime.Client.PostAsync(Rest, Recording(TestAudio.SineWav(8000, 1, 16, seconds: 3)), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal("""{"error":"audio_too_long","message":"Audio file is too long","retryable":false}""", await tooLong.Content.ReadAsStringAsync(Ct));
     }
@@ -166,7 +167,7 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
             new Dictionary<string, string?> { ["Transcriber:MaxUploadBytes"] = "8192" });
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null, Settings(transcriber.BaseAddress));
 
-        using var response = await runtime.Http.PostAsync(Rest, Recording(TestAudio.SineWav(16000, 1, 16)), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording(TestAudio.SineWav(16000, 1, 16)), Ct);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.StartsWith("""{"error":"audio_too_large","message":"The transcription provider answered 413: """, await response.Content.ReadAsStringAsync(Ct));
@@ -182,7 +183,7 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
         listener.Stop();
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null, new Dictionary<string, string?> { ["Endpoint"] = $"http://127.0.0.1:{port}/v1" });
 
-        using var response = await runtime.Http.PostAsync(Rest, Recording([1, 2, 3]), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording([1, 2, 3]), Ct);
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.StartsWith("""{"error":"network_error","message":"The transcription provider could not be reached: """, await response.Content.ReadAsStringAsync(Ct));
@@ -203,7 +204,7 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
             new Dictionary<string, string?> { ["Endpoint"] = openAi.OpenAiBaseUrl, ["ApiKey"] = "sk-secret-key-1234" },
             services => services.AddLogging(logging => logging.AddProvider(logs)));
 
-        using var response = await runtime.Http.PostAsync(Rest, Recording([1, 2, 3], "audio/webm;codecs=opus"), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording([1, 2, 3], "audio/webm;codecs=opus"), Ct);
 
         Assert.Equal(expected, await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(status is 403 ? 401 : status is 504 ? 502 : status, (int)response.StatusCode);

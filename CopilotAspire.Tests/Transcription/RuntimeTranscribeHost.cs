@@ -1,61 +1,35 @@
 using CopilotAspire.Runtime.Transcription;
-using Microsoft.AspNetCore.Builder;
+using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>
-/// A minimal host of the runtime (<c>AddCopilotRuntime</c> + <c>MapCopilotRuntime</c>) on a loopback Kestrel port, with
-/// the transcription service under test: REST at <c>/api/copilotkit/transcribe</c>, single route at
-/// <c>/api/copilotkit-single</c>.
+/// The runtime on a loopback Kestrel port (<see cref="RuntimeTestHost"/>: <c>AddCopilotRuntime</c> +
+/// <c>MapCopilotRuntime</c>) with transcription: <c>AddOpenAICompatibleTranscription</c> bound to
+/// <c>CopilotRuntime:Transcription</c>, and/or a given service. REST at <c>/api/copilotkit/transcribe</c>, single
+/// route at <c>/api/copilotkit-single</c>.
 /// </summary>
-public sealed class RuntimeTranscribeHost : IAsyncDisposable
+public static class RuntimeTranscribeHost
 {
-    private readonly WebApplication _app;
-
-    private RuntimeTranscribeHost(WebApplication app, HttpClient http)
-    {
-        _app = app;
-        Http = http;
-    }
-
-    public HttpClient Http { get; }
-
-    public IServiceProvider Services => _app.Services;
-
     /// <param name="service">The service to use, or <see langword="null"/> for none (unless <paramref name="transcription"/> configures one).</param>
     /// <param name="transcription">Settings of <c>CopilotRuntime:Transcription</c>, bound by <c>AddOpenAICompatibleTranscription</c>.</param>
     /// <param name="configure">Extra service registrations (e.g. a handler on the transcription HttpClient, a log sink).</param>
-    public static async Task<RuntimeTranscribeHost> StartAsync(TranscriptionService? service, IDictionary<string, string?>? transcription = null,
-        Action<IServiceCollection>? configure = null)
-    {
-        var (app, address) = await LoopbackWebApp.StartAsync(
-            builder =>
+    public static Task<RuntimeTestHost> StartAsync(TranscriptionService? service, IDictionary<string, string?>? transcription = null,
+        Action<IServiceCollection>? configure = null) =>
+        RuntimeTestHost.StartAsync(
+            runtime =>
             {
-                builder.Logging.SetMinimumLevel(LogLevel.Trace);
-                builder.Configuration.AddInMemoryCollection(
-                    (transcription ?? new Dictionary<string, string?>()).Select(kv => KeyValuePair.Create("CopilotRuntime:Transcription:" + kv.Key, kv.Value)));
-                var runtime = builder.AddCopilotRuntime();
-                builder.Services.AddOpenAICompatibleTranscription(builder.Configuration.GetSection("CopilotRuntime:Transcription"));
+                runtime.Services.AddOpenAICompatibleTranscription(runtime.Configuration.GetSection("CopilotRuntime:Transcription"));
                 if (service is not null)
                 {
                     runtime.WithTranscriptionService(service);
                 }
-                configure?.Invoke(builder.Services);
+                configure?.Invoke(runtime.Services);
             },
-            app => app.MapCopilotRuntime());
-        return new RuntimeTranscribeHost(app, new HttpClient { BaseAddress = address });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
-    }
+            (transcription ?? new Dictionary<string, string?>()).ToDictionary(kv => "CopilotRuntime:Transcription:" + kv.Key, kv => kv.Value));
 }
 
 /// <summary>Records what the handler passed and answers with a fixed text, or throws what it is told to.</summary>

@@ -52,10 +52,10 @@ public sealed class TranscriptionEndpointTests
             "json" => JsonBody("""{"audio":"YWJj","mimeType":"audio/webm"}"""),
             _ => new StringContent("hello"),
         };
-        using var response = await host.Http.PostAsync(Rest, content, Ct);
+        using var response = await host.Client.PostAsync(Rest, content, Ct);
         await AssertBodyAsync(response, HttpStatusCode.ServiceUnavailable, NotConfigured);
 
-        using var single = await host.Http.PostAsync(Single, JsonBody("""{"method":"transcribe","body":{"audio":"YWJj","mimeType":"audio/wav"}}"""), Ct);
+        using var single = await host.Client.PostAsync(Single, JsonBody("""{"method":"transcribe","body":{"audio":"YWJj","mimeType":"audio/wav"}}"""), Ct);
         await AssertBodyAsync(single, HttpStatusCode.ServiceUnavailable, NotConfigured);
     }
 
@@ -65,7 +65,7 @@ public sealed class TranscriptionEndpointTests
         var service = new RecordingTranscriptionService("hello from audio");
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var response = await host.Http.PostAsync(Rest, AudioForm("webm!!!"u8.ToArray(), "audio/webm"), Ct);
+        using var response = await host.Client.PostAsync(Rest, AudioForm("webm!!!"u8.ToArray(), "audio/webm"), Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.OK, """{"text":"hello from audio","size":7,"type":"audio/webm"}""");
         Assert.Equal(new TranscribeFileOptions(service.Last!.Audio, "audio/webm", "recording.webm", 7), service.Last);
@@ -78,7 +78,7 @@ public sealed class TranscriptionEndpointTests
         var service = new RecordingTranscriptionService("ok");
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var response = await host.Http.PostAsync(Rest, AudioForm([1, 2, 3, 4, 5, 6], "audio/webm;codecs=opus", fileName: "clip.webm"), Ct);
+        using var response = await host.Client.PostAsync(Rest, AudioForm([1, 2, 3, 4, 5, 6], "audio/webm;codecs=opus", fileName: "clip.webm"), Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.OK, """{"text":"ok","size":6,"type":"audio/webm;codecs=opus"}""");
         Assert.Equal("clip.webm", service.Last?.FileName);
@@ -92,7 +92,7 @@ public sealed class TranscriptionEndpointTests
         var service = new RecordingTranscriptionService("ok");
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var response = await host.Http.PostAsync(Rest, AudioForm([1, 2, 3], type), Ct);
+        using var response = await host.Client.PostAsync(Rest, AudioForm([1, 2, 3], type), Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.OK, """{"text":"ok","size":3,"type":"audio/webm"}""");
         Assert.Equal("audio/webm", service.Last?.MimeType);
@@ -104,10 +104,10 @@ public sealed class TranscriptionEndpointTests
         var service = new RecordingTranscriptionService();
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var wrongField = await host.Http.PostAsync(Rest, AudioForm([1, 2, 3], "audio/webm", field: "file"), Ct);
+        using var wrongField = await host.Client.PostAsync(Rest, AudioForm([1, 2, 3], "audio/webm", field: "file"), Ct);
         await AssertBodyAsync(wrongField, HttpStatusCode.BadRequest, NoAudioField);
 
-        using var text = await host.Http.PostAsync(Rest, new MultipartFormDataContent { { new StringContent("not a file"), "audio" } }, Ct);
+        using var text = await host.Client.PostAsync(Rest, new MultipartFormDataContent { { new StringContent("not a file"), "audio" } }, Ct);
         await AssertBodyAsync(text, HttpStatusCode.BadRequest, NoAudioField);
         Assert.Null(service.Last);
     }
@@ -117,7 +117,7 @@ public sealed class TranscriptionEndpointTests
     {
         await using var host = await RuntimeTranscribeHost.StartAsync(new RecordingTranscriptionService());
 
-        using var response = await host.Http.PostAsync(Rest, AudioForm([1, 2, 3], "image/png"), Ct);
+        using var response = await host.Client.PostAsync(Rest, AudioForm([1, 2, 3], "image/png"), Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.BadRequest,
             """{"error":"invalid_audio_format","message":"Unsupported audio format: image/png. Supported: audio/mpeg, audio/mp3, audio/mp4, audio/wav, audio/webm, audio/ogg, audio/flac, audio/aac","retryable":false}""");
@@ -129,7 +129,7 @@ public sealed class TranscriptionEndpointTests
         var service = new RecordingTranscriptionService("from json");
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var response = await host.Http.PostAsync(Rest, JsonBody("""{"audio":"data:audio/webm;base64,YWJjZGVm","mimeType":"audio/webm"}"""), Ct);
+        using var response = await host.Client.PostAsync(Rest, JsonBody("""{"audio":"data:audio/webm;base64,YWJjZGVm","mimeType":"audio/webm"}"""), Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.OK, """{"text":"from json","size":6,"type":"audio/webm"}""");
         Assert.Equal("recording.webm", service.Last?.FileName);
@@ -149,7 +149,7 @@ public sealed class TranscriptionEndpointTests
         var service = new RecordingTranscriptionService();
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var response = await host.Http.PostAsync(Rest, JsonBody(json), Ct);
+        using var response = await host.Client.PostAsync(Rest, JsonBody(json), Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.BadRequest, $$"""{"error":"invalid_request","message":"{{message}}","retryable":false}""");
         Assert.Null(service.Last);
@@ -160,7 +160,7 @@ public sealed class TranscriptionEndpointTests
     {
         await using var host = await RuntimeTranscribeHost.StartAsync(new RecordingTranscriptionService());
 
-        using var response = await host.Http.PostAsync(Rest, new StringContent("hello"), Ct);
+        using var response = await host.Client.PostAsync(Rest, new StringContent("hello"), Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.BadRequest,
             """{"error":"invalid_request","message":"Request must be multipart/form-data or application/json with base64 audio","retryable":false}""");
@@ -199,7 +199,7 @@ public sealed class TranscriptionEndpointTests
         };
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var response = await host.Http.PostAsync(Rest, AudioForm([1, 2, 3], "audio/webm"), Ct);
+        using var response = await host.Client.PostAsync(Rest, AudioForm([1, 2, 3], "audio/webm"), Ct);
 
         await AssertBodyAsync(response, status, body);
     }
@@ -209,7 +209,7 @@ public sealed class TranscriptionEndpointTests
     {
         await using var host = await RuntimeTranscribeHost.StartAsync(new RecordingTranscriptionService());
 
-        using var response = await host.Http.GetAsync(Rest, Ct);
+        using var response = await host.Client.GetAsync(Rest, Ct);
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("POST", response.Content.Headers.Allow.Single());
@@ -221,11 +221,11 @@ public sealed class TranscriptionEndpointTests
         var service = new RecordingTranscriptionService("single");
         await using var host = await RuntimeTranscribeHost.StartAsync(service);
 
-        using var ok = await host.Http.PostAsync(Single, JsonBody("""{"method":"transcribe","body":{"audio":"YWJj","mimeType":"audio/wav"}}"""), Ct);
+        using var ok = await host.Client.PostAsync(Single, JsonBody("""{"method":"transcribe","body":{"audio":"YWJj","mimeType":"audio/wav"}}"""), Ct);
         await AssertBodyAsync(ok, HttpStatusCode.OK, """{"text":"single","size":3,"type":"audio/wav"}""");
         Assert.Equal("recording.webm", service.Last?.FileName);
 
-        using var missing = await host.Http.PostAsync(Single, JsonBody("""{"method":"transcribe"}"""), Ct);
+        using var missing = await host.Client.PostAsync(Single, JsonBody("""{"method":"transcribe"}"""), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal("""{"error":"invalid_request","message":"Missing request body for JSON handler"}""", await missing.Content.ReadAsStringAsync(Ct));
     }
@@ -251,13 +251,13 @@ public sealed class TranscriptionEndpointTests
         await using var host = await RuntimeTranscribeHost.StartAsync(service, new Dictionary<string, string?> { ["MaxBytes"] = "1024" });
 
         // Within the limit: fine.
-        using (var ok = await host.Http.PostAsync(Rest, AudioForm(new byte[1024], "audio/webm"), Ct))
+        using (var ok = await host.Client.PostAsync(Rest, AudioForm(new byte[1024], "audio/webm"), Ct))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
         // Over it, with a Content-Length far beyond: refused before reading.
-        using (var big = await host.Http.PostAsync(Rest, AudioForm(new byte[1024 * 1024], "audio/webm"), Ct))
+        using (var big = await host.Client.PostAsync(Rest, AudioForm(new byte[1024 * 1024], "audio/webm"), Ct))
         {
             await AssertBodyAsync(big, HttpStatusCode.RequestEntityTooLarge, TooLarge);
         }
@@ -267,7 +267,7 @@ public sealed class TranscriptionEndpointTests
         var bytes = await form.ReadAsByteArrayAsync(Ct);
         using var chunked = new StreamContent(new NonSeekableStream(bytes));
         chunked.Headers.ContentType = form.Headers.ContentType;
-        using var response = await host.Http.PostAsync(Rest, chunked, Ct);
+        using var response = await host.Client.PostAsync(Rest, chunked, Ct);
         await AssertBodyAsync(response, HttpStatusCode.RequestEntityTooLarge, TooLarge);
         Assert.Null(response.RequestMessage?.Content?.Headers.ContentLength);
         Assert.Equal(1024, service.Last?.Size);
@@ -280,10 +280,10 @@ public sealed class TranscriptionEndpointTests
         await using var host = await RuntimeTranscribeHost.StartAsync(service, new Dictionary<string, string?> { ["MaxBytes"] = "1024" });
         var audio = Convert.ToBase64String(new byte[1025]);
 
-        using var rest = await host.Http.PostAsync(Rest, JsonBody($$"""{"audio":"{{audio}}","mimeType":"audio/webm"}"""), Ct);
+        using var rest = await host.Client.PostAsync(Rest, JsonBody($$"""{"audio":"{{audio}}","mimeType":"audio/webm"}"""), Ct);
         await AssertBodyAsync(rest, HttpStatusCode.RequestEntityTooLarge, TooLarge);
 
-        using var single = await host.Http.PostAsync(Single, JsonBody($$$"""{"method":"transcribe","body":{"audio":"{{{audio}}}","mimeType":"audio/webm"}}"""), Ct);
+        using var single = await host.Client.PostAsync(Single, JsonBody($$$"""{"method":"transcribe","body":{"audio":"{{{audio}}}","mimeType":"audio/webm"}}"""), Ct);
         await AssertBodyAsync(single, HttpStatusCode.RequestEntityTooLarge, TooLarge);
         Assert.Null(service.Last);
     }
@@ -295,7 +295,7 @@ public sealed class TranscriptionEndpointTests
         using var content = new ByteArrayContent("--x\r\n"u8.ToArray());
         content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data");
 
-        using var response = await host.Http.PostAsync(Rest, content, Ct);
+        using var response = await host.Client.PostAsync(Rest, content, Ct);
 
         await AssertBodyAsync(response, HttpStatusCode.BadRequest,
             """{"error":"invalid_request","message":"Failed to parse multipart/form-data body: missing boundary","retryable":false}""");
