@@ -36,6 +36,9 @@ public static class CopilotRuntimeHostingExtensions
         builder.Services.AddSingleton<AfterRequestMiddleware>(sp => sp.GetRequiredService<CopilotRuntimeTelemetry>().RecordAsync);
         runtime.AddDefaults();
 
+        // POST /transcribe: on when CopilotRuntime:Transcription:Endpoint names an OpenAI-compatible server.
+        builder.Services.AddOpenAICompatibleTranscription(section.GetSection("Transcription"));
+
         if (section.GetValue("ScriptedAgent:Enabled", true))
         {
             runtime.AddAgent("scripted", new ScriptedAgent());

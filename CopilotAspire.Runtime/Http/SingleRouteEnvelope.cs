@@ -24,10 +24,16 @@ internal static class SingleRouteEnvelope
         {
             return Invalid(StatusCodes.Status415UnsupportedMediaType, "Single-route endpoint expects JSON payloads");
         }
-        var bytes = await RequestBody.ReadAsync(http, runtime.Options.MaxRequestBodyBytes, cancellationToken);
+        // A transcribe envelope carries base64 audio (4/3 of its size): it may be read up to that, every other
+        // method stays within MaxRequestBodyBytes (checked once the method is known).
+        var jsonLimit = runtime.Options.MaxRequestBodyBytes;
+        var readLimit = runtime.TranscriptionService is null
+            ? jsonLimit
+            : Math.Max(jsonLimit, (Microsoft.AspNetCore.Builder.CopilotEndpointRouteBuilderExtensions.TranscriptionMaxBytes(http) + 2) / 3 * 4 + 64 * 1024);
+        var bytes = await RequestBody.ReadAsync(http, readLimit, cancellationToken);
         if (bytes is null)
         {
-            return CopilotResults.PayloadTooLarge(runtime.Options.MaxRequestBodyBytes);
+            return CopilotResults.PayloadTooLarge(readLimit);
         }
 
         JsonDocument document;
@@ -52,6 +58,11 @@ internal static class SingleRouteEnvelope
             if (!Implemented.Contains(name))
             {
                 return Invalid(StatusCodes.Status400BadRequest, $"Unsupported method '{name}'");
+            }
+
+            if (name != "transcribe" && bytes.Length > jsonLimit)
+            {
+                return CopilotResults.PayloadTooLarge(jsonLimit);
             }
 
             var parameters = envelope.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;

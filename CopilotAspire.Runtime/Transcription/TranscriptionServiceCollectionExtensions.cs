@@ -1,5 +1,6 @@
 using CopilotAspire.Runtime.Transcription;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -28,13 +29,26 @@ public static class TranscriptionServiceCollectionExtensions
             return services;
         }
 
+        // Transcribing can take minutes: the host's default resilience (ServiceDefaults: 10 s attempts, retries) is
+        // replaced on this client by one sized to the provider timeout that never re-sends the audio upload.
+        var timeout = TimeSpan.FromSeconds(transcriptionSection.GetValue("TimeoutSeconds", new TranscriptionOptions().TimeoutSeconds));
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is the documented way to override the host's default handler.
         services.AddHttpClient(OpenAICompatibleTranscriptionService.HttpClientName)
             .ConfigureHttpClient((provider, http) =>
             {
                 var options = provider.GetRequiredService<IOptions<TranscriptionOptions>>().Value;
                 http.BaseAddress = new Uri(options.Endpoint!.TrimEnd('/') + "/");
-                http.Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline below owns the timeouts
+            })
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.AttemptTimeout.Timeout = timeout;
+                resilience.TotalRequestTimeout.Timeout = timeout + TimeSpan.FromSeconds(1);
+                resilience.CircuitBreaker.SamplingDuration = timeout * 2;
+                resilience.Retry.DisableForUnsafeHttpMethods();
             });
+#pragma warning restore EXTEXP0001
         services.TryAddSingleton<TranscriptionService, OpenAICompatibleTranscriptionService>();
         return services;
     }

@@ -92,3 +92,33 @@ public sealed class BadInputTests
         }
     }
 }
+
+/// <summary>The single-route envelope may carry base64 audio up to the transcription limit, and nothing else may.</summary>
+public sealed class SingleRouteSizeLimitTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 30_000)]
+    public async Task Transcribe_envelopes_may_exceed_the_json_limit_up_to_the_audio_limit_other_methods_may_not()
+    {
+        await using var tight = await CopilotAspire.Tests.Infrastructure.RuntimeTestHost.StartAsync(
+            runtime => runtime.WithTranscriptionService(new CopilotAspire.Tests.Transcription.RecordingTranscriptionService()),
+            new Dictionary<string, string?> { ["CopilotRuntime:MaxRequestBodyBytes"] = "2048", ["CopilotRuntime:Transcription:MaxBytes"] = "8192" });
+
+        var audio = Convert.ToBase64String(new byte[6000]); // 8000 base64 characters: over the JSON limit, under the audio one
+        var transcribe = await tight.PostAsync("/api/copilotkit-single", TranscribeEnvelope(audio), Ct);
+        Assert.Equal(HttpStatusCode.OK, transcribe.StatusCode);
+        JsonAssert.Equal("""{"text":"hello from audio","size":6000,"type":"audio/wav"}""", await transcribe.Content.ReadAsStringAsync(Ct));
+
+        var run = await tight.PostAsync("/api/copilotkit-single",
+            $$"""{"method":"agent/run","params":{"agentId":"default"},"body":{{CopilotAspire.Tests.Infrastructure.RuntimeTestHost.Input("size", "r", $$"""[{"id":"u","role":"user","content":"{{new string('x', 3000)}}"}]""")}}}""", Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, run.StatusCode);
+        JsonAssert.Equal("""{"error":"payload_too_large","message":"Request body exceeds the limit of 2048 bytes."}""", await run.Content.ReadAsStringAsync(Ct));
+
+        var tooMuchAudio = await tight.PostAsync("/api/copilotkit-single", TranscribeEnvelope(Convert.ToBase64String(new byte[9000])), Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooMuchAudio.StatusCode);
+    }
+
+    private static string TranscribeEnvelope(string base64Audio) =>
+        new JsonObject { ["method"] = "transcribe", ["body"] = new JsonObject { ["audio"] = base64Audio, ["mimeType"] = "audio/wav" } }.ToJsonString();
+}

@@ -15,14 +15,14 @@ namespace CopilotAspire.Tests.Transcription;
 public static class RuntimeTranscribeHost
 {
     /// <param name="service">The service to use, or <see langword="null"/> for none (unless <paramref name="transcription"/> configures one).</param>
-    /// <param name="transcription">Settings of <c>CopilotRuntime:Transcription</c>, bound by <c>AddOpenAICompatibleTranscription</c>.</param>
+    /// <param name="transcription">Settings of <c>CopilotRuntime:Transcription</c>, as the Api reads them.</param>
     /// <param name="configure">Extra service registrations (e.g. a handler on the transcription HttpClient, a log sink).</param>
     public static Task<RuntimeTestHost> StartAsync(TranscriptionService? service, IDictionary<string, string?>? transcription = null,
         Action<IServiceCollection>? configure = null) =>
         RuntimeTestHost.StartAsync(
             runtime =>
             {
-                runtime.Services.AddOpenAICompatibleTranscription(runtime.Configuration.GetSection("CopilotRuntime:Transcription"));
+                // AddCopilotRuntime binds CopilotRuntime:Transcription itself (AddOpenAICompatibleTranscription).
                 if (service is not null)
                 {
                     runtime.WithTranscriptionService(service);
