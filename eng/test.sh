@@ -8,6 +8,17 @@ root=$(pwd)
 
 log() { printf 'test.sh: %s\n' "$*"; }
 
+# Ends the run: records the counts in artifacts/test-results/summary (for .ci/run) and prints the closing line
+# "N passed, M failed" unless TEST_SUMMARY=0 (then the caller prints it).
+summary="$root/artifacts/test-results/summary"
+finish() {
+  mkdir -p "$(dirname "$summary")"
+  printf 'passed=%s\nfailed=%s\n' "$1" "$2" >"$summary"
+  [ "${TEST_SUMMARY:-1}" = "0" ] || echo "$1 passed, $2 failed"
+  [ "$2" -eq 0 ]
+  exit $?
+}
+
 # 1. System packages (Debian). Installed only when missing.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
@@ -19,17 +30,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null \
-    || { log "could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
+    || { log "could not install ${missing[*]}"; finish 0 1; }
 fi
 
 # 2. The official @ag-ui/client, used by the client tests.
 if ! (cd clients/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
-  log "npm ci failed in clients/official"; echo "0 passed, 1 failed"; exit 1
+  log "npm ci failed in clients/official"; finish 0 1
 fi
 
 # 3. Optional packages (Aspire, Whisper.net): compiled only where the feed has them.
 if [ -x eng/optional-packages.sh ]; then
-  eng/optional-packages.sh || { log "optional-packages.sh failed"; echo "0 passed, 1 failed"; exit 1; }
+  eng/optional-packages.sh || { log "optional-packages.sh failed"; finish 0 1; }
 fi
 
 # 4. The tests. TRX gives the counts; dotnet test's own summary is not what CI reads.
@@ -56,5 +67,4 @@ else
   log "no test results (the build failed?)"
   passed=0; failed=1
 fi
-echo "${passed} passed, ${failed} failed"
-[ "$failed" -eq 0 ]
+finish "$passed" "$failed"
