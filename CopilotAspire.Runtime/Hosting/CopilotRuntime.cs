@@ -6,6 +6,7 @@ using CopilotAspire.Runtime.Telemetry;
 using CopilotAspire.Runtime.Transcription;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -57,6 +58,11 @@ public sealed partial class CopilotRuntime
             map[registration.Id] = agent;
         }
         _agents = map;
+
+        if (map.Values.OfType<ScriptedAgent>().Any() && services.GetService<IHostEnvironment>() is { } environment && !environment.IsDevelopment())
+        {
+            LogScriptedAgentEnabled(_logger, environment.EnvironmentName);
+        }
     }
 
     /// <summary>This library's version, reported by <c>/info</c>.</summary>
@@ -104,6 +110,9 @@ public sealed partial class CopilotRuntime
             }
         }
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The keyless 'scripted' test agent is enabled in {Environment}: it echoes the headers forwarded to it (Authorization included) into thread history, which connect replays. Turn it off outside tests with CopilotRuntime__ScriptedAgent__Enabled=false.")]
+    private static partial void LogScriptedAgentEnabled(ILogger logger, string environment);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Error running after request middleware for {Path}")]
     private static partial void LogAfterRequestFailed(ILogger logger, string path, Exception exception);

@@ -29,6 +29,10 @@ public sealed class CopilotRuntimeOptions
     [Range(1, 4096)]
     public int MaxThreadIdLength { get; set; } = 256;
 
+    /// <summary>Deepest JSON nesting accepted in a request body (deeper gets 400). Default 64 (System.Text.Json's), at most 240.</summary>
+    [Range(8, Protocol.AgUiJson.MaxRequestDepthLimit)]
+    public int MaxJsonDepth { get; set; } = 64;
+
     public CopilotCorsOptions Cors { get; set; } = new();
 
     public ForwardHeadersOptions ForwardHeaders { get; set; } = new();

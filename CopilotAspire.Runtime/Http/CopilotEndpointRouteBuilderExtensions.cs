@@ -33,14 +33,14 @@ public static class CopilotEndpointRouteBuilderExtensions
         var (runtime, handlers, group) = CreateGroup(endpoints, basePath ?? Resolve(endpoints).Options.BasePath);
         var limit = runtime.Options.MaxRequestBodyBytes;
 
-        group.MapPost("/agent/{agentId}/run", async Task<IResult> (HttpContext http, string agentId, CancellationToken ct) =>
-                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.RunAsync(http, agentId, body, ct) : CopilotResults.PayloadTooLarge(limit))
+        group.MapPost("/agent/{agentId}/run", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.RunAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Runs an agent on a thread; streams AG-UI events as SSE.");
-        group.MapPost("/agent/{agentId}/connect", async Task<IResult> (HttpContext http, string agentId, CancellationToken ct) =>
-                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.ConnectAsync(http, agentId, body, ct) : CopilotResults.PayloadTooLarge(limit))
+        group.MapPost("/agent/{agentId}/connect", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.ConnectAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Replays a thread and tails its active run as SSE.");
-        group.MapPost("/agent/{agentId}/stop/{threadId}", async Task<IResult> (HttpContext http, string agentId, string threadId, CancellationToken ct) =>
-                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.StopAsync(http, agentId, threadId, body, ct) : CopilotResults.PayloadTooLarge(limit))
+        group.MapPost("/agent/{agentId}/stop/{threadId}", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.StopAsync(http, RawRouteValues.StopAgentId(http), RawRouteValues.ThreadId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Stops the active run of a thread.");
         group.MapGet("/info", (HttpContext http, CancellationToken ct) => handlers.InfoAsync(http, ct))
             .WithSummary("Describes the runtime and its agents.");

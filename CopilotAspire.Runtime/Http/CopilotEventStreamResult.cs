@@ -127,7 +127,13 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                 await idle.CancelAsync();
                 return;
             }
-            aborted.ThrowIfCancellationRequested();
+            if (aborted.IsCancellationRequested)
+            {
+                // The enumerator was created with this token, so its pending MoveNextAsync ends now; let it end
+                // before the enumerator is disposed (disposing a running async iterator throws).
+                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                aborted.ThrowIfCancellationRequested();
+            }
             writer.Write(": keep-alive\n\n"u8);
             await writer.FlushAsync(aborted);
         }

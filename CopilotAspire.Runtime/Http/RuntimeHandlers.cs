@@ -15,6 +15,7 @@ namespace CopilotAspire.Runtime.Http;
 internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<RuntimeHandlers> logger)
 {
     private readonly HeaderForwarding _headers = new(runtime.Options.ForwardHeaders);
+    private readonly AgUiJsonContext _requests = AgUiJson.ForRequests(runtime.Options.MaxJsonDepth);
 
     private TimeSpan KeepAlive => TimeSpan.FromSeconds(runtime.Options.KeepAliveSeconds);
 
@@ -215,8 +216,12 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         input = null!;
         try
         {
-            input = JsonSerializer.Deserialize(body.Span, AgUiJson.Context.RunAgentInput)
+            input = JsonSerializer.Deserialize(body.Span, _requests.RunAgentInput)
                 ?? throw new JsonException("The request body must be a RunAgentInput object, not null.");
+            if (input.FindNullElement() is { } nullElement)
+            {
+                throw new JsonException($"'{nullElement}' must not contain null.");
+            }
         }
         catch (JsonException ex)
         {

@@ -48,8 +48,15 @@ public sealed partial class AgentRunExecution : IDisposable
         {
             return false;
         }
-        _abort.Cancel();
-        return true;
+        try
+        {
+            _abort.Cancel();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // the run finished (and was disposed) between the runner's check and this call
+        }
     }
 
     /// <summary>Ends the run with <c>RUN_ERROR {message, code}</c> (a limit was reached, the store failed…).</summary>

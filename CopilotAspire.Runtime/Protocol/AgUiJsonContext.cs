@@ -34,7 +34,24 @@ public static class AgUiJson
     public static JsonSerializerOptions Options { get; } = new(AgUiJsonContext.Default.Options)
     {
         Encoder = JsonStringifyEncoder.Instance,
+        MaxDepth = MaxEventDepth,
     };
+
+    /// <summary>
+    /// How deep event JSON may nest when written or read back. Requests are parsed with a lower limit
+    /// (<see cref="ForRequests"/>), so that an input echoed inside <c>RUN_STARTED</c> (two levels deeper) always fits.
+    /// </summary>
+    public const int MaxEventDepth = 256;
+
+    /// <summary>The deepest request nesting <see cref="ForRequests"/> accepts.</summary>
+    public const int MaxRequestDepthLimit = MaxEventDepth - 16;
+
+    /// <summary>A context for parsing request bodies no deeper than <paramref name="maxDepth"/>.</summary>
+    public static AgUiJsonContext ForRequests(int maxDepth)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDepth, MaxRequestDepthLimit);
+        return new AgUiJsonContext(new JsonSerializerOptions(Options) { MaxDepth = maxDepth });
+    }
 
     /// <summary>The source-generated type information bound to <see cref="Options"/>.</summary>
     public static AgUiJsonContext Context { get; } = new(Options);

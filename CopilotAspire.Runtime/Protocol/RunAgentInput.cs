@@ -16,6 +16,15 @@ public sealed record RunAgentInput
     public required IReadOnlyList<Context> Context { get; init; }
     public JsonElement? ForwardedProps { get; init; }
     public IReadOnlyList<ResumeEntry>? Resume { get; init; }
+
+    /// <summary>The name of a list holding a <c>null</c> element (zod rejects them), or <see langword="null"/> if none does.</summary>
+    public string? FindNullElement() =>
+        Messages.Contains(null!) ? "messages"
+        : Tools.Contains(null!) ? "tools"
+        : Context.Contains(null!) ? "context"
+        : Resume?.Contains(null!) == true ? "resume"
+        : Messages.Any(m => m.ToolCalls?.Contains(null!) == true) ? "toolCalls"
+        : null;
 }
 
 /// <summary>A frontend tool the client offers: the server passes it to the agent and never runs it.</summary>

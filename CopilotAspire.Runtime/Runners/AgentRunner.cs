@@ -11,7 +11,9 @@ public abstract class AgentRunner
 {
     /// <summary>
     /// Starts the run now (not on enumeration) and returns its events. A thread that already has an active run
-    /// gets an empty stream. Enumeration may stop at any time (client gone) without affecting the run.
+    /// gets an empty stream. Enumeration may stop at any time (client gone) without affecting the run; a pending
+    /// <c>MoveNextAsync</c> must end promptly when the enumeration's token is cancelled (the SSE writer waits for it
+    /// before disposing the enumerator).
     /// </summary>
     /// <exception cref="RunnerUnavailableException">The runner's store cannot be reached.</exception>
     public abstract ValueTask<IAsyncEnumerable<RunnerEvent>> RunAsync(AgentRunRequest request, CancellationToken cancellationToken);

@@ -74,7 +74,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
     public override ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        List<AgUiEvent> history;
+        List<StoredRun> runs;
         RunEventLog? active;
         lock (_gate)
         {
@@ -83,10 +83,10 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
                 return ValueTask.FromResult(Empty());
             }
             Touch(thread);
-            history = thread.Runs.SelectMany(r => r.Events).ToList();
+            runs = [.. thread.Runs]; // stored runs are immutable: copy the references, flatten outside the lock
             active = thread.ActiveLog;
         }
-        return ValueTask.FromResult(Replay(history, active));
+        return ValueTask.FromResult(Replay(runs.SelectMany(r => r.Events), active));
     }
 
     public override ValueTask<bool> IsRunningAsync(string threadId, CancellationToken cancellationToken)
@@ -132,11 +132,30 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
         finally
         {
+            // Compaction and sizing happen outside the runner-wide lock (a large run must not stall other threads),
+            // and nothing here may throw: the thread must always be released and the log completed.
+            StoredRun? stored = null;
+            IReadOnlyList<AgUiEvent> events = [];
+            if (execution.HasAgentEvents)
+            {
+                try
+                {
+                    events = log.Snapshot();
+                    var compacted = EventCompactor.Compact(events);
+                    stored = new StoredRun(request.Input.RunId, request.AgentId, compacted, compacted.Sum(e => (long)AgUiJson.SerializeToUtf8Bytes(e).Length));
+                }
+#pragma warning disable CA1031 // A run that cannot be stored is logged; the thread must still be released.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogStoreFailed(_logger, request.ThreadId, request.Input.RunId, ex);
+                }
+            }
             lock (_gate)
             {
-                if (execution.HasAgentEvents)
+                if (stored is not null)
                 {
-                    Store(thread, request, log.Snapshot());
+                    Store(thread, stored, events);
                 }
                 thread.Execution = null;
                 thread.ActiveLog = null;
@@ -147,13 +166,11 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
     }
 
-    private void Store(ThreadState thread, AgentRunRequest request, List<AgUiEvent> events)
+    private void Store(ThreadState thread, StoredRun run, IReadOnlyList<AgUiEvent> events)
     {
-        var compacted = EventCompactor.Compact(events);
-        var bytes = compacted.Sum(e => (long)AgUiJson.SerializeToUtf8Bytes(e).Length);
-        thread.Runs.Add(new StoredRun(request.Input.RunId, request.AgentId, compacted, bytes));
-        thread.Bytes += bytes;
-        _bytes += bytes;
+        thread.Runs.Add(run);
+        thread.Bytes += run.Bytes;
+        _bytes += run.Bytes;
         RunHistoryRules.CollectMessageIds(events, thread.MessageIds);
         while (thread.Runs.Count > _options.MaxRunsPerThread)
         {
@@ -220,7 +237,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
     }
 
-    private static async IAsyncEnumerable<RunnerEvent> Replay(List<AgUiEvent> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private static async IAsyncEnumerable<RunnerEvent> Replay(IEnumerable<AgUiEvent> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var seenMessageIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in history)
@@ -262,6 +279,9 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Thread {ThreadId} already has an active run; run {RunId} gets an empty stream")]
     private static partial void LogThreadBusy(ILogger logger, string threadId, string runId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Run {ThreadId}/{RunId} could not be stored; the thread is released without it")]
+    private static partial void LogStoreFailed(ILogger logger, string threadId, string runId, Exception exception);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "In-memory runner is evicting idle threads (limits: {MaxThreads} threads, {MaxBytes} bytes)")]
     private static partial void LogEvicting(ILogger logger, int maxThreads, long maxBytes);

@@ -122,3 +122,55 @@ public sealed class SingleRouteSizeLimitTests
     private static string TranscribeEnvelope(string base64Audio) =>
         new JsonObject { ["method"] = "transcribe", ["body"] = new JsonObject { ["audio"] = base64Audio, ["mimeType"] = "audio/wav" } }.ToJsonString();
 }
+
+/// <summary>Regressions found in review: deep JSON and null list elements.</summary>
+public sealed class RequestShapeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A JSON value of <paramref name="objects"/> nested objects.</summary>
+    private static string Nested(int objects) => string.Concat(Enumerable.Repeat("{\"a\":", objects)) + "1" + new string('}', objects);
+
+    [Fact(Timeout = 30_000)]
+    public async Task State_as_deep_as_the_parser_allows_runs_stores_and_frees_the_thread()
+    {
+        await using var host = await RuntimeTestHost.StartAsync();
+        // 63 nested objects of state inside the body object: the deepest request accepted by default (64). Echoed in
+        // RUN_STARTED.input it is two levels deeper, which must still be stored and replayed.
+        var body = $$"""{"threadId":"deep","runId":"r1","messages":[{"id":"u","role":"user","content":"hi"}],"tools":[],"context":[],"state":{{Nested(63)}}}""";
+        var (response, frames) = await host.PostSseAsync("/api/copilotkit/agent/scripted/run", body, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("RUN_FINISHED", frames.Types()[^1]);
+
+        var (_, replay) = await host.PostSseAsync("/api/copilotkit/agent/scripted/connect", RuntimeTestHost.Input("deep", "c"), Ct);
+        Assert.Equal("RUN_FINISHED", replay.Types()[^1]); // stored, and the connect ends
+        var (_, again) = await host.PostSseAsync("/api/copilotkit/agent/scripted/run", RuntimeTestHost.Input("deep", "r2"), Ct);
+        Assert.Equal("RUN_FINISHED", again.Types()[^1]); // the thread is free again
+
+        var tooDeep = await host.PostAsync("/api/copilotkit/agent/scripted/run", body.Replace(Nested(63), Nested(64), StringComparison.Ordinal), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, tooDeep.StatusCode);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("messages", """[null]""")]
+    [InlineData("tools", """[null]""")]
+    [InlineData("context", """[null]""")]
+    public async Task Null_list_elements_are_400(string field, string value)
+    {
+        await using var host = await RuntimeTestHost.StartAsync();
+        var input = JsonNode.Parse(RuntimeTestHost.Input("nulls", "r1"))!.AsObject();
+        input[field] = JsonNode.Parse(value);
+        var response = await host.PostAsync("/api/copilotkit/agent/scripted/run", input.ToJsonString(), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Invalid request body", (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Null_tool_call_in_an_assistant_message_is_400()
+    {
+        await using var host = await RuntimeTestHost.StartAsync();
+        var response = await host.PostAsync("/api/copilotkit/agent/scripted/run",
+            RuntimeTestHost.Input("nulls", "r1", """[{"id":"a","role":"assistant","toolCalls":[null]}]"""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}

@@ -309,6 +309,17 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Stop_decodes_a_thread_id_the_client_percent_encoded()
+    {
+        // The official client calls stop/{encodeURIComponent(threadId)}: a '/' in the id arrives as %2F.
+        await using var frames = await StartSlowRunAsync("user/42");
+        var (status, stop, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/{Uri.EscapeDataString("user/42")}", """{"runId":"r1"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True((bool)stop!["stopped"]!);
+        Assert.Equal("RUN_FINISHED", (await ReadUntilAsync(frames, "RUN_FINISHED")).Type);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Stop_on_an_idle_thread_or_unknown_agent()
     {
         var (_, idle, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/default/stop/t1");

@@ -69,4 +69,28 @@ public sealed class StreamingTests
         {
         }
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Client_leaving_while_the_stream_is_idle_ends_the_response_quietly()
+    {
+        var after = System.Threading.Channels.Channel.CreateUnbounded<CopilotAspire.Runtime.Middleware.AfterRequestContext>();
+        await using var host = await RuntimeTestHost.StartAsync(
+            runtime => runtime.UseAfterRequest(ctx => after.Writer.WriteAsync(ctx)),
+            new Dictionary<string, string?> { ["CopilotRuntime:KeepAliveSeconds"] = "0.05" });
+        using (var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            var response = await host.PostAsync("/api/copilotkit/agent/gated/run", RuntimeTestHost.Input("idle-leave", "r1"), leave.Token, HttpCompletionOption.ResponseHeadersRead);
+            var stream = await response.Content.ReadAsStreamAsync(leave.Token);
+            await using var frames = Sse.ReadFramesAsync(stream, leave.Token).GetAsyncEnumerator(leave.Token);
+            while (await frames.MoveNextAsync() && frames.Current.Comment != "keep-alive")
+            {
+            }
+            await leave.CancelAsync(); // gone while the agent is silent: the server is waiting for its next event
+            response.Dispose();
+        }
+        var seen = await after.Reader.ReadAsync(Ct);
+        Assert.True(seen.ClientDisconnected);
+        Assert.Equal(200, seen.StatusCode);
+        ConformanceAgents.Gate("idle-leave").TrySetResult();
+    }
 }
