@@ -11,7 +11,7 @@ namespace CopilotAspire.Runtime.Transcription;
 /// Transcriber, OpenAI, a local whisper server): multipart <c>file</c>, <c>model</c>, optional <c>language</c>.
 /// Provider failures become <see cref="TranscriptionException"/>s by HTTP status: 429 rate_limited, 401/403
 /// auth_failed, 413 audio_too_large, 400/415/422 invalid_audio_format (or audio_too_long/short by the error's
-/// <c>code</c>), 503 and other 5xx provider_error, no answer network_error.
+/// <c>code</c>), 503 and other 5xx provider_error, no answer (unreachable, timed out, circuit open) network_error.
 /// </summary>
 public sealed partial class OpenAICompatibleTranscriptionService(
     IHttpClientFactory httpClientFactory, IOptions<TranscriptionOptions> options, ILogger<OpenAICompatibleTranscriptionService> logger)
@@ -54,6 +54,16 @@ public sealed partial class OpenAICompatibleTranscriptionService(
         {
             LogUnreachable(logger, http.BaseAddress, ex.Message);
             throw new TranscriptionException(TranscriptionErrorCode.NetworkError, $"The transcription provider could not be reached: {ex.Message}", ex);
+        }
+        catch (Polly.ExecutionRejectedException ex)
+        {
+            // The resilience pipeline gave up: its attempt/total timeout (TimeoutRejectedException) or an open circuit
+            // (BrokenCircuitException). Either way the provider did not answer: retryable, not the provider's error.
+            var reason = ex is Polly.Timeout.TimeoutRejectedException ? "timed out" : ex.Message;
+            LogUnreachable(logger, http.BaseAddress, reason);
+            throw new TranscriptionException(TranscriptionErrorCode.NetworkError, ex is Polly.Timeout.TimeoutRejectedException
+                ? $"The transcription provider did not answer within {settings.TimeoutSeconds} s."
+                : $"The transcription provider could not be reached: {ex.Message}", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

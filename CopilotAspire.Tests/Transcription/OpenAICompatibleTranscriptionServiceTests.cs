@@ -189,6 +189,32 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
         Assert.StartsWith("""{"error":"network_error","message":"The transcription provider could not be reached: """, await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_provider_that_does_not_answer_in_time_is_502_network_error()
+    {
+        // The resilience pipeline's timeout (Polly's TimeoutRejectedException), not HttpClient's, ends the wait.
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = new ToneSpeechEngine { Gate = never.Task };
+        await using var transcriber = await TranscriberTestServer.StartAsync(engine);
+        await using var runtime = await RuntimeTranscribeHost.StartAsync(null, Settings(transcriber.BaseAddress, ("TimeoutSeconds", "1")));
+
+        HttpStatusCode status;
+        string body;
+        try
+        {
+            using var response = await runtime.Client.PostAsync(Rest, Recording(TestAudio.SineWav(16000, 1, 16)), Ct);
+            (status, body) = (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+        }
+        finally
+        {
+            never.TrySetResult(); // the Transcriber's request ends before the servers are disposed
+        }
+
+        Assert.Equal(1, engine.Calls); // the request reached the engine and was held there: a timeout, not a refusal
+        Assert.True(status == HttpStatusCode.BadGateway, $"{(int)status} {body}");
+        Assert.Equal("""{"error":"network_error","message":"The transcription provider did not answer within 1 s.","retryable":true}""", body);
+    }
+
     [Theory]
     [InlineData(401, """{"error":"auth_failed","message":"Authentication failed with transcription provider","retryable":false}""")]
     [InlineData(403, """{"error":"auth_failed","message":"Authentication failed with transcription provider","retryable":false}""")]

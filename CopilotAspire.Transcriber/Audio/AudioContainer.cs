@@ -40,6 +40,17 @@ public static class AudioSniffer
         }
         if (head.StartsWith("ID3"u8))
         {
+            // An ID3v2 tag is mostly MP3's, but AAC (ADTS) and FLAC files carry one too: look past it when it fits.
+            if (head.Length >= 10)
+            {
+                var size = 10 + ((head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F));
+                size += (head[5] & 0x10) != 0 ? 10 : 0; // footer
+                var tagged = head.Length > size ? Detect(head[size..]) : AudioContainer.Unknown;
+                if (tagged is AudioContainer.Aac or AudioContainer.Flac)
+                {
+                    return tagged;
+                }
+            }
             return AudioContainer.Mp3;
         }
         if (head.Length >= 2 && head[0] == 0xFF)

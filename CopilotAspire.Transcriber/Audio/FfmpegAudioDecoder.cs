@@ -9,6 +9,8 @@ namespace CopilotAspire.Transcriber.Audio;
 /// <summary>
 /// Decodes compressed audio (webm/opus, ogg, mp3, m4a, flac…) to 16 kHz mono float samples with an ffmpeg process.
 /// The upload goes through a temporary file, not a pipe: MP4/M4A keep their index at the end and need seeking.
+/// ffmpeg never probes: it reads the file with the demuxer of the sniffed container (<c>-f</c>), and may open nothing but
+/// local files (<c>-protocol_whitelist file</c>), so an upload cannot be a playlist or concat list naming other files.
 /// </summary>
 public sealed class FfmpegAudioDecoder
 {
@@ -24,10 +26,26 @@ public sealed class FfmpegAudioDecoder
 
     public bool IsAvailable => ExecutablePath is not null;
 
-    public async Task<DecodedAudio> DecodeAsync(ReadOnlyMemory<byte> audio, string fileName, TimeSpan maxDuration, CancellationToken cancellationToken)
+    /// <summary>The ffmpeg demuxer (<c>-f</c>) for a container the sniffer recognised.</summary>
+    public static string Demuxer(AudioContainer container) => container switch
+    {
+        AudioContainer.Wav => "wav",
+        AudioContainer.WebM => "matroska", // matroska,webm
+        AudioContainer.Ogg => "ogg",
+        AudioContainer.Mp3 => "mp3",
+        AudioContainer.Mp4 => "mov", // mov,mp4,m4a,3gp,3g2,mj2
+        AudioContainer.Flac => "flac",
+        AudioContainer.Aac => "aac",
+        _ => throw new ArgumentOutOfRangeException(nameof(container), container, "Only recognised containers are decoded by ffmpeg."),
+    };
+
+    /// <param name="fileName">The client's name for the upload: only used to word error messages, never for the temporary file.</param>
+    public async Task<DecodedAudio> DecodeAsync(
+        ReadOnlyMemory<byte> audio, AudioContainer container, string fileName, TimeSpan maxDuration, CancellationToken cancellationToken)
     {
         var ffmpeg = ExecutablePath ?? throw new InvalidOperationException("ffmpeg is not available.");
-        var input = Path.Combine(Path.GetTempPath(), $"transcriber-{Guid.NewGuid():N}{SafeExtension(fileName)}");
+        var demuxer = Demuxer(container);
+        var input = Path.Combine(Path.GetTempPath(), $"transcriber-{Guid.NewGuid():N}.{demuxer}");
         try
         {
             await File.WriteAllBytesAsync(input, audio, cancellationToken);
@@ -41,7 +59,8 @@ public sealed class FfmpegAudioDecoder
             };
             // One second past the limit tells "too long" apart from "exactly at the limit" without decoding everything.
             var limitSeconds = (maxDuration.TotalSeconds + 1).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var arg in (string[])["-nostdin", "-hide_banner", "-loglevel", "error", "-i", input, "-vn", "-sn", "-dn",
+            foreach (var arg in (string[])["-nostdin", "-hide_banner", "-loglevel", "error",
+                         "-protocol_whitelist", "file", "-f", demuxer, "-i", input, "-vn", "-sn", "-dn",
                          "-t", limitSeconds, "-ac", "1", "-ar", "16000", "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"])
             {
                 start.ArgumentList.Add(arg);
@@ -107,12 +126,6 @@ public sealed class FfmpegAudioDecoder
         return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
-    }
-
-    private static string SafeExtension(string fileName)
-    {
-        var ext = Path.GetExtension(fileName);
-        return ext.Length is > 1 and <= 6 && ext.Skip(1).All(char.IsAsciiLetterOrDigit) ? ext.ToLowerInvariant() : ".audio";
     }
 
     private static void TryKill(Process process)

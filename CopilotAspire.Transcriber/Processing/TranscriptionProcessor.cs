@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 
 namespace CopilotAspire.Transcriber.Processing;
 
-/// <summary>Decodes an upload to 16 kHz mono PCM, waits for an engine slot, and runs the speech engine on it.</summary>
+/// <summary>Waits for an engine slot, decodes an upload to 16 kHz mono PCM, and runs the speech engine on it.</summary>
 public sealed class TranscriptionProcessor(
     AudioDecoder decoder, ISpeechToTextClient engine, TranscriberTelemetry telemetry, ILogger<TranscriptionProcessor> logger)
 {
@@ -16,11 +16,13 @@ public sealed class TranscriptionProcessor(
         using var activity = TranscriberTelemetry.ActivitySource.StartActivity("transcribe");
         activity?.SetTag("transcriber.upload.bytes", upload.Length);
 
-        var audio = await decoder.DecodeAsync(upload, fileName, cancellationToken);
+        // Decoding happens inside the engine slot: a 30-minute upload decodes to ~115 MB of float samples, and only
+        // the requests that may run the engine hold that at once (queued ones hold just their upload).
+        await admission.EnterEngineAsync(cancellationToken);
+        var audio = await DecodeToWavAsync(upload, fileName, cancellationToken);
         activity?.SetTag("transcriber.audio.duration_s", audio.Duration.TotalSeconds);
         telemetry.AudioDuration.Record(audio.Duration.TotalSeconds);
 
-        await admission.EnterEngineAsync(cancellationToken);
         activity?.AddEvent(new ActivityEvent("engine.start"));
         var started = Stopwatch.GetTimestamp();
 
@@ -40,7 +42,7 @@ public sealed class TranscriptionProcessor(
             options.AdditionalProperties["temperature"] = temperature;
         }
 
-        using var wav = new MemoryStream(PcmWav.Write16BitMono(audio.Samples, audio.SampleRate), writable: false);
+        using var wav = new MemoryStream(audio.Wav, writable: false);
         var segments = new List<TranscriptSegment>();
         string? language = null;
         await foreach (var update in engine.GetStreamingTextAsync(wav, options, cancellationToken))
@@ -66,5 +68,16 @@ public sealed class TranscriptionProcessor(
         var text = string.Concat(segments.Select(s => s.Text)).Trim();
         TranscriberLog.Transcribed(logger, audio.Duration.TotalSeconds, elapsed.TotalMilliseconds, text.Length);
         return new Transcript(text, language ?? parameters.Language, audio.Duration, segments);
+    }
+
+    /// <summary>
+    /// Decodes the upload and writes it as the 16-bit WAV the engine reads. The float samples are only referenced here,
+    /// so they can be collected before the engine runs instead of living alongside the WAV for the whole transcription.
+    /// </summary>
+    private async Task<(byte[] Wav, int SampleRate, TimeSpan Duration)> DecodeToWavAsync(
+        ReadOnlyMemory<byte> upload, string fileName, CancellationToken cancellationToken)
+    {
+        var decoded = await decoder.DecodeAsync(upload, fileName, cancellationToken);
+        return (PcmWav.Write16BitMono(decoded.Samples, decoded.SampleRate), decoded.SampleRate, decoded.Duration);
     }
 }
