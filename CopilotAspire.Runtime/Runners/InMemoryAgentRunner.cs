@@ -60,7 +60,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
                 LogThreadBusy(_logger, request.ThreadId, request.Input.RunId);
                 return ValueTask.FromResult(Empty());
             }
-            newMessages = request.Input.Messages.Where(m => !thread.MessageIds.Contains(m.Id)).ToList();
+            newMessages = request.Input.Messages.Where(m => !thread.MessageIds.ContainsKey(m.Id)).ToList();
             log = new RunEventLog();
             execution = new AgentRunExecution(request.Agent, request.Input, _logger);
             thread.Execution = execution;
@@ -151,16 +151,28 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
     {
         var compacted = EventCompactor.Compact(events);
         var bytes = compacted.Sum(e => (long)AgUiJson.SerializeToUtf8Bytes(e).Length);
-        thread.Runs.Add(new StoredRun(request.Input.RunId, request.AgentId, compacted, bytes));
+        var messageIds = new HashSet<string>(StringComparer.Ordinal);
+        RunHistoryRules.CollectMessageIds(events, messageIds);
+        thread.Runs.Add(new StoredRun(request.Input.RunId, request.AgentId, compacted, bytes, messageIds));
         thread.Bytes += bytes;
         _bytes += bytes;
-        RunHistoryRules.CollectMessageIds(events, thread.MessageIds);
+        foreach (var id in messageIds)
+        {
+            thread.MessageIds[id] = thread.MessageIds.GetValueOrDefault(id) + 1;
+        }
         while (thread.Runs.Count > _options.MaxRunsPerThread)
         {
             var dropped = thread.Runs[0];
             thread.Runs.RemoveAt(0);
             thread.Bytes -= dropped.Bytes;
             _bytes -= dropped.Bytes;
+            foreach (var id in dropped.MessageIds)
+            {
+                if (--thread.MessageIds[id] == 0)
+                {
+                    thread.MessageIds.Remove(id);
+                }
+            }
         }
     }
 
@@ -252,13 +264,14 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         public string ThreadId { get; } = threadId;
         public LinkedListNode<ThreadState>? Node { get; set; }
         public List<StoredRun> Runs { get; } = [];
-        public HashSet<string> MessageIds { get; } = new(StringComparer.Ordinal);
+        /// <summary>Message ids of the stored runs (RUN_STARTED.input filtering), each with the number of runs holding it.</summary>
+        public Dictionary<string, int> MessageIds { get; } = new(StringComparer.Ordinal);
         public AgentRunExecution? Execution { get; set; }
         public RunEventLog? ActiveLog { get; set; }
         public long Bytes { get; set; }
     }
 
-    private sealed record StoredRun(string RunId, string AgentId, List<AgUiEvent> Events, long Bytes);
+    private sealed record StoredRun(string RunId, string AgentId, List<AgUiEvent> Events, long Bytes, HashSet<string> MessageIds);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Thread {ThreadId} already has an active run; run {RunId} gets an empty stream")]
     private static partial void LogThreadBusy(ILogger logger, string threadId, string runId);
