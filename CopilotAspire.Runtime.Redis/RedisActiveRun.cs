@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using CopilotAspire.Runtime.Pipeline;
@@ -11,8 +12,12 @@ namespace CopilotAspire.Runtime.Redis;
 /// A run this replica executes. Its events go to an in-memory <see cref="RunEventLog"/> (the client that started
 /// the run reads from there) and to a single writer that appends them to the run's Redis Stream in batches: while
 /// one batch is in flight the next accumulates, so a fast agent costs one round trip per batch, not per event. A
-/// heartbeat renews the lock between writes. If Redis fails or the lock is lost, the run detaches from the store
-/// and still finishes for its own client; any replica later closes it in Redis as interrupted.
+/// heartbeat renews the lock between writes. A write or heartbeat that fails because Redis is unavailable (a
+/// timeout, a dropped connection, a server error such as LOADING) is retried, the same batch with the same indexes
+/// (the append script skips entries already written), while the run's lease lasts: the last successful renewal +
+/// <see cref="RedisAgentRunnerOptions.LockTtl"/>. Only when the lock is lost, or the lease runs out before Redis is
+/// back, does the run detach from the store; it still finishes for its own client, and any replica later closes it
+/// in Redis as interrupted.
 /// </summary>
 internal sealed partial class RedisActiveRun
 {
@@ -24,11 +29,16 @@ internal sealed partial class RedisActiveRun
     private readonly RunEventLog _log = new();
     private readonly Channel<AgUiEvent> _pending = Channel.CreateUnbounded<AgUiEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ILogger _logger;
+    private readonly long _leaseTicks;
     private int _count;
     private volatile bool _detached;
+    private long _leaseUntil;
 
-    public RedisActiveRun(RedisAgentRunner runner, RedisThreadKeys keys, string token, long seq, AgentRunRequest request, IReadOnlyList<Message> newMessages)
+    /// <param name="leaseStart">A <see cref="Stopwatch"/> timestamp taken before the lock was acquired.</param>
+    public RedisActiveRun(RedisAgentRunner runner, RedisThreadKeys keys, string token, long seq, AgentRunRequest request, IReadOnlyList<Message> newMessages, long leaseStart)
     {
+        _leaseTicks = (long)(runner.Options.LockTtl.TotalSeconds * Stopwatch.Frequency);
+        _leaseUntil = leaseStart + _leaseTicks;
         _runner = runner;
         _keys = keys;
         _request = request;
@@ -112,22 +122,34 @@ internal sealed partial class RedisActiveRun
             {
                 batch.Add(e);
             }
-            if (_detached)
-            {
-                continue;
-            }
+            await WriteBatchAsync(next, batch).ConfigureAwait(false);
+            next += batch.Count;
+        }
+    }
+
+    /// <summary>Appends one batch, retrying it while Redis is unavailable and the lease lasts.</summary>
+    private async Task WriteBatchAsync(long firstIndex, List<AgUiEvent> batch)
+    {
+        var backoff = TimeSpan.FromMilliseconds(50);
+        while (!_detached)
+        {
+            var sent = Stopwatch.GetTimestamp();
             try
             {
-                var status = await _runner.AppendAsync(_keys, Token, Seq, next, batch).ConfigureAwait(false);
-                next += batch.Count;
-                OnStatus(status);
+                OnStatus(await _runner.AppendAsync(_keys, Token, Seq, firstIndex, batch).ConfigureAwait(false), sent);
+                return;
             }
 #pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Detach(ex);
+                if (!Retryable(ex))
+                {
+                    return;
+                }
             }
+            await Task.Delay(Min(backoff, RemainingLease)).ConfigureAwait(false);
+            backoff = Min(backoff * 2, TimeSpan.FromSeconds(1));
         }
     }
 
@@ -138,15 +160,16 @@ internal sealed partial class RedisActiveRun
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false) && !_detached)
             {
+                var sent = Stopwatch.GetTimestamp();
                 try
                 {
-                    OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false));
+                    OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
                 }
 #pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    Detach(ex);
+                    Retryable(ex); // the next tick tries again while the lease lasts
                 }
             }
         }
@@ -156,17 +179,61 @@ internal sealed partial class RedisActiveRun
         }
     }
 
-    private void OnStatus(int status)
+    /// <summary>Handles the append script's answer to a call sent at <paramref name="sent"/>.</summary>
+    private void OnStatus(int status, long sent)
     {
         if (status < 0)
         {
             Detach(null);
+            return;
         }
-        else if (status == 1)
+        ExtendLease(sent + _leaseTicks); // the script renewed the lock no earlier than the call was sent
+        if (status == 1)
         {
             _execution.RequestStop(); // a stop whose pub/sub message did not reach this replica
         }
     }
+
+    /// <summary>
+    /// After a failed call: <see langword="true"/> if it may be retried (Redis unavailable and the lease not over),
+    /// otherwise the run detaches.
+    /// </summary>
+    private bool Retryable(Exception ex)
+    {
+        if (RedisAgentRunner.IsUnavailable(ex) && RemainingLease > TimeSpan.Zero)
+        {
+            _runner.Metrics.WriteRetries.Add(1);
+            LogRetrying(_logger, _request.ThreadId, _request.Input.RunId, RemainingLease, ex);
+            return true;
+        }
+        Detach(ex);
+        return false;
+    }
+
+    private TimeSpan RemainingLease
+    {
+        get
+        {
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), Volatile.Read(ref _leaseUntil));
+            return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+        }
+    }
+
+    private void ExtendLease(long until)
+    {
+        var current = Volatile.Read(ref _leaseUntil);
+        while (current < until)
+        {
+            var seen = Interlocked.CompareExchange(ref _leaseUntil, until, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private void Detach(Exception? exception)
     {
@@ -189,20 +256,36 @@ internal sealed partial class RedisActiveRun
             stored = new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(events));
             RunHistoryRules.CollectMessageIds(events, ids);
         }
-        try
+        var retried = false;
+        var backoff = TimeSpan.FromMilliseconds(50);
+        while (!_detached)
         {
-            if (!await _runner.FinishAsync(_keys, Token, Seq, stored, ids).ConfigureAwait(false))
+            try
             {
-                Detach(null);
+                // After a retry, "not the lock's owner" may mean the earlier attempt did finish the run.
+                if (!await _runner.FinishAsync(_keys, Token, Seq, stored, ids).ConfigureAwait(false) && !retried)
+                {
+                    Detach(null);
+                }
+                return;
             }
-        }
 #pragma warning disable CA1031 // The client already has every event; the thread will show the run as interrupted.
-        catch (Exception ex)
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            Detach(ex);
+            {
+                if (!Retryable(ex))
+                {
+                    return;
+                }
+            }
+            retried = true;
+            await Task.Delay(Min(backoff, RemainingLease)).ConfigureAwait(false);
+            backoff = Min(backoff * 2, TimeSpan.FromSeconds(1));
         }
     }
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Debug, Message = "Writing run {RunId} of thread {ThreadId} to Redis failed; retrying while its lease lasts ({Remaining} left)")]
+    private static partial void LogRetrying(ILogger logger, string threadId, string runId, TimeSpan remaining, Exception exception);
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Run {RunId} of thread {ThreadId} continues for its own client only, no longer stored: {Reason}")]
     private static partial void LogDetached(ILogger logger, string threadId, string runId, string reason, Exception? exception);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -65,19 +66,21 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var keys = KeysFor(request.ThreadId);
         using var activity = RedisRunnerTelemetry.ActivitySource.StartActivity("copilot.redis.run.start");
         activity?.SetTag("agui.thread_id", request.ThreadId);
         activity?.SetTag("agui.run_id", request.Input.RunId);
         ThrowIfUnavailable();
         try
         {
+            var keys = KeysFor(request.ThreadId);
             await EnsureStopSubscriptionAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             var token = ReplicaId + "/" + Guid.NewGuid().ToString("N");
+            var leaseStart = Stopwatch.GetTimestamp(); // the lock's PX starts no earlier than this
             var acquired = await AcquireAsync(keys, token, request).ConfigureAwait(false);
             if (acquired.Outcome == AcquireOutcome.Orphan)
             {
                 await RecoverOrphanAsync(keys).ConfigureAwait(false);
+                leaseStart = Stopwatch.GetTimestamp();
                 acquired = await AcquireAsync(keys, token, request).ConfigureAwait(false);
             }
             if (acquired.Outcome != AcquireOutcome.Acquired)
@@ -94,7 +97,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
                     newMessages.Add(request.Input.Messages[i]);
                 }
             }
-            var run = new RedisActiveRun(this, keys, token, acquired.Seq, request, newMessages);
+            var run = new RedisActiveRun(this, keys, token, acquired.Seq, request, newMessages, leaseStart);
             _runs[token] = run;
             run.Start();
             return run.ReadAsync();
@@ -108,50 +111,41 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var keys = KeysFor(request.ThreadId);
         using var activity = RedisRunnerTelemetry.ActivitySource.StartActivity("copilot.redis.connect");
         activity?.SetTag("agui.thread_id", request.ThreadId);
         ThrowIfUnavailable();
+        cancellationToken.ThrowIfCancellationRequested();
         RedisEventId? resumeAfter = RedisEventId.TryParse(request.LastEventId, out var parsed) ? parsed : null;
-        var signal = new AsyncSignal();
-        Action<RedisChannel, RedisValue> onNotify = (_, _) => signal.Set();
-        var subscriber = _redis.GetSubscriber();
-        var subscribed = false;
         try
         {
-            // Subscribe first, then read: an event written after the snapshot always wakes the tail.
-            await subscriber.SubscribeAsync(keys.Notify, onNotify).WaitAsync(cancellationToken).ConfigureAwait(false);
-            subscribed = true;
-            var snapshot = await ReadSnapshotAsync(keys).ConfigureAwait(false);
+            // Nothing is subscribed here: the stream subscribes when (and only if) it tails the active run, and
+            // unsubscribes when it ends, so a stream that is never enumerated holds nothing.
+            var keys = KeysFor(request.ThreadId);
+            var snapshot = await ReadSnapshotAsync(keys).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (snapshot.IsOrphan)
             {
                 await RecoverOrphanAsync(keys).ConfigureAwait(false);
-                snapshot = await ReadSnapshotAsync(keys).ConfigureAwait(false);
+                snapshot = await ReadSnapshotAsync(keys).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             if (snapshot.Runs.Count == 0 && snapshot.ActiveSeq is null)
             {
-                await subscriber.UnsubscribeAsync(keys.Notify, onNotify).ConfigureAwait(false);
                 return AsyncEnumerable.Empty<RunnerEvent>();
             }
             activity?.SetTag("copilot.redis.history_runs", snapshot.Runs.Count);
-            return ConnectStream(keys, snapshot, resumeAfter, signal, onNotify);
+            return ConnectStream(keys, snapshot, resumeAfter);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            if (subscribed)
-            {
-                _ = subscriber.UnsubscribeAsync(keys.Notify, onNotify, CommandFlags.FireAndForget);
-            }
             throw Unavailable(ex);
         }
     }
 
     public override async ValueTask<bool> IsRunningAsync(string threadId, CancellationToken cancellationToken)
     {
-        var keys = KeysFor(threadId);
         ThrowIfUnavailable();
         try
         {
+            var keys = KeysFor(threadId);
             var batch = Database.CreateBatch();
             var lockTask = batch.StringGetAsync(keys.Lock);
             var activeTask = batch.HashGetAsync(keys.Active, ["token", "status"]);
@@ -168,10 +162,10 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
 
     public override async ValueTask<StopResult> StopAsync(string threadId, string? runId, CancellationToken cancellationToken)
     {
-        var keys = KeysFor(threadId);
         ThrowIfUnavailable();
         try
         {
+            var keys = KeysFor(threadId);
             var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Stop, [keys.Lock, keys.Active], [runId ?? ""]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             switch ((string?)result[0])
             {
@@ -253,7 +247,33 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         return new RunnerUnavailableException("Redis is not reachable; the runner cannot start or connect to runs until it is back.", ex);
     }
 
-    internal static bool IsUnavailable(Exception ex) => ex is RedisConnectionException or RedisTimeoutException;
+    /// <summary>
+    /// Whether <paramref name="ex"/> means Redis cannot serve us right now (rather than a bug): no connection, a
+    /// timeout, or a server error that says so (out of memory under <c>noeviction</c>, loading, a read-only replica
+    /// after a failover, master or cluster down, slot migration, a busy script).
+    /// </summary>
+    internal static bool IsUnavailable(Exception ex) => ex switch
+    {
+        RedisConnectionException or RedisTimeoutException => true,
+        RedisServerException server => IsUnavailableServerError(server.Message),
+        _ => false,
+    };
+
+    private static readonly string[] UnavailableServerErrors = ["OOM", "LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY"];
+
+    private static bool IsUnavailableServerError(string message)
+    {
+        foreach (var code in UnavailableServerErrors)
+        {
+            // The error itself ("OOM command not allowed…"), or as a script error quotes it ("… -OOM command…").
+            if ((message.StartsWith(code, StringComparison.Ordinal) && (message.Length == code.Length || message[code.Length] == ' '))
+                || message.Contains(" -" + code + " ", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private Task EnsureStopSubscriptionAsync()
     {
@@ -288,7 +308,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         {
             args[7 + i] = messages[i].Id;
         }
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Acquire, [keys.Lock, keys.Active, keys.Seq, keys.MessageIds, keys.Runs], args).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Acquire, [keys.Lock, keys.Active, keys.Seq, keys.MessageIds, keys.Runs, keys.RunMessageIds], args).ConfigureAwait(false))!;
         return (string?)result[0] switch
         {
             "ok" => new AcquireResult(AcquireOutcome.Acquired, (long)result[1], [.. result.Skip(2).Select(r => (long)r == 1)]),
@@ -322,19 +342,24 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     /// <summary>Stores a finished run (<paramref name="run"/> null = store nothing) and frees the thread. False if the lock is not <paramref name="token"/>'s.</summary>
     internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, StoredRun? run, IReadOnlyCollection<string> messageIds)
     {
-        var args = new RedisValue[6 + messageIds.Count];
+        if (run is null)
+        {
+            messageIds = [];
+        }
+        var args = new RedisValue[7 + messageIds.Count];
         args[0] = token;
         args[1] = Milliseconds(_options.ThreadTtl);
         args[2] = Milliseconds(_options.ResumeWindow);
         args[3] = _options.MaxRunsPerThread;
         args[4] = keys.Notify.ToString();
         args[5] = run is null ? RedisValue.EmptyString : StoredRunCodec.Serialize(run);
-        var i = 6;
+        args[6] = seq.ToString(CultureInfo.InvariantCulture);
+        var i = 7;
         foreach (var id in messageIds)
         {
             args[i++] = id;
         }
-        var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, keys.Run(seq), keys.Runs, keys.MessageIds, keys.Seq], args).ConfigureAwait(false);
+        var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, keys.Run(seq), keys.Runs, keys.MessageIds, keys.Seq, keys.RunMessageIds], args).ConfigureAwait(false);
         return result == 1;
     }
 
@@ -405,7 +430,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         var lockTask = tx.StringGetAsync(keys.Lock);
         var runsTask = tx.ListRangeAsync(keys.Runs);
         var ttl = _options.ThreadTtl;
-        foreach (var key in new[] { keys.Runs, keys.MessageIds, keys.Seq })
+        foreach (var key in new[] { keys.Runs, keys.MessageIds, keys.RunMessageIds, keys.Seq })
         {
             _ = tx.KeyExpireAsync(key, ttl);
         }
@@ -417,77 +442,115 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         return new ThreadSnapshot(runs, activeSeq, IsOrphan: activeSeq is not null && lockValue.IsNull);
     }
 
-    private async IAsyncEnumerable<RunnerEvent> ConnectStream(RedisThreadKeys keys, ThreadSnapshot snapshot, RedisEventId? resumeAfter, AsyncSignal signal, Action<RedisChannel, RedisValue> onNotify,
+    private async IAsyncEnumerable<RunnerEvent> ConnectStream(RedisThreadKeys keys, ThreadSnapshot snapshot, RedisEventId? resumeAfter,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var history = snapshot.Runs;
+        long historyAfterSeq = 0;   // history runs with a greater seq are replayed whole
+        long resumeCompactedSeq = 0, resumeCompactedIndex = 0;
+        long activeStart = 0;       // active run events after this index are streamed
+        var activeSeq = snapshot.ActiveSeq;
+
+        if (resumeAfter is { } position)
+        {
+            historyAfterSeq = position.Seq;
+            if (position.Compacted)
+            {
+                resumeCompactedSeq = position.Seq;
+                resumeCompactedIndex = position.Index;
+            }
+            else if (position.Seq == activeSeq)
+            {
+                activeStart = position.Index;
+            }
+            else
+            {
+                // Inside a run that has finished since: the rest of it as it was emitted, while its raw stream is kept;
+                // once the resume window has dropped it, the whole run compacted (a duplicate is better than a gap).
+                var tail = new TailProgress();
+                await foreach (var item in TailRunAsync(keys, position.Seq, position.Index, null, null, untilEnd: false, tail, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return item;
+                }
+                if (tail.Failed)
+                {
+                    yield break; // Redis went away: the client resumes again with its last id.
+                }
+                if (tail.Read == 0)
+                {
+                    switch (await TryKeyExistsAsync(keys.Run(position.Seq)).ConfigureAwait(false))
+                    {
+                        case null:
+                            yield break;
+                        case false:
+                            resumeCompactedSeq = position.Seq;
+                            break;
+                    }
+                }
+            }
+            if (activeSeq is { } a && a <= position.Seq && !(a == position.Seq && !position.Compacted))
+            {
+                activeSeq = null;
+            }
+        }
+
+        foreach (var run in history)
+        {
+            if (run.Seq == resumeCompactedSeq)
+            {
+                for (var i = (int)resumeCompactedIndex; i < run.Events.Count; i++)
+                {
+                    yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
+                }
+            }
+            else if (run.Seq > historyAfterSeq)
+            {
+                for (var i = 0; i < run.Events.Count; i++)
+                {
+                    yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
+                }
+            }
+        }
+
+        if (activeSeq is not { } seq)
+        {
+            yield break;
+        }
+
+        // As the in-memory runner: live events of a message that history already replayed are skipped.
+        var replayed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in history)
+        {
+            foreach (var e in run.Events)
+            {
+                if (RunHistoryRules.ReplayedMessageId(e) is { } id)
+                {
+                    replayed.Add(id);
+                }
+            }
+        }
+
+        // Subscribe, then read: an event written after the subscription wakes the tail, one written before is read
+        // by its first XRANGE. Unsubscribed whatever happens, also when the subscribe itself is abandoned.
+        var signal = new AsyncSignal();
+        Action<RedisChannel, RedisValue> onNotify = (_, _) => signal.Set();
+        var subscriber = _redis.GetSubscriber();
+        var subscribe = subscriber.SubscribeAsync(keys.Notify, onNotify);
         try
         {
-            var history = snapshot.Runs;
-            long historyAfterSeq = 0;   // history runs with a greater seq are replayed whole
-            long resumeCompactedSeq = 0, resumeCompactedIndex = 0;
-            long activeStart = 0;       // active run events after this index are streamed
-            var activeSeq = snapshot.ActiveSeq;
-
-            if (resumeAfter is { } position)
+            var subscribed = true;
+            try
             {
-                historyAfterSeq = position.Seq;
-                if (position.Compacted)
-                {
-                    resumeCompactedSeq = position.Seq;
-                    resumeCompactedIndex = position.Index;
-                    historyAfterSeq = position.Seq;
-                }
-                else if (position.Seq == activeSeq)
-                {
-                    activeStart = position.Index;
-                }
-                else
-                {
-                    // Inside a run that has finished since: the rest of it as it was emitted, while its raw stream is kept.
-                    await foreach (var item in TailRunAsync(keys, position.Seq, position.Index, null, signal, untilEnd: false, cancellationToken).ConfigureAwait(false))
-                    {
-                        yield return item;
-                    }
-                }
-                if (activeSeq is { } a && a <= position.Seq && !(a == position.Seq && !position.Compacted))
-                {
-                    activeSeq = null;
-                }
+                await subscribe.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            foreach (var run in history)
+            catch (Exception ex) when (IsUnavailable(ex))
             {
-                if (run.Seq == resumeCompactedSeq)
-                {
-                    for (var i = (int)resumeCompactedIndex; i < run.Events.Count; i++)
-                    {
-                        yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
-                    }
-                }
-                else if (run.Seq > historyAfterSeq)
-                {
-                    for (var i = 0; i < run.Events.Count; i++)
-                    {
-                        yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
-                    }
-                }
+                LogTailFailed(_logger, keys.Notify.ToString(), ex);
+                subscribed = false;
             }
-
-            if (activeSeq is { } seq)
+            if (subscribed)
             {
-                // As the in-memory runner: live events of a message that history already replayed are skipped.
-                var replayed = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var run in history)
-                {
-                    foreach (var e in run.Events)
-                    {
-                        if (RunHistoryRules.ReplayedMessageId(e) is { } id)
-                        {
-                            replayed.Add(id);
-                        }
-                    }
-                }
-                await foreach (var item in TailRunAsync(keys, seq, activeStart, replayed, signal, untilEnd: true, cancellationToken).ConfigureAwait(false))
+                await foreach (var item in TailRunAsync(keys, seq, activeStart, replayed, signal, untilEnd: true, new TailProgress(), cancellationToken).ConfigureAwait(false))
                 {
                     yield return item;
                 }
@@ -495,8 +558,51 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
         finally
         {
-            _ = _redis.GetSubscriber().UnsubscribeAsync(keys.Notify, onNotify, CommandFlags.FireAndForget);
+            _ = UnsubscribeAsync(subscriber, keys.Notify, onNotify, subscribe);
         }
+    }
+
+    /// <summary>Removes a connect's handler once its subscribe has completed (or failed); never throws.</summary>
+    private static async Task UnsubscribeAsync(ISubscriber subscriber, RedisChannel channel, Action<RedisChannel, RedisValue> handler, Task subscribe)
+    {
+        try
+        {
+            await subscribe.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Unsubscribe in any case: the handler was registered before the command was sent.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+        try
+        {
+            await subscriber.UnsubscribeAsync(channel, handler, CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Best effort: a lost connection drops its subscriptions anyway.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private async Task<bool?> TryKeyExistsAsync(RedisKey key)
+    {
+        try
+        {
+            return await Database.KeyExistsAsync(key).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            LogTailFailed(_logger, key.ToString(), ex);
+            return null;
+        }
+    }
+
+    /// <summary>What a <see cref="TailRunAsync"/> did: events read from the stream, and whether Redis failed.</summary>
+    private sealed class TailProgress
+    {
+        public int Read { get; set; }
+        public bool Failed { get; set; }
     }
 
     /// <summary>
@@ -504,8 +610,8 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     /// until its terminal event. A tail with nothing new for <see cref="RedisAgentRunnerOptions.LockTtl"/> checks that
     /// the run's owner is alive and closes the run if it is not (a lost wake-up is also caught up then).
     /// </summary>
-    private async IAsyncEnumerable<RunnerEvent> TailRunAsync(RedisThreadKeys keys, long seq, long after, HashSet<string>? skipMessages, AsyncSignal signal, bool untilEnd,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RunnerEvent> TailRunAsync(RedisThreadKeys keys, long seq, long after, HashSet<string>? skipMessages, AsyncSignal? signal, bool untilEnd,
+        TailProgress progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var streamKey = keys.Run(seq);
         var last = after;
@@ -516,8 +622,10 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             var entries = await TryReadRangeAsync(streamKey, last + 1, batch).ConfigureAwait(false);
             if (entries is null)
             {
+                progress.Failed = true;
                 yield break; // Redis went away mid-stream: the client resumes with Last-Event-ID.
             }
+            progress.Read += entries.Length;
             foreach (var entry in entries)
             {
                 last = EntryIndex(entry.Id);
@@ -536,7 +644,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             {
                 continue;
             }
-            if (!untilEnd || lastCheck)
+            if (!untilEnd || lastCheck || signal is null)
             {
                 yield break;
             }

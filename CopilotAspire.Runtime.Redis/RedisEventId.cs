@@ -11,8 +11,9 @@ namespace CopilotAspire.Runtime.Redis;
 /// </list>
 /// N is the thread's run sequence number (1, 2, …). Resuming after <c>N.K</c> gives the rest of run N as emitted
 /// (live if it is still running; for <see cref="RedisAgentRunnerOptions.ResumeWindow"/> after it ended), then the
-/// later runs; after <c>N.cK</c>, the rest of run N's replay, then the later runs. An id that does not parse
-/// replays the whole thread.
+/// later runs. Once the resume window has dropped run N's raw events, it gives run N's whole compacted replay
+/// instead (events the client already has come again: a duplicate rather than a gap), then the later runs. After
+/// <c>N.cK</c>, the rest of run N's replay, then the later runs. An id that does not parse replays the whole thread.
 /// </summary>
 internal readonly record struct RedisEventId(long Seq, long Index, bool Compacted)
 {

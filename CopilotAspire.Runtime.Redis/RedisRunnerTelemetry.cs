@@ -22,6 +22,7 @@ internal sealed class RedisRunnerMetrics
         WriteBatchSize = meter.CreateHistogram<int>("copilot.redis.write.batch_size", "{event}", "Events per Redis write round trip.");
         RunsInterrupted = meter.CreateCounter<long>("copilot.redis.runs.interrupted", "{run}", "Orphaned runs (owner replica gone) closed with RUN_INTERRUPTED.");
         RunsDetached = meter.CreateCounter<long>("copilot.redis.runs.detached", "{run}", "Runs that lost Redis mid-run and finished for their own client only.");
+        WriteRetries = meter.CreateCounter<long>("copilot.redis.write.retries", "{write}", "Run writes and heartbeats retried because Redis was briefly unavailable.");
         Unavailable = meter.CreateCounter<long>("copilot.redis.unavailable", "{request}", "Runs and connects refused because Redis was unreachable.");
     }
 
@@ -29,5 +30,6 @@ internal sealed class RedisRunnerMetrics
     public Histogram<int> WriteBatchSize { get; }
     public Counter<long> RunsInterrupted { get; }
     public Counter<long> RunsDetached { get; }
+    public Counter<long> WriteRetries { get; }
     public Counter<long> Unavailable { get; }
 }

@@ -8,9 +8,10 @@ namespace CopilotAspire.Runtime.Redis;
 internal static class RedisScripts
 {
     /// <summary>
-    /// Starts a run if the thread is free. KEYS: lock, active, seq, msgids, runs. ARGV: token, lockTtlMs, threadTtlMs,
-    /// runId, threadId, agentId, owner, then the input message ids. Returns {'busy'}, {'orphan'} (an active run whose
-    /// lock expired: close it first), or {'ok', seq, known…} with 1/0 per message id already seen on the thread.
+    /// Starts a run if the thread is free. KEYS: lock, active, seq, msgs, runs, runmsgs. ARGV: token, lockTtlMs,
+    /// threadTtlMs, runId, threadId, agentId, owner, then the input message ids. Returns {'busy'}, {'orphan'} (an
+    /// active run whose lock expired: close it first), or {'ok', seq, known…} with 1/0 per message id held by a
+    /// stored run of the thread.
     /// </summary>
     public const string Acquire = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy'} end
@@ -19,9 +20,9 @@ internal static class RedisScripts
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         redis.call('HSET', KEYS[2], 'seq', seq, 'runId', ARGV[4], 'threadId', ARGV[5], 'agentId', ARGV[6],
           'owner', ARGV[7], 'token', ARGV[1], 'status', 'running', 'n', 0)
-        for i = 2, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+        for i = 2, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
         local result = {'ok', seq}
-        for i = 8, #ARGV do result[#result + 1] = redis.call('SISMEMBER', KEYS[4], ARGV[i]) end
+        for i = 8, #ARGV do result[#result + 1] = redis.call('HEXISTS', KEYS[4], ARGV[i]) end
         return result
         """;
 
@@ -52,21 +53,33 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Ends a run: stores its compacted events as one history entry (dropping the oldest past the cap), records its
-    /// message ids, clears the active run and the lock, keeps the raw stream for the resume window, wakes connects.
-    /// KEYS: lock, active, stream, runs, msgids, seq. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify
-    /// channel, run JSON ('' = store nothing), message ids…. Returns 0 if the lock is not the caller's.
+    /// Ends a run: stores its compacted events as one history entry and its message ids (msgs: id → seq; runmsgs:
+    /// [seq, ids…]), drops the oldest runs past the cap together with the ids only they held, clears the active run
+    /// and the lock, keeps the raw stream for the resume window, wakes connects. KEYS: lock, active, stream, runs,
+    /// msgs, seq, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify channel, run JSON ('' = store
+    /// nothing, and no ids), seq, message ids…. Returns 0 if the lock is not the caller's.
     /// </summary>
     public const string Finish = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         if ARGV[6] ~= '' then
           redis.call('RPUSH', KEYS[4], ARGV[6])
           redis.call('LTRIM', KEYS[4], -tonumber(ARGV[4]), -1)
+          local entry = {ARGV[7]}
+          for i = 8, #ARGV do
+            redis.call('HSET', KEYS[5], ARGV[i], ARGV[7])
+            entry[#entry + 1] = ARGV[i]
+          end
+          redis.call('RPUSH', KEYS[7], cjson.encode(entry))
+          for _ = 1, redis.call('LLEN', KEYS[7]) - tonumber(ARGV[4]) do
+            local dropped = cjson.decode(redis.call('LPOP', KEYS[7]))
+            for i = 2, #dropped do
+              if redis.call('HGET', KEYS[5], dropped[i]) == dropped[1] then redis.call('HDEL', KEYS[5], dropped[i]) end
+            end
+          end
         end
-        for i = 7, #ARGV do redis.call('SADD', KEYS[5], ARGV[i]) end
         redis.call('DEL', KEYS[1], KEYS[2])
         redis.call('PEXPIRE', KEYS[3], ARGV[3])
-        for i = 4, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+        for i = 4, 7 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
         redis.call('PUBLISH', ARGV[5], 'end')
         return 1
         """;

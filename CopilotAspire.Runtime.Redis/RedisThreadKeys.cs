@@ -7,14 +7,16 @@ namespace CopilotAspire.Runtime.Redis;
 /// <summary>
 /// The keys and channel of one thread. All share the hash tag <c>{t:&lt;id&gt;}</c> (one Redis Cluster slot), where
 /// the id is the thread id itself when it is short and made of <c>[A-Za-z0-9._:@-]</c>, and otherwise
-/// <c>#</c> + the SHA-256 of the thread id in hex (so any thread id becomes a safe key, with no collision between the
-/// two forms: <c>#</c> is not in the plain alphabet).
+/// <c>#</c> + the SHA-256 of the thread id in hex (so any thread id, of any length, becomes a safe key, with no
+/// collision between the two forms: <c>#</c> is not in the plain alphabet).
 /// <code>
 /// {prefix}{t:id}:lock     string  owner token of the active run       PX LockTtl, renewed by the owner's heartbeat
 /// {prefix}{t:id}:active   hash    seq, runId, threadId, agentId, owner, token, status (running|stopping), n (events written)
 /// {prefix}{t:id}:seq      string  run sequence counter (INCR)           ThreadTtl
 /// {prefix}{t:id}:runs     list    finished runs, compacted, one JSON element per run, oldest first (LTRIM to MaxRunsPerThread)
-/// {prefix}{t:id}:msgids   set     message ids seen in stored runs (RUN_STARTED.input filtering)
+/// {prefix}{t:id}:msgs     hash    message id → seq of the newest stored run holding it (RUN_STARTED.input filtering)
+/// {prefix}{t:id}:runmsgs  list    per stored run, JSON [seq, message ids…], oldest first, trimmed with runs: a run
+///                                 dropped from runs takes its ids out of msgs (unless a newer stored run holds them)
 /// {prefix}{t:id}:run:N    stream  raw events of run N, entry ids 0-1, 0-2, … (ThreadTtl while active, ResumeWindow after)
 /// {prefix}{t:id}:notify   channel "new events / run ended" wake-ups for connect subscribers
 /// {prefix}replica:ID:stop channel stop requests for the replica that owns a run
@@ -36,7 +38,8 @@ internal sealed class RedisThreadKeys
         Active = _base + "active";
         Seq = _base + "seq";
         Runs = _base + "runs";
-        MessageIds = _base + "msgids";
+        MessageIds = _base + "msgs";
+        RunMessageIds = _base + "runmsgs";
         Notify = RedisChannel.Literal(_base + "notify");
     }
 
@@ -50,17 +53,21 @@ internal sealed class RedisThreadKeys
     public RedisKey Seq { get; }
     public RedisKey Runs { get; }
     public RedisKey MessageIds { get; }
+    public RedisKey RunMessageIds { get; }
     public RedisChannel Notify { get; }
 
     public RedisKey Run(long seq) => _base + "run:" + seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Validates a thread id (the HTTP layer already rejects empty, over 256 characters, and control characters).</summary>
+    /// <summary>
+    /// Validates a thread id: not empty, no control characters (as the HTTP layer, which also enforces
+    /// <c>MaxThreadIdLength</c>). Any length is safe here: long ids are hashed.
+    /// </summary>
     public static void Validate(string threadId)
     {
-        ArgumentNullException.ThrowIfNull(threadId);
-        if (threadId.Length is 0 or > 256 || threadId.Any(char.IsControl))
+        ArgumentException.ThrowIfNullOrEmpty(threadId);
+        if (threadId.Any(char.IsControl))
         {
-            throw new ArgumentException("A thread id must be 1-256 characters without control characters.", nameof(threadId));
+            throw new ArgumentException("A thread id must not contain control characters.", nameof(threadId));
         }
     }
 

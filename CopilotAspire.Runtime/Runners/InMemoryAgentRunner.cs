@@ -60,7 +60,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
                 LogThreadBusy(_logger, request.ThreadId, request.Input.RunId);
                 return ValueTask.FromResult(Empty());
             }
-            newMessages = request.Input.Messages.Where(m => !thread.MessageIds.Contains(m.Id)).ToList();
+            newMessages = request.Input.Messages.Where(m => !thread.MessageIds.ContainsKey(m.Id)).ToList();
             log = new RunEventLog();
             execution = new AgentRunExecution(request.Agent, request.Input, _logger);
             thread.Execution = execution;
@@ -135,14 +135,15 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
             // Compaction and sizing happen outside the runner-wide lock (a large run must not stall other threads),
             // and nothing here may throw: the thread must always be released and the log completed.
             StoredRun? stored = null;
-            IReadOnlyList<AgUiEvent> events = [];
             if (execution.HasAgentEvents)
             {
                 try
                 {
-                    events = log.Snapshot();
+                    var events = log.Snapshot();
                     var compacted = EventCompactor.Compact(events);
-                    stored = new StoredRun(request.Input.RunId, request.AgentId, compacted, compacted.Sum(e => (long)AgUiJson.SerializeToUtf8Bytes(e).Length));
+                    var messageIds = new HashSet<string>(StringComparer.Ordinal);
+                    RunHistoryRules.CollectMessageIds(events, messageIds);
+                    stored = new StoredRun(request.Input.RunId, request.AgentId, compacted, compacted.Sum(e => (long)AgUiJson.SerializeToUtf8Bytes(e).Length), messageIds);
                 }
 #pragma warning disable CA1031 // A run that cannot be stored is logged; the thread must still be released.
                 catch (Exception ex)
@@ -155,7 +156,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
             {
                 if (stored is not null)
                 {
-                    Store(thread, stored, events);
+                    Store(thread, stored);
                 }
                 thread.Execution = null;
                 thread.ActiveLog = null;
@@ -166,18 +167,28 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
     }
 
-    private void Store(ThreadState thread, StoredRun run, IReadOnlyList<AgUiEvent> events)
+    private void Store(ThreadState thread, StoredRun run)
     {
         thread.Runs.Add(run);
         thread.Bytes += run.Bytes;
         _bytes += run.Bytes;
-        RunHistoryRules.CollectMessageIds(events, thread.MessageIds);
+        foreach (var id in run.MessageIds)
+        {
+            thread.MessageIds[id] = thread.MessageIds.GetValueOrDefault(id) + 1;
+        }
         while (thread.Runs.Count > _options.MaxRunsPerThread)
         {
             var dropped = thread.Runs[0];
             thread.Runs.RemoveAt(0);
             thread.Bytes -= dropped.Bytes;
             _bytes -= dropped.Bytes;
+            foreach (var id in dropped.MessageIds)
+            {
+                if (--thread.MessageIds[id] == 0)
+                {
+                    thread.MessageIds.Remove(id);
+                }
+            }
         }
     }
 
@@ -269,13 +280,14 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         public string ThreadId { get; } = threadId;
         public LinkedListNode<ThreadState>? Node { get; set; }
         public List<StoredRun> Runs { get; } = [];
-        public HashSet<string> MessageIds { get; } = new(StringComparer.Ordinal);
+        /// <summary>Message ids of the stored runs (RUN_STARTED.input filtering), each with the number of runs holding it.</summary>
+        public Dictionary<string, int> MessageIds { get; } = new(StringComparer.Ordinal);
         public AgentRunExecution? Execution { get; set; }
         public RunEventLog? ActiveLog { get; set; }
         public long Bytes { get; set; }
     }
 
-    private sealed record StoredRun(string RunId, string AgentId, List<AgUiEvent> Events, long Bytes);
+    private sealed record StoredRun(string RunId, string AgentId, List<AgUiEvent> Events, long Bytes, HashSet<string> MessageIds);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Thread {ThreadId} already has an active run; run {RunId} gets an empty stream")]
     private static partial void LogThreadBusy(ILogger logger, string threadId, string runId);

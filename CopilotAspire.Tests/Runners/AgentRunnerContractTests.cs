@@ -87,6 +87,22 @@ public abstract class AgentRunnerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_whose_run_was_dropped_from_history_is_new_again()
+    {
+        var runner = await CreateRunnerAsync(new RunnerLimits(MaxRunsPerThread: 1));
+        var thread = NewThread();
+        await RunToEndAsync(runner, TestAgents.Request(thread, "r1", TestAgents.Fixed(), Message.User("u1", "hi")));
+        var second = await RunToEndAsync(runner, TestAgents.Request(thread, "r2", TestAgents.Fixed(), Message.User("u1", "hi"), Message.User("u2", "again")));
+
+        // r2 dropped r1 from the thread: u1 is no longer in its history, u2 still is
+        var third = await RunToEndAsync(runner, TestAgents.Request(thread, "r3", TestAgents.Fixed(),
+            Message.User("u1", "hi"), Message.User("u2", "again"), Message.User("u3", "more")));
+
+        Assert.Equal(["u2"], Assert.IsType<RunStartedEvent>(second[0].Event).Input!.Messages.Select(m => m.Id));
+        Assert.Equal(["u1", "u3"], Assert.IsType<RunStartedEvent>(third[0].Event).Input!.Messages.Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task Connect_to_an_unknown_thread_is_empty()
     {
         Assert.Empty(await ConnectAllAsync(Runner, NewThread()));

@@ -1,3 +1,4 @@
+using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Redis;
 using CopilotAspire.Runtime.Runners;
@@ -66,6 +67,70 @@ public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : ICla
         Assert.Equal(["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED"], events.Types());
         await RestartServerAsync();
     }
+
+    [Fact]
+    public async Task A_transient_redis_stall_does_not_detach_the_run()
+    {
+        // Redis stalls for 5 s: longer than the client's 3 s asyncTimeout (the run's writes and heartbeats time out),
+        // well inside the run's 12 s lease. The run must stay the thread's owner and still be stored in full.
+        var (a, _) = await _factory.CreateReplicaAsync(o => o.LockTtl = TimeSpan.FromSeconds(12));
+        var b = await _factory.CreateAsync(o => o.LockTtl = TimeSpan.FromSeconds(12));
+        var thread = "stall-" + Guid.NewGuid().ToString("N")[..8];
+        var agent = new GatedAgent(4);
+        await using var run = (await a.RunAsync(TestAgents.Request(thread, "r1", agent), Ct)).GetAsyncEnumerator(Ct);
+        var events = await run.ReadUntilAsync(e => e is TextMessageStartEvent);
+
+        var patient = ConfigurationOptions.Parse(redis.ConnectionString);
+        patient.AsyncTimeout = 60_000;
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(patient);
+        await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync("CLIENT", "PAUSE", "5000", "ALL");
+        agent.Release(1);
+        events.AddRange(await run.ReadUntilAsync(e => e is TextMessageContentEvent)); // its own client, from memory
+        await admin.GetDatabase().PingAsync(); // answers when the stall is over
+
+        Assert.True(await b.IsRunningAsync(thread, Ct));
+        Assert.Empty(await (await b.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct));
+        agent.Release(3);
+        events.AddRange(await run.ReadToEndAsync());
+        Assert.IsType<RunFinishedEvent>(events[^1].Event);
+
+        var history = await (await b.ConnectAsync(new AgentConnectRequest(thread, "test", new Dictionary<string, string>()), Ct)).ReadAllAsync(Ct);
+        Assert.DoesNotContain(history, e => e.Event is RunErrorEvent);
+        Assert.Equal(EventCompactor.Compact(events.Select(e => e.Event)).Json(), history.Json());
+    }
+
+    [Fact]
+    public async Task A_Redis_server_error_meaning_unavailable_makes_the_runner_unavailable()
+    {
+        var server = _connection.GetServer(_connection.GetEndPoints()[0]);
+        await server.ExecuteAsync("CONFIG", "SET", "maxmemory-policy", "noeviction");
+        await server.ExecuteAsync("CONFIG", "SET", "maxmemory", "1");
+        try
+        {
+            var thread = "oom-" + Guid.NewGuid().ToString("N")[..8];
+            await Assert.ThrowsAsync<RunnerUnavailableException>(async () => await _runner.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct));
+        }
+        finally
+        {
+            await server.ExecuteAsync("CONFIG", "SET", "maxmemory", "0");
+        }
+        var recovered = "oom-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(13, (await (await _runner.RunAsync(TestAgents.Request(recovered, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct)).Count);
+    }
+
+    [Theory]
+    [InlineData("OOM command not allowed when used memory > 'maxmemory'.", true)]
+    [InlineData("LOADING Redis is loading the dataset in memory", true)]
+    [InlineData("READONLY You can't write against a read only replica.", true)]
+    [InlineData("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", true)]
+    [InlineData("CLUSTERDOWN The cluster is down", true)]
+    [InlineData("TRYAGAIN Multiple keys request during rehashing of slot", true)]
+    [InlineData("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", true)]
+    [InlineData("ERR Error running script (call to f_1): @user_script:1: -OOM command not allowed when used memory > 'maxmemory'.", true)]
+    [InlineData("WRONGTYPE Operation against a key holding the wrong kind of value", false)]
+    [InlineData("ERR unknown command", false)]
+    public void Redis_server_errors_that_mean_the_store_is_unavailable_are_recognised(string message, bool unavailable) =>
+        Assert.Equal(unavailable, RedisAgentRunner.IsUnavailable(new RedisServerException(message)));
 
     private async Task StopServerAsync()
     {

@@ -239,7 +239,7 @@ public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : ICl
         var keys = server.Keys(pattern: "ttltest:*").Select(k => k.ToString()).ToList();
         var tag = new RedisThreadKeys("ttltest:", thread).Tag;
         Assert.StartsWith("#", tag, StringComparison.Ordinal);
-        Assert.Equal(["msgids", "run:1", "runs", "seq"], keys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order());
+        Assert.Equal(["msgs", "run:1", "runmsgs", "runs", "seq"], keys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order());
         Assert.All(keys, k => Assert.StartsWith($"ttltest:{{t:{tag}}}:", k, StringComparison.Ordinal));
         foreach (var key in keys)
         {
@@ -249,6 +249,130 @@ public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : ICl
         }
         Assert.IsType<RunFinishedEvent>((await ConnectAllAsync(a, thread))[^1].Event);
         Assert.Equal("plain-id_1.2:3@x", RedisThreadKeys.TagFor("plain-id_1.2:3@x"));
+    }
+
+    [Fact]
+    public async Task A_connect_that_is_never_enumerated_leaves_no_subscription()
+    {
+        var (a, connection) = await _factory.CreateReplicaAsync();
+        var thread = NewThread();
+        await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+
+        _ = await a.ConnectAsync(Connect(thread), Ct); // e.g. the client left before the response started
+
+        await connection.GetSubscriber().PingAsync(); // after anything sent before on the subscription connection
+        Assert.Equal(0, await NotifySubscribersAsync(thread));
+    }
+
+    [Fact]
+    public async Task A_connect_cancelled_before_it_starts_leaves_no_subscription()
+    {
+        var (a, connection) = await _factory.CreateReplicaAsync();
+        var thread = NewThread();
+        await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync(); // the request was aborted
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await a.ConnectAsync(Connect(thread), cancelled.Token));
+
+        await connection.GetSubscriber().PingAsync();
+        Assert.Equal(0, await NotifySubscribersAsync(thread));
+    }
+
+    [Fact]
+    public async Task A_connect_tailing_a_live_run_unsubscribes_when_its_client_leaves()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var thread = NewThread();
+        var agent = new GatedAgent(2);
+        await using var run = (await a.RunAsync(TestAgents.Request(thread, "r1", agent), Ct)).GetAsyncEnumerator(Ct);
+        await run.ReadUntilAsync(e => e is TextMessageStartEvent);
+
+        await using (var tail = (await b.ConnectAsync(Connect(thread), Ct)).GetAsyncEnumerator(Ct))
+        {
+            await tail.ReadUntilAsync(e => e is TextMessageStartEvent);
+            agent.Release(1);
+            await tail.ReadUntilAsync(e => e is TextMessageContentEvent); // woken by its subscription
+            Assert.Equal(1, await NotifySubscribersAsync(thread));
+        }
+
+        await WaitUntilAsync(async () => await NotifySubscribersAsync(thread) == 0);
+        agent.Release(1);
+        Assert.IsType<RunFinishedEvent>((await run.ReadToEndAsync())[^1].Event);
+    }
+
+    [Fact]
+    public async Task Resuming_inside_a_run_whose_raw_events_expired_replays_that_run_compacted_then_later_runs()
+    {
+        var (a, connection) = await _factory.CreateReplicaAsync(o => o.ResumeWindow = TimeSpan.FromSeconds(1));
+        var thread = NewThread();
+        var run1 = await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        var run2 = await (await a.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+        var keys = new RedisThreadKeys("copilot:", thread);
+        await WaitUntilAsync(async () => !await connection.GetDatabase().KeyExistsAsync(keys.Run(1)));
+
+        var resumed = await ConnectAllAsync(a, thread, run1[4].Id);
+
+        // The rest of run 1 as emitted is gone: run 1 again in full (a duplicate, never a gap), then run 2.
+        var expected = EventCompactor.Compact(run1.Select(e => e.Event)).Json().Concat(EventCompactor.Compact(run2.Select(e => e.Event)).Json());
+        Assert.Equal(expected, resumed.Json());
+        Assert.Equal("1.c1", resumed[0].Id);
+    }
+
+    [Fact]
+    public async Task Message_ids_are_kept_only_for_the_runs_still_stored()
+    {
+        var (a, connection) = await _factory.CreateReplicaAsync(o => o.MaxRunsPerThread = 1);
+        var thread = NewThread();
+        var messages = new List<Message>();
+        for (var i = 0; i < 30; i++)
+        {
+            messages.Add(Message.User($"u{i}", $"hi {i}"));
+            await (await a.RunAsync(TestAgents.Request(thread, $"r{i}", TestAgents.Fixed(), [.. messages]), Ct)).ReadAllAsync(Ct);
+        }
+
+        var keys = new RedisThreadKeys("copilot:", thread);
+        var db = connection.GetDatabase();
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        RunHistoryRules.CollectMessageIds((await ConnectAllAsync(a, thread)).Select(e => e.Event), stored);
+        Assert.Equal(1, await db.ListLengthAsync(keys.Runs));
+        Assert.Equal(1, await db.ListLengthAsync($"copilot:{{t:{thread}}}:runmsgs"));
+        Assert.Equal(stored.Order(StringComparer.Ordinal), (await db.HashKeysAsync(keys.MessageIds)).Select(k => k.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Thread_ids_up_to_the_runtimes_longest_allowed_work()
+    {
+        var a = await _factory.CreateAsync();
+        var b = await _factory.CreateAsync();
+        var thread = new string('x', 4096);
+        var agent = new GatedAgent(1);
+        await using var run = (await a.RunAsync(TestAgents.Request(thread, "r1", agent), Ct)).GetAsyncEnumerator(Ct);
+        await run.ReadUntilAsync(e => e is TextMessageStartEvent);
+
+        Assert.True(await b.IsRunningAsync(thread, Ct));
+        Assert.Equal(StopResult.StoppedResult, await b.StopAsync(thread, null, Ct));
+        Assert.IsType<RunFinishedEvent>((await run.ReadToEndAsync())[^1].Event);
+        Assert.IsType<RunFinishedEvent>((await ConnectAllAsync(b, thread))[^1].Event);
+    }
+
+    private async Task<long> NotifySubscribersAsync(string thread)
+    {
+        await using var admin = await redis.ConnectAsync();
+        var channel = new RedisThreadKeys("copilot:", thread).Notify.ToString();
+        var reply = (RedisResult[])(await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
+        return (long)reply[1];
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            await Task.Delay(50, deadline.Token);
+        }
     }
 
     private static void AssertValidHistory(List<RunnerEvent> replay, params string[] runIds)

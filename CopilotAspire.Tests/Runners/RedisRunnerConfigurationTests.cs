@@ -101,7 +101,7 @@ public sealed class RedisRunnerConfigurationTests(RedisServerFixture redis) : IC
     public void Thread_ids_are_validated_before_they_become_keys(string threadId)
     {
         Assert.Throws<ArgumentException>(() => RedisThreadKeys.TagFor(threadId));
-        Assert.Throws<ArgumentException>(() => RedisThreadKeys.TagFor(new string('x', 257)));
+        Assert.Equal(65, RedisThreadKeys.TagFor(new string('x', 4096)).Length); // any length the runtime allows is hashed
         Assert.Equal(65, RedisThreadKeys.TagFor(new string('x', 129)).Length);
     }
 
