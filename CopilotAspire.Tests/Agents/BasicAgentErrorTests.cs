@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
+using CopilotAspire.Tests.Transcription;
+using Microsoft.Extensions.Logging;
 using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
@@ -62,6 +66,49 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
         var error = Assert.IsType<RunErrorEvent>(events[^1]);
         Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);
         Assert.Equal("Incorrect API key provided: ***.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("openai/gpt-4o")]
+    [InlineData("anthropic/claude-sonnet-4-5")]
+    [InlineData("google/gemini-2.5-flash")]
+    public async Task The_api_key_echoed_by_a_provider_error_reaches_neither_the_logs_nor_the_spans(string model)
+    {
+        Server.Enqueue(Reply.Error(401, $"Incorrect API key provided: {Key}.", "invalid_request_error", "invalid_api_key"));
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        using var testSource = new ActivitySource($"{nameof(BasicAgentErrorTests)}-{Guid.NewGuid()}");
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s == testSource || s.Name == BuiltInAgentTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var agent = new BuiltInAgent(new BasicAgentOptions { Model = model }, Environment(Server), loggerFactory);
+
+        List<AgUiEvent> events;
+        ActivityTraceId trace;
+        using (var parent = testSource.StartActivity("test")!)
+        {
+            trace = parent.TraceId;
+            events = await RunAsync(agent, Input());
+        }
+
+        // The client still gets the provider's own (redacted) message.
+        Assert.Equal("Incorrect API key provided: ***.", Assert.IsType<RunErrorEvent>(events[^1]).Message);
+        // The failure was logged by Microsoft.Extensions.AI's logging client and recorded on its span — without the key.
+        Assert.Contains(logs.Lines, l => l.Contains("Incorrect API key provided: ***", StringComparison.Ordinal));
+        var leakedLines = logs.Lines.Where(l => l.Contains(Key, StringComparison.Ordinal)).ToList();
+        Assert.True(leakedLines.Count == 0, "the key was logged:\n" + string.Join("\n---\n", leakedLines));
+        var chatSpans = spans.Where(a => a.TraceId == trace && a.Source.Name == BuiltInAgentTelemetry.SourceName).ToList();
+        Assert.Contains(chatSpans, a => a.Status == ActivityStatusCode.Error);
+        var recorded = string.Join("\n", chatSpans.SelectMany(a =>
+            new[] { a.DisplayName, a.StatusDescription ?? "" }
+                .Concat(a.TagObjects.Select(t => $"{t.Key}={t.Value}"))
+                .Concat(a.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name}.{t.Key}={t.Value}")))));
+        Assert.DoesNotContain(Key, recorded, StringComparison.Ordinal);
     }
 
     [Theory]

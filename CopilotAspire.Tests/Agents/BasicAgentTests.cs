@@ -137,6 +137,32 @@ public sealed class BasicAgentTests : FakeOpenAiServerTest
     }
 
     [Fact]
+    public async Task A_tool_call_id_reused_by_a_later_step_is_announced_under_an_id_unique_in_the_run()
+    {
+        var lookup = AIFunctionFactory.Create((string q) => "found " + q, "lookup", "Looks something up");
+        Server.Enqueue(
+            Reply.ToolCall("call_0", "lookup", "{\"q\":\"x\"}"),
+            Reply.ToolCall("call_0", "changeColor", "{\"c\":\"red\"}"));
+
+        var events = await RunAsync(Agent(Server, o => { o.MaxSteps = 3; o.Tools = [lookup]; }), Input(tools: [FrontendTool("changeColor")]));
+
+        Assert.Equal(
+            ["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "TOOL_CALL_RESULT",
+                "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "RUN_FINISHED"],
+            Types(events));
+        Assert.Equal([("call_0", "lookup"), ("call_0-2", "changeColor")],
+            events.OfType<ToolCallStartEvent>().Select(s => (s.ToolCallId, s.ToolCallName)));
+        Assert.Equal(["call_0", "call_0-2"], events.OfType<ToolCallEndEvent>().Select(e => e.ToolCallId));
+        Assert.Equal("call_0", Assert.Single(events.OfType<ToolCallResultEvent>()).ToolCallId);
+        var args = Assert.IsType<ToolCallArgsEvent>(events[6]);
+        Assert.Equal(("call_0-2", "{\"c\":\"red\"}"), (args.ToolCallId, args.Delta));
+        // Within the run the model's history keeps the provider's own ids.
+        var tool = Messages(Server.Requests[1]).EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
+        Assert.Equal("call_0", tool.GetProperty("tool_call_id").GetString());
+        Assert.Equal(2, Server.Requests.Count);
+    }
+
+    [Fact]
     public async Task Max_steps_bounds_the_number_of_model_calls()
     {
         var ping = AIFunctionFactory.Create(() => "pong", "ping", "Pings");

@@ -30,9 +30,16 @@ internal sealed class BuiltInAgentRun
     private string? _reasoningId;
     private bool _stateEmitted;
 
-    // Tool calls whose START was streamed from provider deltas (OpenAI-compatible providers), by stream index.
+    // Per step (providers may reuse ids such as call_0 in every response): the provider ids of tool calls whose START
+    // was streamed from deltas (OpenAI-compatible providers), by stream index; the calls announced, by provider id;
+    // and the AG-UI id of each provider id.
     private readonly Dictionary<int, string> _streamedCallIds = [];
     private readonly Dictionary<string, StreamedCall> _streamedCalls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _toolCallIds = new(StringComparer.Ordinal);
+
+    // Per run: the AG-UI tool call ids used so far (unique within the run: the client keys tool calls by id), and
+    // those started but not ended.
+    private readonly HashSet<string> _usedToolCallIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _openToolCalls = new(StringComparer.Ordinal);
 
     private UsageDetails? _usage;
@@ -85,6 +92,8 @@ internal sealed class BuiltInAgentRun
         {
             _textOpen = false;
             _streamedCallIds.Clear();
+            _streamedCalls.Clear();
+            _toolCallIds.Clear();
             var updates = new List<ChatResponseUpdate>();
             var calls = new List<FunctionCallContent>();
 
@@ -110,7 +119,7 @@ internal sealed class BuiltInAgentRun
 #pragma warning restore CA1031
                     {
                         failure = ProviderErrors.Describe(ex, model.Secret);
-                        BuiltInAgentLog.ModelCallFailed(_logger, _input.ThreadId, _input.RunId, ex.GetType().Name, failure);
+                        BuiltInAgentLog.ModelCallFailed(_logger, _input.ThreadId, _input.RunId, ProviderErrors.TypeName(ex), failure);
                         break;
                     }
 
@@ -176,7 +185,7 @@ internal sealed class BuiltInAgentRun
                 _pending.Clear();
                 yield return new ToolCallResultEvent
                 {
-                    ToolCallId = call.CallId,
+                    ToolCallId = ToolCallId(call.CallId),
                     MessageId = NewId(),
                     Role = MessageRoles.Tool,
                     Content = AgentTools.Stringify(output),
@@ -311,7 +320,7 @@ internal sealed class BuiltInAgentRun
         if (!string.IsNullOrEmpty(args) && _streamedCalls.TryGetValue(callId, out var streamed) && !streamed.Ended)
         {
             streamed.ArgsSent = true;
-            _pending.Add(new ToolCallArgsEvent { ToolCallId = callId, Delta = args });
+            _pending.Add(new ToolCallArgsEvent { ToolCallId = ToolCallId(callId), Delta = args });
         }
     }
 
@@ -328,21 +337,43 @@ internal sealed class BuiltInAgentRun
         {
             return;
         }
+        var id = ToolCallId(call.CallId);
         if (!streamed.ArgsSent)
         {
-            _pending.Add(new ToolCallArgsEvent { ToolCallId = call.CallId, Delta = AgentTools.Stringify(call.Arguments ?? new Dictionary<string, object?>()) });
+            _pending.Add(new ToolCallArgsEvent { ToolCallId = id, Delta = AgentTools.Stringify(call.Arguments ?? new Dictionary<string, object?>()) });
         }
         streamed.Ended = true;
-        _openToolCalls.Remove(call.CallId);
-        _pending.Add(new ToolCallEndEvent { ToolCallId = call.CallId });
+        _openToolCalls.Remove(id);
+        _pending.Add(new ToolCallEndEvent { ToolCallId = id });
     }
 
     private void StartToolCall(string callId, string name)
     {
         CloseReasoning();
         _textOpen = false;
-        _openToolCalls.Add(callId);
-        _pending.Add(new ToolCallStartEvent { ToolCallId = callId, ToolCallName = name, ParentMessageId = _messageId });
+        var id = ToolCallId(callId);
+        _openToolCalls.Add(id);
+        _pending.Add(new ToolCallStartEvent { ToolCallId = id, ToolCallName = name, ParentMessageId = _messageId });
+    }
+
+    /// <summary>
+    /// The AG-UI id of this step's provider call id: the provider's id, or — when an earlier step of the run already
+    /// used it (servers that number calls per response) — the id suffixed <c>-2</c>, <c>-3</c>…. The model's own
+    /// history within the run keeps the provider's ids; later runs send the AG-UI ids, which pair calls and results alike.
+    /// </summary>
+    private string ToolCallId(string providerId)
+    {
+        if (_toolCallIds.TryGetValue(providerId, out var id))
+        {
+            return id;
+        }
+        id = providerId;
+        for (var n = 2; !_usedToolCallIds.Add(id); n++)
+        {
+            id = $"{providerId}-{n}";
+        }
+        _toolCallIds[providerId] = id;
+        return id;
     }
 
     private void CloseReasoning()

@@ -6,7 +6,7 @@ namespace CopilotAspire.Runtime.Agents;
 /// <summary>
 /// The model of one registered agent, shared by all its clones: the chat client is built on first use (so a missing
 /// key is a per-run <c>RUN_ERROR</c>, never a startup failure) and then reused, wrapped with Microsoft.Extensions.AI's
-/// OpenTelemetry and logging.
+/// OpenTelemetry and logging, below which provider errors have the key redacted.
 /// </summary>
 internal sealed class ModelBinding
 {
@@ -63,18 +63,22 @@ internal sealed class ModelBinding
             }
             if (_supplied is not null)
             {
-                return _resolved = new ResolvedModel(Instrument(_supplied), null, null);
+                return _resolved = new ResolvedModel(Instrument(_supplied, null), null, null);
             }
             var result = ChatModelFactory.Create(_spec!, _options, _environment);
             if (result.Client is null)
             {
                 return new ResolvedModel(null, result.Error, result.Secret);
             }
-            return _resolved = new ResolvedModel(Instrument(result.Client), null, result.Secret);
+            return _resolved = new ResolvedModel(Instrument(result.Client, result.Secret), null, result.Secret);
         }
     }
 
-    private IChatClient Instrument(IChatClient client)
+    /// <summary>
+    /// OpenTelemetry (outermost), then logging, then — closest to the provider, so neither sees the key a provider
+    /// error may echo — <see cref="SecretRedactingChatClient"/>. The builder's first <c>Use</c> is the outermost.
+    /// </summary>
+    private IChatClient Instrument(IChatClient client, string? secret)
     {
         var builder = client.AsBuilder();
         if (client.GetService<OpenTelemetryChatClient>() is null)
@@ -84,6 +88,10 @@ internal sealed class ModelBinding
         if (_loggerFactory is not null && client.GetService<LoggingChatClient>() is null)
         {
             builder.UseLogging(_loggerFactory);
+        }
+        if (!string.IsNullOrEmpty(secret))
+        {
+            builder.Use(inner => new SecretRedactingChatClient(inner, secret));
         }
         return builder.Build();
     }

@@ -13,10 +13,15 @@ internal static class ProviderErrors
         {
             ClientResultException e => FromBody(e.GetRawResponse()?.Content?.ToString()) ?? $"{e.Status} {FirstLine(e.Message)}",
             AnthropicApiException e => FromBody(e.ResponseBody) ?? $"{(int)e.StatusCode} {FirstLine(e.Message)}",
+            RedactedProviderException { Status: { } status } e => FromBody(e.ResponseBody) ?? $"{status} {FirstLine(e.Message)}",
             _ => exception.Message,
         };
         return Redact(message, secret);
     }
+
+    /// <summary>The name of the exception the provider threw (also behind a <see cref="RedactedProviderException"/>).</summary>
+    public static string TypeName(Exception exception) =>
+        exception is RedactedProviderException redacted ? redacted.OriginalTypeName : exception.GetType().Name;
 
     /// <summary>Removes <paramref name="secret"/> from <paramref name="text"/>.</summary>
     public static string Redact(string text, string? secret) =>
