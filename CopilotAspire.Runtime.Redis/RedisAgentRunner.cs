@@ -523,7 +523,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         {
             foreach (var e in run.Events)
             {
-                if (RunHistoryRules.ReplayedMessageId(e) is { } id)
+                if (RunHistoryRules.MessageIdOf(e) is { } id)
                 {
                     replayed.Add(id);
                 }
@@ -631,7 +631,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
                 last = EntryIndex(entry.Id);
                 var e = ReadEntry(entry);
                 var terminal = e is RunFinishedEvent or RunErrorEvent;
-                if (skipMessages is null || RunHistoryRules.ReplayedMessageId(e) is not { } id || !skipMessages.Contains(id))
+                if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
                 {
                     yield return new RunnerEvent(e, RedisEventId.Raw(seq, last));
                 }

@@ -253,7 +253,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         var seenMessageIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in history)
         {
-            if (RunHistoryRules.ReplayedMessageId(e) is { } id)
+            if (RunHistoryRules.MessageIdOf(e) is { } id)
             {
                 seenMessageIds.Add(id);
             }
@@ -265,7 +265,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
         await foreach (var e in active.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            if (RunHistoryRules.ReplayedMessageId(e) is { } id && seenMessageIds.Contains(id))
+            if (RunHistoryRules.MessageIdOf(e) is { } id && seenMessageIds.Contains(id))
             {
                 continue;
             }

@@ -22,14 +22,15 @@ internal static class RunHistoryRules
                         ids.Add(m.Id);
                     }
                     break;
-                case TextMessageStartEvent s:
-                    ids.Add(s.MessageId);
-                    break;
-                case ToolCallResultEvent r:
-                    ids.Add(r.MessageId);
-                    break;
                 case ToolCallStartEvent { ParentMessageId: { } parent }:
+                    // Not in the official rule: a tool-only assistant turn the client sends back is not new either.
                     ids.Add(parent);
+                    break;
+                default:
+                    if (MessageIdOf(e) is { } id)
+                    {
+                        ids.Add(id);
+                    }
                     break;
             }
         }
@@ -39,12 +40,25 @@ internal static class RunHistoryRules
     public static AgUiEvent InjectInput(AgUiEvent e, RunAgentInput input, IReadOnlyList<Message> newMessages) =>
         e is RunStartedEvent { Input: null } started ? started with { Input = input with { Messages = newMessages } } : e;
 
-    /// <summary>The text message a replayed event belongs to (a connect skips live events of messages history replayed).</summary>
-    public static string? ReplayedMessageId(AgUiEvent e) => e switch
+    /// <summary>
+    /// The <c>messageId</c> of any event that has one, as the official runtime reads it: what a stored run makes known,
+    /// and what a connect's live tail skips once history has replayed it.
+    /// </summary>
+    public static string? MessageIdOf(AgUiEvent e) => e switch
     {
-        TextMessageStartEvent s => s.MessageId,
-        TextMessageContentEvent c => c.MessageId,
-        TextMessageEndEvent end => end.MessageId,
+        TextMessageStartEvent x => x.MessageId,
+        TextMessageContentEvent x => x.MessageId,
+        TextMessageEndEvent x => x.MessageId,
+        TextMessageChunkEvent x => x.MessageId,
+        ToolCallResultEvent x => x.MessageId,
+        ActivitySnapshotEvent x => x.MessageId,
+        ActivityDeltaEvent x => x.MessageId,
+        ReasoningStartEvent x => x.MessageId,
+        ReasoningEndEvent x => x.MessageId,
+        ReasoningMessageStartEvent x => x.MessageId,
+        ReasoningMessageContentEvent x => x.MessageId,
+        ReasoningMessageEndEvent x => x.MessageId,
+        ReasoningMessageChunkEvent x => x.MessageId,
         _ => null,
     };
 }

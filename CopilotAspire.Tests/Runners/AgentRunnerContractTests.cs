@@ -87,6 +87,39 @@ public abstract class AgentRunnerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reasoning_messages_and_tool_only_assistant_turns_of_earlier_runs_are_not_new()
+    {
+        var thread = NewThread();
+        var reasoner = new ScriptAgent(ReasoningThenToolOnlyRun);
+        await RunToEndAsync(Runner, TestAgents.Request(thread, "r1", reasoner, Message.User("u1", "hi")));
+
+        // The client sends back what it built from run 1: the reasoning message and the tool-only assistant turn.
+        var events = await RunToEndAsync(Runner, TestAgents.Request(thread, "r2", TestAgents.Fixed(),
+            Message.User("u1", "hi"),
+            new Message { Id = "think-1", Role = MessageRoles.Reasoning, Content = AgUiJson.StringValue("pondering") },
+            Message.Assistant("turn-1", null, [new ToolCall { Id = "call-1", Function = new FunctionCall { Name = "f", Arguments = "{}" } }]),
+            Message.User("u2", "again")));
+
+        var started = Assert.IsType<RunStartedEvent>(events[0].Event);
+        Assert.Equal(["u2"], started.Input!.Messages.Select(m => m.Id));
+    }
+
+    private static async IAsyncEnumerable<AgUiEvent> ReasoningThenToolOnlyRun(RunAgentInput input, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return new RunStartedEvent { ThreadId = input.ThreadId, RunId = input.RunId };
+        yield return new ReasoningStartEvent { MessageId = "think-1" };
+        yield return new ReasoningMessageStartEvent { MessageId = "think-1" };
+        yield return new ReasoningMessageContentEvent { MessageId = "think-1", Delta = "pondering" };
+        yield return new ReasoningMessageEndEvent { MessageId = "think-1" };
+        yield return new ReasoningEndEvent { MessageId = "think-1" };
+        yield return new ToolCallStartEvent { ToolCallId = "call-1", ToolCallName = "f", ParentMessageId = "turn-1" };
+        yield return new ToolCallArgsEvent { ToolCallId = "call-1", Delta = "{}" };
+        yield return new ToolCallEndEvent { ToolCallId = "call-1" };
+        await Task.Yield();
+        yield return new RunFinishedEvent { ThreadId = input.ThreadId, RunId = input.RunId };
+    }
+
+    [Fact]
     public async Task A_message_whose_run_was_dropped_from_history_is_new_again()
     {
         var runner = await CreateRunnerAsync(new RunnerLimits(MaxRunsPerThread: 1));
