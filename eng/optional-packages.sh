@@ -49,7 +49,7 @@ report() {
   explain "Whisper.net $whisper_version" "$(flag_of CopilotAspireHasWhisper)" \
     "the Whisper engine" is "Transcriber builds with no engine"
   explain "Aspire $aspire_version" "$(flag_of CopilotAspireHasAspire)" \
-    "the AppHost and the Aspire.Hosting.Testing tests" are "end-to-end tests run through the local fixture"
+    "Aspire-only code (the AppHost, Aspire.Hosting.Testing tests)" is "none is in the repository yet; everything else builds without Aspire"
 }
 
 if [[ "$force" == false && -f "$props" ]]; then
