@@ -55,9 +55,6 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     /// <summary>This runner's identity in run ownership (the lock token and the stop channel).</summary>
     public string ReplicaId { get; }
 
-    /// <summary>Runs this replica is executing now.</summary>
-    public int LocalRunCount => _runs.Count;
-
     internal RedisAgentRunnerOptions Options => _options;
     internal ILogger Logger => _logger;
     internal RedisRunnerMetrics Metrics { get; }

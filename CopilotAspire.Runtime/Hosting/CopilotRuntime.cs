@@ -75,8 +75,6 @@ public sealed partial class CopilotRuntime
     /// <summary>Enables <c>/transcribe</c> when set; <c>/info</c> reports <c>audioFileTranscriptionEnabled</c> from it.</summary>
     public TranscriptionService? TranscriptionService { get; }
 
-    internal bool HasAfterRequestMiddleware => _after.Length > 0;
-
     /// <summary>The agents for this request: the factory's, or the registered ones.</summary>
     public ValueTask<IReadOnlyDictionary<string, AbstractAgent>> ResolveAgentsAsync(HttpContext context, CancellationToken cancellationToken) =>
         _factory is not null ? _factory(context, cancellationToken) : ValueTask.FromResult(_agents);

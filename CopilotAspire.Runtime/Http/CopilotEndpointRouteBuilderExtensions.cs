@@ -77,7 +77,7 @@ public static class CopilotEndpointRouteBuilderExtensions
     }
 
     internal static long TranscriptionMaxBytes(HttpContext http) =>
-        http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<TranscriptionLimits>>()?.Value.MaxBytes ?? TranscriptionLimits.DefaultMaxBytes;
+        http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<TranscriptionOptions>>()?.Value.MaxBytes ?? TranscriptionOptions.DefaultMaxBytes;
 
     private static CopilotRuntime Resolve(IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider.GetRequiredService<CopilotRuntime>();
 

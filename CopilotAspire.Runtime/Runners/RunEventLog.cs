@@ -11,33 +11,12 @@ public sealed class RunEventLog
     private readonly List<AgUiEvent> _events = [];
     private readonly Lock _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _waitedOn; // a reader holds _changed.Task: the next append must signal it and start a fresh one
     private bool _completed;
-
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _events.Count;
-            }
-        }
-    }
-
-    public bool IsCompleted
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _completed;
-            }
-        }
-    }
 
     public void Append(AgUiEvent e)
     {
-        TaskCompletionSource changed;
+        TaskCompletionSource? changed = null;
         lock (_lock)
         {
             if (_completed)
@@ -45,10 +24,15 @@ public sealed class RunEventLog
                 throw new InvalidOperationException("The run has already completed.");
             }
             _events.Add(e);
-            changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_waitedOn)
+            {
+                // Only when a reader is waiting: no signal (and no allocation) per event otherwise.
+                changed = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waitedOn = false;
+            }
         }
-        changed.TrySetResult();
+        changed?.TrySetResult();
     }
 
     public void Complete()
@@ -93,6 +77,7 @@ public sealed class RunEventLog
                 }
                 completed = _completed;
                 changed = _changed.Task;
+                _waitedOn |= batch.Count == 0 && !completed;
             }
             foreach (var e in batch)
             {

@@ -9,6 +9,9 @@ namespace CopilotAspire.Runtime.Transcription;
 /// </summary>
 public sealed class TranscriptionOptions
 {
+    /// <summary>25 MiB, OpenAI's own upload limit.</summary>
+    public const long DefaultMaxBytes = 25L * 1024 * 1024;
+
     /// <summary>
     /// Base URL of an OpenAI-compatible API; requests go to <c>{Endpoint}/audio/transcriptions</c>. Examples:
     /// <c>http://transcriber/v1</c> (the Transcriber, by service discovery), <c>https://api.openai.com/v1</c>.
@@ -25,7 +28,7 @@ public sealed class TranscriptionOptions
 
     /// <summary>Largest audio upload <c>/transcribe</c> accepts, in bytes; larger gets 413. Default 25 MiB.</summary>
     [Range(1, long.MaxValue)]
-    public long MaxBytes { get; set; } = TranscriptionLimits.DefaultMaxBytes;
+    public long MaxBytes { get; set; } = DefaultMaxBytes;
 
     /// <summary>ISO-639-1 language sent to the provider; unset lets it detect the language.</summary>
     [RegularExpression("^[a-z]{2,3}$")]

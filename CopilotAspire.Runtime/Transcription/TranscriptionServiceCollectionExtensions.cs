@@ -22,7 +22,6 @@ public static class TranscriptionServiceCollectionExtensions
 
         services.AddOptions<TranscriptionOptions>().Bind(transcriptionSection).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TranscriptionOptions>, TranscriptionOptionsValidator>());
-        services.AddOptions<TranscriptionLimits>().Configure<IOptions<TranscriptionOptions>>((limits, options) => limits.MaxBytes = options.Value.MaxBytes);
 
         if (string.IsNullOrWhiteSpace(transcriptionSection["Endpoint"]))
         {

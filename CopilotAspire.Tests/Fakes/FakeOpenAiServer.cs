@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
+using CopilotAspire.Tests.Infrastructure;
+
 namespace CopilotAspire.Tests.Fakes;
 
 /// <summary>
@@ -43,12 +45,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Starts a server on a free loopback port.</summary>
     public static async Task<FakeOpenAiServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var server = new FakeOpenAiServer(builder.Build());
-        await server._app.StartAsync(cancellationToken);
-        server.BaseAddress = new Uri(server._app.Urls.First());
+        FakeOpenAiServer? server = null;
+        var (_, address) = await LoopbackWebApp.StartAsync(_ => { }, app => server = new FakeOpenAiServer(app), cancellationToken);
+        server!.BaseAddress = address;
         return server;
     }
 

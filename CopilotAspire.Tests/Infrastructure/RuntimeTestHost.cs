@@ -2,13 +2,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using CopilotAspire.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace CopilotAspire.Tests.Infrastructure;
 
@@ -44,34 +40,24 @@ public sealed class RuntimeTestHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         Action<WebApplication>? map = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var values = new Dictionary<string, string?>
-        {
-            ["CopilotRuntime:KeepAliveSeconds"] = "0",
-        };
-        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
-        {
-            values[k] = v;
-        }
-        builder.Configuration.AddInMemoryCollection(values);
-        var runtime = builder.AddCopilotRuntime();
-        runtime.AddConformanceAgents();
-        configure?.Invoke(runtime);
-
-        var app = builder.Build();
-        if (map is null)
-        {
-            app.MapCopilotRuntime();
-        }
-        else
-        {
-            map(app);
-        }
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RuntimeTestHost(app, new Uri(address + "/"));
+        var (app, address) = await LoopbackWebApp.StartAsync(
+            builder =>
+            {
+                var values = new Dictionary<string, string?>
+                {
+                    ["CopilotRuntime:KeepAliveSeconds"] = "0",
+                };
+                foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+                {
+                    values[k] = v;
+                }
+                builder.Configuration.AddInMemoryCollection(values);
+                var runtime = builder.AddCopilotRuntime();
+                runtime.AddConformanceAgents();
+                configure?.Invoke(runtime);
+            },
+            map ?? (app => app.MapCopilotRuntime()));
+        return new RuntimeTestHost(app, address);
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));

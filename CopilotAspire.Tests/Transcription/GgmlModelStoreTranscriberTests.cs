@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+using CopilotAspire.Tests.Infrastructure;
+
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>Finding, downloading (from a loopback server here) and checking the ggml model file.</summary>

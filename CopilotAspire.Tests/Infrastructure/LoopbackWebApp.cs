@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CopilotAspire.Tests.Transcription;
+namespace CopilotAspire.Tests.Infrastructure;
 
-/// <summary>A minimal web app on a free loopback Kestrel port.</summary>
+/// <summary>A minimal web app on a free loopback Kestrel port (the runtime hosts, the fake OpenAI server, test servers).</summary>
 public static class LoopbackWebApp
 {
     /// <summary>Builds, maps and starts the app; returns it with its base address (ending in '/').</summary>
-    public static async Task<(WebApplication App, Uri BaseAddress)> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
+    public static async Task<(WebApplication App, Uri BaseAddress)> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -19,22 +19,8 @@ public static class LoopbackWebApp
         configure(builder);
         var app = builder.Build();
         map(app);
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        await app.StartAsync(cancellationToken.CanBeCanceled ? cancellationToken : TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new Uri(address + "/"));
-    }
-}
-
-/// <summary>A temporary folder per test, deleted afterwards.</summary>
-public abstract class TempDirectoryTest : IDisposable
-{
-    protected DirectoryInfo Dir { get; } = Directory.CreateTempSubdirectory("transcription-tests-");
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public void Dispose()
-    {
-        Dir.Delete(recursive: true);
-        GC.SuppressFinalize(this);
     }
 }
