@@ -4,7 +4,4 @@
 # OPENAI_BASE_URL is set). Extra arguments go to `dotnet run`, e.g. `eng/run.sh --urls http://0.0.0.0:8080`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -x eng/optional-packages.sh ]; then
-  eng/optional-packages.sh
-fi
 exec dotnet run --project CopilotAspire.Api --launch-profile http "$@"

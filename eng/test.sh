@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, node/npm, the npm
-# harness), decides which optional packages the NuGet feed has, runs `dotnet test`, and ends with one line
+# Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, espeak-ng, chromium,
+# node/npm, the npm harness) runs `dotnet test`, and ends with one line
 # "N passed, M failed". Exit status: 0 only if every test passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,17 +19,21 @@ finish() {
   exit $?
 }
 
-# 1. System packages (Debian). Installed only when missing.
+# 1. System packages (Debian). Installed only when missing; waits for another apt/dpkg to finish instead of failing.
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null \
+  apt_wait=(-o DPkg::Lock::Timeout=600)
+  $sudo_cmd apt-get "${apt_wait[@]}" update -qq \
+    && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || { log "could not install ${missing[*]}"; finish 0 1; }
 fi
 
@@ -38,12 +42,7 @@ if ! (cd clients/official && npm ci --no-audit --no-fund --loglevel=error >/dev/
   log "npm ci failed in clients/official"; finish 0 1
 fi
 
-# 3. Optional packages (Aspire, Whisper.net): compiled only where the feed has them.
-if [ -x eng/optional-packages.sh ]; then
-  eng/optional-packages.sh || { log "optional-packages.sh failed"; finish 0 1; }
-fi
-
-# 4. The tests. TRX gives the counts; dotnet test's own summary is not what CI reads.
+# 3. The tests. TRX gives the counts; dotnet test's own summary is not what CI reads.
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

@@ -1,4 +1,3 @@
-#if WHISPER_ENGINE
 using System.Net;
 using System.Text.Json;
 using CopilotAspire.Transcriber.Engine.Whisper;
@@ -9,7 +8,7 @@ using static CopilotAspire.Tests.Transcription.TranscriberForms;
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>
-/// The real Whisper.net engine (compiled only when Whisper.net restores) on a weight-less ggml model that the test
+/// The real Whisper.net engine on a weight-less ggml model that the test
 /// writes itself: no model is downloaded. The output of such a model is meaningless, so only shapes are asserted.
 /// </summary>
 public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
@@ -85,4 +84,3 @@ public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
         Assert.False(File.Exists(model));
     }
 }
-#endif

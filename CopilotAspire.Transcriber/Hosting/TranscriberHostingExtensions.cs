@@ -35,11 +35,7 @@ public static class TranscriberHostingExtensions
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental
         services.AddHttpClient<GgmlModelStore>(http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-#if WHISPER_ENGINE
         services.AddSingleton<ISpeechToTextClient, Engine.Whisper.WhisperSpeechEngine>();
-#else
-        services.AddSingleton<ISpeechToTextClient, NoSpeechEngine>();
-#endif
         services.AddHostedService<SpeechEngineHost>();
         services.AddHealthChecks().AddCheck<SpeechEngineHealthCheck>(SpeechEngineHealthCheck.Name);
 
