@@ -37,7 +37,9 @@ internal sealed class Processes : IAsyncDisposable
                 listening.TrySetResult(new Uri(line[(at + Marker.Length)..].Trim() + "/"));
             }
         }, () => listening.TrySetException(new InvalidOperationException("The Api exited before it listened.")));
-        return new ApiNode(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken));
+        var node = new ApiNode(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken));
+        Console.WriteLine($"  Api pid {process.Id} on {node.Address}");
+        return node;
     }
 
     public async Task<RedisNode> StartRedisAsync(int port, string directory, bool appendOnly, CancellationToken cancellationToken)
