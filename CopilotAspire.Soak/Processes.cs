@@ -191,5 +191,5 @@ internal static class Text
 
     public static string Ratio(int part, int whole) => $"{part}/{whole}";
 
-    public static StringBuilder Line(this StringBuilder sb, string name, string value) => sb.Append("  ").Append(name.PadRight(44)).AppendLine(value);
+    public static StringBuilder Line(this StringBuilder sb, string name, string value) => sb.Append("  ").Append(name.PadRight(48)).AppendLine(value);
 }
