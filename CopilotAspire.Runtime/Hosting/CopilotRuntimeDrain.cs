@@ -28,17 +28,24 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
 
     private readonly CancellationTokenSource _closeStreams = new();
     private readonly TaskCompletionSource _streamsClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _drainStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _draining;
     private int _openStreams;
 
     /// <summary>The server is shutting down: runs are no longer admitted.</summary>
     public bool IsDraining => Volatile.Read(ref _draining) == 1;
 
+    /// <summary>Completes when the drain starts (runs are refused from then on).</summary>
+    public Task Draining => _drainStarted.Task;
+
     /// <summary>Run and connect streams open now.</summary>
     public int OpenStreams => Volatile.Read(ref _openStreams);
 
-    /// <summary>The <c>Retry-After</c> of a refused run, in seconds.</summary>
-    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(options.Value.ShutdownGracePeriod.TotalSeconds));
+    /// <summary>
+    /// The <c>Retry-After</c> of a refused run, in seconds: the grace period, at most 5 s (another replica, or this one
+    /// restarted, is usually there sooner).
+    /// </summary>
+    public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling(options.Value.ShutdownGracePeriod.TotalSeconds), 1, 5);
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +53,7 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
         {
             return;
         }
+        _drainStarted.TrySetResult();
         var grace = options.Value.ShutdownGracePeriod;
         LogDraining(logger, grace.TotalSeconds, OpenStreams);
         if (OpenStreams == 0)
