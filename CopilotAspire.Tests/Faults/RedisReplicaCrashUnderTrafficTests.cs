@@ -31,6 +31,7 @@ public sealed class RedisReplicaCrashUnderTrafficTests(RedisServerFixture redis)
         await using var survivor = started[1];
         var prefix = "crash-" + Guid.NewGuid().ToString("N")[..8];
         var script = $"tokens:{Tokens} delay:100";
+        const string Endless = "tokens:100000 delay:100"; // the doomed replica's runs are still going when it dies, however slow the machine
 
         // Runs on both replicas, all streaming; a connect on the survivor tails each run of the doomed one.
         var survivorRuns = new List<(IAsyncEnumerator<SseFrame> Frames, List<SseFrame> Read)>();
@@ -38,7 +39,7 @@ public sealed class RedisReplicaCrashUnderTrafficTests(RedisServerFixture redis)
         var doomedRuns = new List<IAsyncEnumerator<SseFrame>>();
         for (var i = 0; i < RunsPerReplica; i++)
         {
-            var onDoomed = await ApiStreams.OpenAsync(doomed, "/run", ApiStreams.Body($"{prefix}-a{i}", "r1", script), Ct);
+            var onDoomed = await ApiStreams.OpenAsync(doomed, "/run", ApiStreams.Body($"{prefix}-a{i}", "r1", Endless), Ct);
             await onDoomed.ReadUntilAsync(f => f.Type == "TEXT_MESSAGE_CONTENT");
             doomedRuns.Add(onDoomed);
             var tail = await ApiStreams.OpenAsync(survivor, "/connect", ApiStreams.Body($"{prefix}-a{i}", "c1", ""), Ct);

@@ -32,7 +32,7 @@ public sealed class RedisRestartUnderTrafficTests(PersistentRedisServerFixture r
         var streams = new List<(IAsyncEnumerator<SseFrame> Frames, List<SseFrame> Read)>();
         for (var i = 0; i < Streaming; i++)
         {
-            var frames = await ApiStreams.OpenAsync(api, "/run", ApiStreams.Body($"{prefix}-s{i}", "r1", $"tokens:{Tokens} delay:100"), Ct);
+            var frames = await ApiStreams.OpenAsync(api, "/run", ApiStreams.Body($"{prefix}-s{i}", "r1", $"tokens:{Tokens} delay:200"), Ct);
             streams.Add((frames, await frames.ReadUntilAsync(f => f.Type == "TEXT_MESSAGE_CONTENT")));
         }
 
