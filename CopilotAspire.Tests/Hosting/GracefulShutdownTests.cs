@@ -17,7 +17,7 @@ public sealed class GracefulShutdownTests
     {
         await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
         {
-            ["CopilotRuntime__ShutdownGracePeriod"] = "00:00:05",
+            ["CopilotRuntime__ShutdownGracePeriod"] = "00:00:10", // room for the 503 and health checks below on a loaded machine
         }, Ct);
 
         // 14 runs that cannot finish within the grace period, and 6 connects tailing some of them.
