@@ -1,3 +1,4 @@
+using System.Net;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
@@ -9,6 +10,39 @@ namespace CopilotAspire.Tests.Hosting;
 public sealed class RedisGracefulShutdownTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task SIGTERM_ends_a_connect_tailing_another_replicas_run_cleanly_and_that_run_goes_on()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["CopilotRuntime__Runner"] = "Redis",
+            ["ConnectionStrings__redis"] = redis.ConnectionString,
+            ["CopilotRuntime__ShutdownGracePeriod"] = "00:00:01",
+        };
+        var started = await Task.WhenAll(ApiProcess.StartAsync(environment, Ct), ApiProcess.StartAsync(environment, Ct));
+        await using var a = started[0];
+        await using var b = started[1];
+        var thread = "drain-" + Guid.NewGuid().ToString("N")[..8];
+
+        await using var run = await ApiStreams.OpenAsync(b, "/run", ApiStreams.Body(thread, "r1", "tokens:100000 delay:20"), Ct);
+        await run.ReadUntilAsync(f => f.Type == "TEXT_MESSAGE_CONTENT");
+        await using var tail = await ApiStreams.OpenAsync(a, "/connect", ApiStreams.Body(thread, "c1", ""), Ct);
+        var seen = await tail.ReadUntilAsync(f => f.Type == "TEXT_MESSAGE_CONTENT");
+
+        a.Terminate();
+
+        // The stream ends (no cut: the response completes), without a terminal event: the run is not over.
+        seen.AddRange(await tail.ReadToEndAsync());
+        Assert.DoesNotContain(seen, f => f.Type is "RUN_FINISHED" or "RUN_ERROR");
+        Assert.Equal(0, await a.WaitForExitAsync(Ct));
+
+        // On the replica that runs it, the run goes on (a client resumes its tail there with Last-Event-ID).
+        await run.ReadUntilAsync(f => f.Type == "TEXT_MESSAGE_CONTENT");
+        using var stop = await b.PostAsync(ApiStreams.Agent + "/stop/" + thread, null, Ct);
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        Assert.Equal("RUN_FINISHED", (await run.ReadToEndAsync())[^1].Type);
+    }
 
     [Fact]
     public async Task SIGTERM_mid_run_closes_the_run_as_interrupted_frees_the_thread_at_once_and_other_replicas_see_it_end()
