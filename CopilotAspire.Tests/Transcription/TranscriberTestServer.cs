@@ -16,10 +16,12 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
 {
     private readonly ISpeechToTextClient? _engine;
     private readonly Dictionary<string, string?> _settings;
+    private readonly CapturingLoggerProvider? _logs;
 
-    public TranscriberTestServer(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null)
+    public TranscriberTestServer(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null, CapturingLoggerProvider? logs = null)
     {
         _engine = engine;
+        _logs = logs;
         _settings = new(settings ?? new Dictionary<string, string?>())
         {
             // No test may download a model.
@@ -39,8 +41,9 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
 
     public Uri BaseAddress => Http.BaseAddress!;
 
-    public static Task<TranscriberTestServer> StartAsync(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null) =>
-        Task.Run(() => new TranscriberTestServer(engine, settings));
+    public static Task<TranscriberTestServer> StartAsync(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null,
+        CapturingLoggerProvider? logs = null) =>
+        Task.Run(() => new TranscriberTestServer(engine, settings, logs));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -53,6 +56,7 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
             {
                 services.AddSingleton(_engine);
             }
+            _logs?.AddTo(services);
         });
     }
 
