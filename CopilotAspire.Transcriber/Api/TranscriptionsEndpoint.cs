@@ -118,6 +118,11 @@ public sealed partial class TranscriptionsEndpoint(
         {
             throw Invalid("language must be an ISO-639-1 code such as 'en', or 'auto'.", "language");
         }
+        if (language != "auto" && engine.GetService<SpeechLanguages>() is { } supported && !supported.Codes.Contains(language))
+        {
+            // Whisper accepts an unknown code silently and transcribes as if none was given.
+            throw Invalid($"language '{language}' is not supported by this model. Use 'auto' or one of: {string.Join(", ", supported.Codes.Order(StringComparer.Ordinal))}.", "language");
+        }
 
         float? temperature = null;
         if (Field(fields, "temperature") is { } t)
