@@ -26,6 +26,9 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
         {
             // No test may download a model.
             ["Whisper:AutoDownload"] = settings?.TryGetValue("Whisper:AutoDownload", out var d) == true ? d : "false",
+            // One thread per transcription: tests run in parallel on a small shared machine, where whisper.cpp's
+            // spinning worker threads make every run many times slower.
+            ["Whisper:Threads"] = settings?.TryGetValue("Whisper:Threads", out var t) == true ? t : "1",
         };
         // UseKestrel(port) races with the app's own start-up (it edits the addresses after Kestrel started);
         // a port-0 URL set on the host avoids that.

@@ -164,6 +164,7 @@ public sealed class WhisperEngineScenarioTests : TempDirectoryTest
         await using var process = await ApiProcess.StartAsync(new Dictionary<string, string>
         {
             ["Whisper__ModelPath"] = GeneratedWhisperModel.DefaultPath,
+            ["Whisper__Threads"] = "1",
             ["Logging__LogLevel__CopilotAspire.Transcriber"] = "Debug",
         }, Ct, assembly: "CopilotAspire.Transcriber");
         await process.WaitForOutputAsync(line => line.Contains("Whisper model", StringComparison.Ordinal) && line.Contains("loaded", StringComparison.Ordinal), Ct);
