@@ -140,11 +140,7 @@ public static class GeneratedWhisperModel
         for (var layer = 0; layer < Layers; layer++)
         {
             var p = $"encoder.blocks.{layer}.";
-            Norm(file, p + "attn_ln");
-            Linear(file, p + "attn.query", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.key", random.Uniform(State * State, 0.1f), bias: false);
-            Linear(file, p + "attn.value", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.out", random.Uniform(State * State, 0.1f), bias: true);
+            Attention(file, p + "attn", random, silent: false);
             Norm(file, p + "mlp_ln");
             Tensor(file, p + "mlp.0.weight", [State, 4 * State], random.Uniform(4 * State * State, 0.1f), half: true);
             Tensor(file, p + "mlp.0.bias", [4 * State], new float[4 * State], half: false);
@@ -197,16 +193,8 @@ public static class GeneratedWhisperModel
         for (var layer = 0; layer < Layers; layer++)
         {
             var p = $"decoder.blocks.{layer}.";
-            Norm(file, p + "attn_ln");
-            Linear(file, p + "attn.query", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.key", random.Uniform(State * State, 0.1f), bias: false);
-            Linear(file, p + "attn.value", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.out", new float[State * State], bias: true);
-            Norm(file, p + "cross_attn_ln");
-            Linear(file, p + "cross_attn.query", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "cross_attn.key", random.Uniform(State * State, 0.1f), bias: false);
-            Linear(file, p + "cross_attn.value", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "cross_attn.out", new float[State * State], bias: true);
+            Attention(file, p + "attn", random, silent: true);
+            Attention(file, p + "cross_attn", random, silent: true);
             Norm(file, p + "mlp_ln");
             Tensor(file, p + "mlp.0.weight", [State, 4 * State], up, half: true);
             Tensor(file, p + "mlp.0.bias", [4 * State], upBias, half: false);
@@ -216,6 +204,16 @@ public static class GeneratedWhisperModel
         // The final norm's gain sets the margin: the successor scores ≈ 4 × 7.9, everything else ≈ 0.
         Tensor(file, "decoder.ln.weight", [State], Enumerable.Repeat(4f, State).ToArray(), half: false);
         Tensor(file, "decoder.ln.bias", [State], new float[State], half: false);
+    }
+
+    /// <summary>An attention block (its norm, query, key, value, output); <paramref name="silent"/> zeroes the output projection.</summary>
+    private static void Attention(BinaryWriter file, string prefix, Lcg random, bool silent)
+    {
+        Norm(file, prefix + "_ln");
+        Linear(file, prefix + ".query", random.Uniform(State * State, 0.1f), bias: true);
+        Linear(file, prefix + ".key", random.Uniform(State * State, 0.1f), bias: false);
+        Linear(file, prefix + ".value", random.Uniform(State * State, 0.1f), bias: true);
+        Linear(file, prefix + ".out", silent ? new float[State * State] : random.Uniform(State * State, 0.1f), bias: true);
     }
 
     private static void Norm(BinaryWriter file, string name)

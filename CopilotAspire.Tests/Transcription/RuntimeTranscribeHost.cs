@@ -30,6 +30,10 @@ public static class RuntimeTranscribeHost
                 configure?.Invoke(runtime.Services);
             },
             (transcription ?? new Dictionary<string, string?>()).ToDictionary(kv => "CopilotRuntime:Transcription:" + kv.Key, kv => kv.Value));
+
+    /// <summary>A browser's upload to <c>/transcribe</c>: the recording as the multipart file field <c>audio</c>.</summary>
+    public static MultipartFormDataContent Recording(byte[] audio, string type = "audio/wav", string fileName = "recording.wav") =>
+        new() { { new ByteArrayContent(audio) { Headers = { ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type) } }, "audio", fileName } };
 }
 
 /// <summary>Records what the handler passed and answers with a fixed text, or throws what it is told to.</summary>

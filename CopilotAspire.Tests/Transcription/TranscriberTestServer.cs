@@ -1,3 +1,4 @@
+using CopilotAspire.Transcriber.Engine.Whisper;
 using CopilotAspire.Transcriber.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -47,6 +48,20 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
     public static Task<TranscriberTestServer> StartAsync(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null,
         CapturingLoggerProvider? logs = null) =>
         Task.Run(() => new TranscriberTestServer(engine, settings, logs));
+
+    /// <summary>
+    /// The Transcriber with its real Whisper.net engine on the ggml model at <paramref name="modelPath"/>, returned once
+    /// the background model load has ended (loaded or failed).
+    /// </summary>
+    public static async Task<TranscriberTestServer> StartWhisperAsync(string modelPath, IDictionary<string, string?>? settings = null,
+        CapturingLoggerProvider? logs = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Whisper:ModelPath"] = modelPath };
+        var server = await StartAsync(engine: null, all, logs);
+        var engine = Assert.IsType<WhisperSpeechEngine>(server.Services.GetRequiredService<ISpeechToTextClient>());
+        await engine.ExecuteTask!.WaitAsync(TestContext.Current.CancellationToken);
+        return server;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,11 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CopilotAspire.Runtime.Transcription;
-using CopilotAspire.Transcriber.Engine.Whisper;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+
+using static CopilotAspire.Tests.Transcription.RuntimeTranscribeHost;
 
 namespace CopilotAspire.Tests.Transcription;
 
@@ -19,9 +18,6 @@ public sealed class TranscriptionClientMultipartTests
     private const string Rest = "api/copilotkit/transcribe";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static MultipartFormDataContent Recording(byte[] audio, string fileName = "recording.wav", string type = "audio/wav") =>
-        new() { { new ByteArrayContent(audio) { Headers = { ContentType = MediaTypeHeaderValue.Parse(type) } }, "audio", fileName } };
 
     private static Task<Infrastructure.RuntimeTestHost> StartRuntimeAsync(string endpoint, CapturingHandler? capture = null) =>
         RuntimeTranscribeHost.StartAsync(null, new Dictionary<string, string?> { ["Endpoint"] = endpoint },
@@ -41,7 +37,7 @@ public sealed class TranscriptionClientMultipartTests
         await using var runtime = await StartRuntimeAsync(node.BaseAddress.ToString(), capture);
         var audio = TestAudio.SineWav(16000, 1, 16);
 
-        using var response = await runtime.Client.PostAsync(Rest, Recording(audio, "grabación 1.wav"), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording(audio, fileName: "grabación 1.wav"), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var (contentType, body) = Assert.Single(capture.Bodies);
@@ -81,9 +77,7 @@ public sealed class TranscriptionClientMultipartTests
     [Fact]
     public async Task Runtime_transcribes_through_the_Transcriber_running_Whisper()
     {
-        await using var transcriber = await TranscriberTestServer.StartAsync(null,
-            new Dictionary<string, string?> { ["Whisper:ModelPath"] = GeneratedWhisperModel.DefaultPath });
-        await Assert.IsType<WhisperSpeechEngine>(transcriber.Services.GetRequiredService<ISpeechToTextClient>()).ExecuteTask!.WaitAsync(Ct);
+        await using var transcriber = await TranscriberTestServer.StartWhisperAsync(GeneratedWhisperModel.DefaultPath);
         await using var runtime = await StartRuntimeAsync(new Uri(transcriber.BaseAddress, "v1").ToString());
 
         using var response = await runtime.Client.PostAsync(Rest, Recording(await TestAudio.SpeechAsync("hello from copilot aspire", Ct)), Ct);
@@ -102,7 +96,7 @@ public sealed class TranscriptionClientMultipartTests
         await using var runtime = await StartRuntimeAsync(openAi.OpenAiBaseUrl);
         var audio = TestAudio.SineWav(16000, 1, 16);
 
-        using var response = await runtime.Client.PostAsync(Rest, Recording(audio, "take 2.wav"), Ct);
+        using var response = await runtime.Client.PostAsync(Rest, Recording(audio, fileName: "take 2.wav"), Ct);
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal("transcribed by the fake", json.RootElement.GetProperty("text").GetString());
