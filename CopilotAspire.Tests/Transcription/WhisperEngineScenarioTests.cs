@@ -86,6 +86,20 @@ public sealed class WhisperEngineScenarioTests : TempDirectoryTest
     }
 
     [Fact]
+    public async Task The_prompt_reaches_whisper_cpp()
+    {
+        await using var server = await StartAsync(GeneratedWhisperModel.DefaultPath);
+
+        // The generated model answers a prompt containing its marker word by saying another word first.
+        using var prompted = await server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16),
+            fields: ("prompt", $"A {GeneratedWhisperModel.PromptMarker} crossed the road.")));
+        Assert.Equal($"{GeneratedWhisperModel.PromptedWord} {GeneratedWhisperModel.DefaultText}", (await prompted.JsonAsync()).GetProperty("text").GetString());
+
+        using var plain = await server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16), fields: ("prompt", "A horse crossed the road.")));
+        Assert.Equal(GeneratedWhisperModel.DefaultText, (await plain.JsonAsync()).GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task A_cancelled_transcription_holds_its_slot_until_the_native_run_ends_then_frees_it()
     {
         var logs = new CapturingLoggerProvider();
