@@ -10,7 +10,8 @@ namespace CopilotAspire.Tests.Transcription;
 /// </summary>
 public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
 {
-    private static Task<TranscriberTestServer> StartWithModelAsync(string modelPath) => TranscriberTestServer.StartWhisperAsync(modelPath);
+    private static Task<TranscriberTestServer> StartWithModelAsync(string modelPath, int concurrency = 1) =>
+        TranscriberTestServer.StartWhisperAsync(modelPath, new Dictionary<string, string?> { ["Transcriber:MaxConcurrentTranscriptions"] = $"{concurrency}" });
 
     [Fact]
     public async Task The_real_engine_transcribes_a_clip_with_the_generated_model_to_its_known_text()
@@ -48,20 +49,23 @@ public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
     }
 
     [Fact]
-    public async Task Concurrent_requests_each_get_their_own_processor_and_only_their_own_segments()
+    public async Task Concurrent_requests_each_get_their_own_processor_and_only_their_own_transcript()
     {
-        await using var server = await StartWithModelAsync(GeneratedWhisperModel.DefaultPath);
+        await using var server = await StartWithModelAsync(GeneratedWhisperModel.DefaultPath, concurrency: 4);
 
-        // A shared processor would hand each request the other requests' segments too.
-        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
-            server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16, seconds: 1 + i * 0.5), fields: ("response_format", "verbose_json")))));
+        // Every other request carries the prompt that makes the model say another first word: a shared processor
+        // would mix prompts and hand each request the others' segments too.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16, seconds: 1 + i * 0.5),
+                fields: [("response_format", "verbose_json"), ("prompt", i % 2 == 0 ? GeneratedWhisperModel.PromptMarker : "plain")]))));
 
         foreach (var (response, i) in responses.Select((r, i) => (r, i)))
         {
             using (response)
             {
                 var json = await response.JsonAsync();
-                Assert.Equal(GeneratedWhisperModel.DefaultText, json.GetProperty("text").GetString());
+                var expected = i % 2 == 0 ? $"{GeneratedWhisperModel.PromptedWord} {GeneratedWhisperModel.DefaultText}" : GeneratedWhisperModel.DefaultText;
+                Assert.Equal(expected, json.GetProperty("text").GetString());
                 Assert.Single(json.GetProperty("segments").EnumerateArray());
                 Assert.Equal(1 + i * 0.5, json.GetProperty("duration").GetDouble());
             }
