@@ -12,8 +12,8 @@ namespace CopilotAspire.Tests.AppHost;
 
 /// <summary>
 /// The real AppHost, once for <see cref="AspireAppTests"/>: Redis as the machine's redis-server, the Transcriber on a
-/// generated ggml model, the fake OpenAI server as the model endpoint, two Api replicas and the dashboard (telemetry API
-/// open, on free loopback ports). Every wait has a timeout.
+/// generated ggml model (it transcribes every clip to <see cref="GeneratedWhisperModel.DefaultText"/>), the fake OpenAI
+/// server as the model endpoint, two Api replicas and the dashboard (telemetry API open). Every wait has a timeout.
 /// </summary>
 public sealed class AspireAppFixture : IAsyncLifetime
 {
@@ -41,8 +41,8 @@ public sealed class AspireAppFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         var ct = timeout.Token;
         Directory.CreateDirectory(_directory);
-        var model = Path.Combine(_directory, "ggml-tiny-test.bin");
-        TinyGgmlModel.Write(model);
+        var model = Path.Combine(_directory, "ggml-generated.bin");
+        await GeneratedWhisperModel.WriteAsync(model, cancellationToken: ct);
         OpenAi = await FakeOpenAiServer.StartAsync(ct);
         OpenAi.DefaultReply = Reply.Text(DefaultAgentText);
 

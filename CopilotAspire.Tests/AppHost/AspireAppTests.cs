@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CopilotAspire.Tests.Infrastructure;
 using CopilotAspire.Tests.Transcription;
@@ -20,15 +19,7 @@ public sealed class AspireAppTests(AspireAppFixture app) : IClassFixture<AspireA
 
     private static string NewThread() => "aspire-" + Guid.NewGuid().ToString("N")[..12];
 
-    private static JsonObject Body(string threadId, string runId, string text) => new()
-    {
-        ["threadId"] = threadId,
-        ["runId"] = runId,
-        ["messages"] = new JsonArray(new JsonObject { ["id"] = runId + "-user", ["role"] = "user", ["content"] = text }),
-        ["tools"] = new JsonArray(),
-        ["context"] = new JsonArray(),
-        ["forwardedProps"] = new JsonObject(),
-    };
+    private static JsonObject Body(string threadId, string runId, string text) => RunBodies.Input(threadId, runId, text);
 
     private static async Task<IAsyncEnumerator<SseFrame>> OpenAsync(HttpClient client, string path, JsonObject body, string? lastEventId = null, string? traceParent = null)
     {
@@ -121,7 +112,7 @@ public sealed class AspireAppTests(AspireAppFixture app) : IClassFixture<AspireA
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         var json = JsonNode.Parse(body)!;
-        Assert.Equal(JsonValueKind.String, json["text"]!.GetValueKind());
+        Assert.Equal(GeneratedWhisperModel.DefaultText, (string?)json["text"]);
         Assert.Equal("audio/wav", (string?)json["type"]);
     }
 
