@@ -8,8 +8,8 @@ using static CopilotAspire.Tests.Transcription.TranscriberForms;
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>
-/// The real Whisper.net engine on a weight-less ggml model that the test
-/// writes itself: no model is downloaded. The output of such a model is meaningless, so only shapes are asserted.
+/// The real Whisper.net engine on a ggml model that the test generates (<see cref="GeneratedWhisperModel"/>): no
+/// model is downloaded, and the generated model transcribes every clip to a known text.
 /// </summary>
 public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
 {
@@ -22,39 +22,58 @@ public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
     }
 
     [Fact]
-    public async Task The_engine_loads_the_model_in_the_background_and_transcribes()
+    public async Task The_real_engine_transcribes_a_clip_with_the_generated_model_to_its_known_text()
     {
-        var model = Path.Combine(Dir.FullName, "ggml-test.bin");
-        TinyGgmlModel.Write(model);
-        await using var server = await StartWithModelAsync(model);
+        await using var server = await StartWithModelAsync(GeneratedWhisperModel.DefaultPath);
 
         using (var health = await server.Http.GetAsync("health", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
-        using var response = await server.Http.TranscribeAsync(Form(TestAudio.SineWav(48000, 2, 16), fields: ("response_format", "verbose_json")));
+        using var response = await server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16, seconds: 2), fields: ("response_format", "verbose_json")));
 
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         using var json = JsonDocument.Parse(body);
-        Assert.Equal(JsonValueKind.String, json.RootElement.GetProperty("text").ValueKind);
-        Assert.Equal(JsonValueKind.Array, json.RootElement.GetProperty("segments").ValueKind);
-        Assert.Equal(1.0, json.RootElement.GetProperty("duration").GetDouble());
+        Assert.Equal(GeneratedWhisperModel.DefaultText, json.RootElement.GetProperty("text").GetString());
+        Assert.Equal("en", json.RootElement.GetProperty("language").GetString());
+        Assert.Equal(2.0, json.RootElement.GetProperty("duration").GetDouble());
+        var segment = Assert.Single(json.RootElement.GetProperty("segments").EnumerateArray());
+        Assert.Equal(0.0, segment.GetProperty("start").GetDouble());
+        Assert.Equal(GeneratedWhisperModel.DefaultSegmentEnd.TotalSeconds, segment.GetProperty("end").GetDouble());
     }
 
     [Fact]
-    public async Task Concurrent_requests_each_get_their_own_processor()
+    public async Task A_model_generated_for_another_text_transcribes_to_that_text()
     {
-        var model = Path.Combine(Dir.FullName, "ggml-test.bin");
-        TinyGgmlModel.Write(model);
+        var model = Path.Combine(Dir.FullName, "ggml-other.bin");
+        await GeneratedWhisperModel.WriteAsync(model, "the quick brown fox", cancellationToken: Ct);
         await using var server = await StartWithModelAsync(model);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16)))));
+        using var response = await server.Http.TranscribeAsync(Form(TestAudio.SineWav(44100, 2, 16, seconds: 1.5)));
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        foreach (var response in responses)
+        var json = await response.JsonAsync();
+        Assert.Equal("the quick brown fox", json.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_each_get_their_own_processor_and_only_their_own_segments()
+    {
+        await using var server = await StartWithModelAsync(GeneratedWhisperModel.DefaultPath);
+
+        // A shared processor would hand each request the other requests' segments too.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+            server.Http.TranscribeAsync(Form(TestAudio.SineWav(16000, 1, 16, seconds: 1 + i * 0.5), fields: ("response_format", "verbose_json")))));
+
+        foreach (var (response, i) in responses.Select((r, i) => (r, i)))
         {
-            response.Dispose();
+            using (response)
+            {
+                var json = await response.JsonAsync();
+                Assert.Equal(GeneratedWhisperModel.DefaultText, json.GetProperty("text").GetString());
+                Assert.Single(json.GetProperty("segments").EnumerateArray());
+                Assert.Equal(1 + i * 0.5, json.GetProperty("duration").GetDouble());
+            }
         }
     }
 
