@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Infrastructure;
 /// <summary>
 /// A real <c>CopilotAspire.Api</c> process (the build output next to the tests, run with <c>dotnet</c>) on a free
 /// loopback port, learnt from its "Now listening on:" line. Killed (not stopped) on dispose or by <see cref="KillAsync"/>.
+/// Any other host project the tests reference (<c>CopilotAspire.Web</c>) runs the same way by its assembly name.
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
@@ -34,13 +35,17 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        StartAsync("CopilotAspire.Api", environment, cancellationToken);
+
+    /// <param name="assemblyName">The host project's assembly (<c>CopilotAspire.Api</c>, <c>CopilotAspire.Web</c>).</param>
+    public static async Task<ApiProcess> StartAsync(string assemblyName, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var directory = AppContext.BaseDirectory;
-        var dll = Path.Combine(directory, "CopilotAspire.Api.dll");
+        var dll = Path.Combine(directory, assemblyName + ".dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} is missing: the test project must reference CopilotAspire.Api.");
+            throw new InvalidOperationException($"{dll} is missing: the test project must reference {assemblyName}.");
         }
         var info = new ProcessStartInfo("dotnet")
         {
@@ -65,7 +70,7 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (line is null)
             {
-                listening.TrySetException(new InvalidOperationException("The Api exited before listening:\n" + api.Output));
+                listening.TrySetException(new InvalidOperationException($"{assemblyName} exited before listening:\n" + api.Output));
                 return;
             }
             lock (api._output)
