@@ -1,5 +1,4 @@
 using CopilotAspire.Tests.Fakes;
-using CopilotAspire.Tests.Infrastructure;
 using CopilotAspire.Tests.Transcription;
 using Microsoft.Playwright;
 
@@ -15,8 +14,7 @@ public sealed class ChatPageFixture : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("copilotaspire-browser-").FullName;
     private TranscriberTestServer? _transcriber;
-    private ApiProcess? _api;
-    private ApiProcess? _web;
+    private WebStack? _stack;
     private IPlaywright? _playwright;
 
     public FakeOpenAiServer OpenAi { get; private set; } = null!;
@@ -24,9 +22,7 @@ public sealed class ChatPageFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>The Web host's <c>http://127.0.0.1:port</c>.</summary>
-    public string BaseUrl { get; private set; } = null!;
-
-    public ApiProcess Web => _web!;
+    public string BaseUrl => _stack!.BaseUrl;
 
     public async ValueTask InitializeAsync()
     {
@@ -40,17 +36,12 @@ public sealed class ChatPageFixture : IAsyncLifetime
         var browser = Chromium.LaunchAsync(wav);
         OpenAi = await openAi;
         _transcriber = await transcriber;
-        _api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        _stack = await WebStack.StartAsync(new Dictionary<string, string>
         {
             ["OPENAI_BASE_URL"] = OpenAi.OpenAiBaseUrl,
             ["OPENAI_API_KEY"] = "sk-test-not-a-secret",
             ["CopilotRuntime__Transcription__Endpoint"] = new Uri(_transcriber.BaseAddress, "v1").ToString(),
         }, ct);
-        _web = await ApiProcess.StartAsync("CopilotAspire.Web", new Dictionary<string, string>
-        {
-            ["services__api__http__0"] = _api.BaseAddress.GetLeftPart(UriPartial.Authority),
-        }, ct);
-        BaseUrl = _web.BaseAddress.GetLeftPart(UriPartial.Authority);
         (_playwright, Browser) = await browser;
         Assertions.SetDefaultExpectTimeout(20_000);
     }
@@ -62,13 +53,9 @@ public sealed class ChatPageFixture : IAsyncLifetime
             await Browser.DisposeAsync();
         }
         _playwright?.Dispose();
-        if (_web is not null)
+        if (_stack is not null)
         {
-            await _web.DisposeAsync();
-        }
-        if (_api is not null)
-        {
-            await _api.DisposeAsync();
+            await _stack.DisposeAsync();
         }
         if (_transcriber is not null)
         {

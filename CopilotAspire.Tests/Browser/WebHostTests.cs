@@ -13,39 +13,30 @@ namespace CopilotAspire.Tests.Browser;
 /// </summary>
 public sealed class WebHostFixture : IAsyncLifetime
 {
-    private ApiProcess? _api;
-    private ApiProcess? _web;
+    private WebStack? _stack;
 
     public FakeOpenAiServer OpenAi { get; private set; } = null!;
 
     /// <summary>A client on the Web host (not the Api).</summary>
-    public HttpClient Client => _web!.Client;
+    public HttpClient Client => _stack!.Web.Client;
 
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
         OpenAi = await FakeOpenAiServer.StartAsync(ct);
-        _api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        _stack = await WebStack.StartAsync(new Dictionary<string, string>
         {
             ["OPENAI_BASE_URL"] = OpenAi.OpenAiBaseUrl,
             ["OPENAI_API_KEY"] = "sk-test-not-a-secret",
             ["CopilotRuntime__Transcription__Endpoint"] = OpenAi.OpenAiBaseUrl,
         }, ct);
-        _web = await ApiProcess.StartAsync("CopilotAspire.Web", new Dictionary<string, string>
-        {
-            ["services__api__http__0"] = _api.BaseAddress.GetLeftPart(UriPartial.Authority),
-        }, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_web is not null)
+        if (_stack is not null)
         {
-            await _web.DisposeAsync();
-        }
-        if (_api is not null)
-        {
-            await _api.DisposeAsync();
+            await _stack.DisposeAsync();
         }
         if (OpenAi is not null)
         {
