@@ -43,7 +43,6 @@ public sealed class ChatPageFixture : IAsyncLifetime
             ["CopilotRuntime__Transcription__Endpoint"] = new Uri(_transcriber.BaseAddress, "v1").ToString(),
         }, ct);
         (_playwright, Browser) = await browser;
-        Assertions.SetDefaultExpectTimeout(20_000);
     }
 
     public async ValueTask DisposeAsync()

@@ -6,18 +6,20 @@ namespace CopilotAspire.Tests.Browser;
 /// <summary>
 /// Debian's Chromium (<c>/usr/bin/chromium</c>, or <c>CHROMIUM_PATH</c>) driven by Playwright's bundled node driver.
 /// Nothing downloads a browser: Playwright is only given the executable. Each launch gets a fresh temporary profile
-/// (Playwright's own user-data-dir). The fake microphone plays <c>fakeAudioWav</c> in a loop.
+/// (Playwright's own user-data-dir). The fake microphone plays <c>fakeAudioWav</c> in a loop (or a beep without one).
 /// </summary>
 public static class Chromium
 {
     public static string ExecutablePath { get; } = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(string fakeAudioWav)
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(string? fakeAudioWav = null)
     {
         if (!File.Exists(ExecutablePath))
         {
             Assert.Fail($"Chromium is not installed at {ExecutablePath}: `sudo apt-get install chromium` (the README's test command does), or set CHROMIUM_PATH.");
         }
+        // A loaded 2-core machine runs the Api, the Web host and Chromium at once: give the page time to follow.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         try
         {
@@ -30,7 +32,7 @@ public static class Chromium
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                    "--use-file-for-fake-audio-capture=" + fakeAudioWav,
+                    .. (fakeAudioWav is null ? Array.Empty<string>() : ["--use-file-for-fake-audio-capture=" + fakeAudioWav]),
                 ],
             });
             return (playwright, browser);

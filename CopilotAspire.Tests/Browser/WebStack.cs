@@ -26,11 +26,8 @@ public sealed class WebStack : IAsyncDisposable
         var api = await ApiProcess.StartAsync(apiEnvironment, cancellationToken);
         try
         {
-            var web = await ApiProcess.StartAsync("CopilotAspire.Web", new Dictionary<string, string>
-            {
-                ["services__api__http__0"] = api.BaseAddress.GetLeftPart(UriPartial.Authority),
-            }, cancellationToken);
-            return new WebStack(api, web);
+            var web = await StartInFrontOfAsync(api.BaseAddress.GetLeftPart(UriPartial.Authority), cancellationToken);
+            return new WebStack(api, web.Process);
         }
         catch
         {
@@ -39,9 +36,24 @@ public sealed class WebStack : IAsyncDisposable
         }
     }
 
+    /// <summary>Only a Web host, in front of an Api someone else runs (an Aspire replica).</summary>
+    public static async Task<WebHostProcess> StartInFrontOfAsync(string apiUrl, CancellationToken cancellationToken) =>
+        new(await ApiProcess.StartAsync("CopilotAspire.Web", new Dictionary<string, string> { ["services__api__http__0"] = apiUrl }, cancellationToken));
+
     public async ValueTask DisposeAsync()
     {
         await Web.DisposeAsync();
         await Api.DisposeAsync();
     }
+}
+
+/// <summary>A Web host process alone.</summary>
+public sealed class WebHostProcess(ApiProcess process) : IAsyncDisposable
+{
+    public ApiProcess Process => process;
+
+    /// <summary>The Web host's <c>http://127.0.0.1:port</c>.</summary>
+    public string BaseUrl => process.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    public ValueTask DisposeAsync() => process.DisposeAsync();
 }
