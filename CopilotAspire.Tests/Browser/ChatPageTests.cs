@@ -88,14 +88,14 @@ public sealed partial class ChatPageTests(ChatPageFixture app) : IClassFixture<C
     public Task Reload_during_a_live_run_follows_it_live_to_the_end() => RunAsync("live-reload", async chat =>
     {
         await chat.OpenAsync("/?agent=scripted");
-        await chat.SendAsync("tokens:200 delay:50");
+        await chat.SendAsync("tokens:300 delay:50");
         await Expect(chat.AssistantMessages.First).ToContainTextAsync("t3");
 
         await chat.ReloadAsync();
 
         // /connect replays the run so far and then tails it: the page shows it running, then its last token.
         await Expect(chat.RunStatus).ToHaveTextAsync("running");
-        await Expect(chat.AssistantMessages.First).ToContainTextAsync(" t199");
+        await Expect(chat.AssistantMessages.First).ToContainTextAsync(" t299");
         await Expect(chat.RunStatus).ToHaveTextAsync("idle");
         await Expect(chat.AssistantMessages).ToHaveCountAsync(1);
         Assert.StartsWith("t0 t1 t2", (await chat.AssistantMessages.First.InnerTextAsync()).Trim());
