@@ -11,6 +11,10 @@ public static class FrontEndExtensions
     /// </summary>
     public static WebApplication MapFrontEnd(this WebApplication app)
     {
+        if (!File.Exists(Path.Combine(app.Environment.WebRootPath, "index.html")))
+        {
+            WebLog.NoFrontEndBuild(app.Logger, app.Environment.WebRootPath);
+        }
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {

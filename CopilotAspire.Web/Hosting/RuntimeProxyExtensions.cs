@@ -45,6 +45,8 @@ public static class RuntimeProxyExtensions
 
     public static WebApplication MapRuntimeProxy(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<IOptions<RuntimeProxyOptions>>().Value;
+        WebLog.RuntimeProxy(app.Logger, string.Join(", ", RuntimePaths), options.ApiAddress);
         app.MapReverseProxy();
         return app;
     }
