@@ -143,6 +143,23 @@ public sealed partial class ChatPageTests(ChatPageFixture app) : IClassFixture<C
     });
 
     [Fact]
+    public async Task A_failed_request_appears_on_the_page()
+    {
+        // A Web host whose Api address has nothing listening: every runtime call through it fails with 502.
+        using var vacant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        vacant.Start();
+        var port = ((System.Net.IPEndPoint)vacant.LocalEndpoint).Port;
+        vacant.Stop();
+        await using var web = await WebStack.StartInFrontOfAsync($"http://127.0.0.1:{port}", TestContext.Current.CancellationToken);
+
+        await app.Browser.RunPageAsync(web.BaseUrl, "failed-request", async page =>
+        {
+            await page.GotoAsync("/?agent=scripted");
+            await Expect(page.GetByTestId("info-error")).ToContainTextAsync("502");
+        });
+    }
+
+    [Fact]
     public Task Default_agent_streams_the_models_reply() => RunAsync("default", async chat =>
     {
         app.OpenAi.Enqueue(Reply.Text("Hello ", "from the ", "fake model."));
