@@ -38,7 +38,7 @@ public sealed class WebStack : IAsyncDisposable
 
     /// <summary>Only a Web host, in front of an Api someone else runs (an Aspire replica).</summary>
     public static async Task<WebHostProcess> StartInFrontOfAsync(string apiUrl, CancellationToken cancellationToken) =>
-        new(await ApiProcess.StartAsync("CopilotAspire.Web", new Dictionary<string, string> { ["services__api__http__0"] = apiUrl }, cancellationToken));
+        new(await ApiProcess.StartAsync(new Dictionary<string, string> { ["services__api__http__0"] = apiUrl }, cancellationToken, "CopilotAspire.Web"));
 
     public async ValueTask DisposeAsync()
     {

@@ -6,14 +6,15 @@ using System.Text.Json.Nodes;
 namespace CopilotAspire.Tests.Infrastructure;
 
 /// <summary>
-/// A real <c>CopilotAspire.Api</c> process (the build output next to the tests, run with <c>dotnet</c>) on a free
-/// loopback port, learnt from its "Now listening on:" line. Killed (not stopped) on dispose or by <see cref="KillAsync"/>.
-/// Any other host project the tests reference (<c>CopilotAspire.Web</c>) runs the same way by its assembly name.
+/// A real <c>CopilotAspire.Api</c> (or other service: <c>assembly</c>) process (the build output next to the tests, run
+/// with <c>dotnet</c>) on a free loopback port, learnt from its "Now listening on:" line. Killed on dispose or by
+/// <see cref="KillAsync"/>; <see cref="StopAsync"/> asks it to stop (SIGTERM, by its own pid) as a host would.
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
     private ApiProcess(Process process) => _process = process;
 
@@ -35,17 +36,14 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    public static Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
-        StartAsync("CopilotAspire.Api", environment, cancellationToken);
-
-    /// <param name="assemblyName">The host project's assembly (<c>CopilotAspire.Api</c>, <c>CopilotAspire.Web</c>).</param>
-    public static async Task<ApiProcess> StartAsync(string assemblyName, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
+        string assembly = "CopilotAspire.Api")
     {
         var directory = AppContext.BaseDirectory;
-        var dll = Path.Combine(directory, assemblyName + ".dll");
+        var dll = Path.Combine(directory, assembly + ".dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} is missing: the test project must reference {assemblyName}.");
+            throw new InvalidOperationException($"{dll} is missing: the test project must reference CopilotAspire.Api.");
         }
         var info = new ProcessStartInfo("dotnet")
         {
@@ -70,12 +68,16 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (line is null)
             {
-                listening.TrySetException(new InvalidOperationException($"{assemblyName} exited before listening:\n" + api.Output));
+                listening.TrySetException(new InvalidOperationException("The Api exited before listening:\n" + api.Output));
                 return;
             }
             lock (api._output)
             {
                 api._output.AppendLine(line);
+                foreach (var (match, seen) in api._waiters.Where(w => w.Match(line)))
+                {
+                    seen.TrySetResult();
+                }
             }
             const string Marker = "Now listening on: ";
             var at = line.IndexOf(Marker, StringComparison.Ordinal);
@@ -109,6 +111,32 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         api.Client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         return api;
+    }
+
+    /// <summary>Completes when the process writes a line matching <paramref name="match"/> (also before this call).</summary>
+    public Task WaitForOutputAsync(Func<string, bool> match, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            _waiters.Add((match, seen));
+            if (_output.ToString().Split('\n').Any(line => match(line.TrimEnd('\r'))))
+            {
+                seen.TrySetResult();
+            }
+        }
+        return seen.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends SIGTERM to the process (its own pid) and returns its exit code once it has exited.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
     }
 
     /// <summary>Kills the process at once (a crash, as far as the rest of the system can tell).</summary>

@@ -16,8 +16,10 @@ namespace CopilotAspire.Tests.Transcription;
 /// directions; the decoder MLP has one hidden unit per chain token that fires only on that token and writes the
 /// direction of its successor; logits are the tied embeddings, so the successor wins by a wide margin (≈ 30) and
 /// every other token scores about 0. Language detection therefore says "en", the transcript is
-/// <c>" word₁ … wordₙ"</c> and its one segment runs from 0 to <c>segmentEnd</c>. Any prompt or language leaves it
-/// unchanged. The encoder has small pseudo-random weights, so it really computes (its output is not used).
+/// <c>" word₁ … wordₙ"</c> and its one segment runs from 0 to <c>segmentEnd</c>, whatever the language. The decoder's
+/// self-attention detects <see cref="PromptMarker"/> in the prompt: then the transcript starts with
+/// <see cref="PromptedWord"/>, which proves that a prompt reached whisper.cpp. The encoder has small pseudo-random
+/// weights, so it really computes (its output is not used).
 /// </remarks>
 public static class GeneratedWhisperModel
 {
@@ -30,7 +32,13 @@ public static class GeneratedWhisperModel
     private const int State = 64, Heads = 1, Layers = 1, Mels = 80, FftBins = 201;
     private const int Vocab = 51865, AudioCtx = 1500, TextCtx = 448;
     private const int Eot = 50257, Sot = 50258, English = 50259, Translate = 50358, Transcribe = 50359, TimestampBegin = 50364;
-    private const int FirstWordToken = 256, MaxWords = State - 6;
+    private const int FirstWordToken = 256, MaxWords = State - 9;
+
+    /// <summary>A prompt containing this word makes the model put <see cref="PromptedWord"/> before its text.</summary>
+    public const string PromptMarker = "zebra";
+
+    /// <summary>What the model says first when the prompt contains <see cref="PromptMarker"/>.</summary>
+    public const string PromptedWord = "prompted";
 
     private static readonly Lazy<string> Default = new(() =>
     {
@@ -54,11 +62,11 @@ public static class GeneratedWhisperModel
     /// <summary>A model file that transcribes every clip to <see cref="DefaultText"/>, written once per test process.</summary>
     public static string DefaultPath => Default.Value;
 
-    /// <summary>Writes a model that transcribes every clip to <paramref name="text"/> (1–58 words).</summary>
+    /// <summary>Writes a model that transcribes every clip to <paramref name="text"/> (1–55 words).</summary>
     public static Task WriteAsync(string path, string text = DefaultText, TimeSpan? segmentEnd = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Write(path, text, segmentEnd), cancellationToken);
 
-    /// <summary>Writes a model that transcribes every clip to <paramref name="text"/> (1–58 words).</summary>
+    /// <summary>Writes a model that transcribes every clip to <paramref name="text"/> (1–55 words).</summary>
     public static void Write(string path, string text = DefaultText, TimeSpan? segmentEnd = null)
     {
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
@@ -96,15 +104,16 @@ public static class GeneratedWhisperModel
         }
         // Vocabulary: the 256 single bytes (so any prompt tokenizes; " " must exist), then one token per word.
         // whisper.cpp names the rest (special tokens, timestamps) itself.
-        file.Write(FirstWordToken + words.Length);
+        file.Write(FirstWordToken + words.Length + 3);
         for (var b = 0; b < FirstWordToken; b++)
         {
             file.Write(1u);
             file.Write((byte)b);
         }
-        foreach (var word in words)
+        // Then the prompt marker (as a prompt's first word and as a later one) and the word it makes the model say.
+        foreach (var token in words.Select(w => " " + w).Append(PromptMarker).Append(" " + PromptMarker).Append(" " + PromptedWord))
         {
-            var bytes = Encoding.UTF8.GetBytes(" " + word);
+            var bytes = Encoding.UTF8.GetBytes(token);
             file.Write((uint)bytes.Length);
             file.Write(bytes);
         }
@@ -140,11 +149,7 @@ public static class GeneratedWhisperModel
         for (var layer = 0; layer < Layers; layer++)
         {
             var p = $"encoder.blocks.{layer}.";
-            Norm(file, p + "attn_ln");
-            Linear(file, p + "attn.query", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.key", random.Uniform(State * State, 0.1f), bias: false);
-            Linear(file, p + "attn.value", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.out", random.Uniform(State * State, 0.1f), bias: true);
+            Attention(file, p + "attn", random, silent: false);
             Norm(file, p + "mlp_ln");
             Tensor(file, p + "mlp.0.weight", [State, 4 * State], random.Uniform(4 * State * State, 0.1f), half: true);
             Tensor(file, p + "mlp.0.bias", [4 * State], new float[4 * State], half: false);
@@ -159,6 +164,9 @@ public static class GeneratedWhisperModel
         // Chain directions (one-hot in the 64-wide residual stream).
         const int sot = 0, english = 1, task = 2, start = 3, firstWord = 4;
         int lastTimestamp = firstWord + words, eot = lastTimestamp + 1;
+        // The prompt marker's direction, and the prompted word's identity (what the MLP sees) and voice (what scores it).
+        int marker = eot + 1, prompted = eot + 2, promptedVoice = eot + 3;
+        int markerToken = FirstWordToken + words, promptedToken = markerToken + 2;
         var tokenOf = new Dictionary<int, int> { [sot] = Sot, [english] = English, [task] = Transcribe, [start] = TimestampBegin, [lastTimestamp] = endTimestamp, [eot] = Eot };
         for (var w = 0; w < words; w++)
         {
@@ -176,6 +184,8 @@ public static class GeneratedWhisperModel
             embedding[token * State + direction] = 1;
         }
         embedding[Translate * State + task] = 1; // translate behaves like transcribe
+        embedding[markerToken * State + marker] = embedding[(markerToken + 1) * State + marker] = 1;
+        embedding[promptedToken * State + prompted] = embedding[promptedToken * State + promptedVoice] = 1;
         Tensor(file, "decoder.token_embedding.weight", [State, Vocab], embedding, half: true);
         Tensor(file, "decoder.positional_embedding", [State, TextCtx], new float[State * TextCtx], half: false);
 
@@ -189,33 +199,64 @@ public static class GeneratedWhisperModel
         {
             up[hidden * State + from] = 1;
             upBias[hidden] = -4;
-            down[to * 4 * State + hidden] = 0.6f;
+            // The first word is written weakly, so that the prompt's pull towards the prompted word wins there only.
+            down[to * 4 * State + hidden] = from == start ? 0.3f : 0.6f;
             down[from * 4 * State + hidden] = -0.5f;
             hidden++;
         }
+        // After the prompted word comes the first word; its own voice is cancelled so it is not said twice.
+        up[hidden * State + prompted] = 1;
+        upBias[hidden] = -2;
+        down[firstWord * 4 * State + hidden] = 1f;
+        down[promptedVoice * 4 * State + hidden] = -0.46f;
+        down[prompted * 4 * State + hidden] = -0.5f;
+
+        // Self-attention as a prompt detector: a constant query matches only the marker's key, and the marker's value
+        // adds 0.3 × the prompted word's voice to every later position (about 0 when no marker is in the context).
+        var keys = new float[State * State];
+        var values = new float[State * State];
+        var output = new float[State * State];
+        var query = new float[State];
+        query[0] = 5.5f;
+        keys[0 * State + marker] = 5.5f;
+        values[promptedVoice * State + marker] = 0.3f / 7.94f;
+        output[promptedVoice * State + promptedVoice] = 1;
+        var mlpNorm = Enumerable.Repeat(1f, State).ToArray();
+        mlpNorm[promptedVoice] = 0; // the MLP must not react to the prompt's pull
+        var finalNorm = Enumerable.Repeat(4f, State).ToArray();
+        finalNorm[promptedVoice] = 22;
 
         for (var layer = 0; layer < Layers; layer++)
         {
             var p = $"decoder.blocks.{layer}.";
             Norm(file, p + "attn_ln");
-            Linear(file, p + "attn.query", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.key", random.Uniform(State * State, 0.1f), bias: false);
-            Linear(file, p + "attn.value", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "attn.out", new float[State * State], bias: true);
-            Norm(file, p + "cross_attn_ln");
-            Linear(file, p + "cross_attn.query", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "cross_attn.key", random.Uniform(State * State, 0.1f), bias: false);
-            Linear(file, p + "cross_attn.value", random.Uniform(State * State, 0.1f), bias: true);
-            Linear(file, p + "cross_attn.out", new float[State * State], bias: true);
-            Norm(file, p + "mlp_ln");
+            Tensor(file, p + "attn.query.weight", [State, State], new float[State * State], half: true);
+            Tensor(file, p + "attn.query.bias", [State], query, half: false);
+            Linear(file, p + "attn.key", keys, bias: false);
+            Linear(file, p + "attn.value", values, bias: true);
+            Linear(file, p + "attn.out", output, bias: true);
+            Attention(file, p + "cross_attn", random, silent: true);
+            Tensor(file, p + "mlp_ln.weight", [State], mlpNorm, half: false);
+            Tensor(file, p + "mlp_ln.bias", [State], new float[State], half: false);
             Tensor(file, p + "mlp.0.weight", [State, 4 * State], up, half: true);
             Tensor(file, p + "mlp.0.bias", [4 * State], upBias, half: false);
             Tensor(file, p + "mlp.2.weight", [4 * State, State], down, half: true);
             Tensor(file, p + "mlp.2.bias", [State], new float[State], half: false);
         }
-        // The final norm's gain sets the margin: the successor scores ≈ 4 × 7.9, everything else ≈ 0.
-        Tensor(file, "decoder.ln.weight", [State], Enumerable.Repeat(4f, State).ToArray(), half: false);
+        // The final norm's gain sets the margin: the successor scores ≈ 4 × 7.9, everything else ≈ 0; the prompted
+        // word's voice is weighted so that the prompt's pull (≈ 1–1.8 after the norm) beats only the weak first word.
+        Tensor(file, "decoder.ln.weight", [State], finalNorm, half: false);
         Tensor(file, "decoder.ln.bias", [State], new float[State], half: false);
+    }
+
+    /// <summary>An attention block (its norm, query, key, value, output); <paramref name="silent"/> zeroes the output projection.</summary>
+    private static void Attention(BinaryWriter file, string prefix, Lcg random, bool silent)
+    {
+        Norm(file, prefix + "_ln");
+        Linear(file, prefix + ".query", random.Uniform(State * State, 0.1f), bias: true);
+        Linear(file, prefix + ".key", random.Uniform(State * State, 0.1f), bias: false);
+        Linear(file, prefix + ".value", random.Uniform(State * State, 0.1f), bias: true);
+        Linear(file, prefix + ".out", silent ? new float[State * State] : random.Uniform(State * State, 0.1f), bias: true);
     }
 
     private static void Norm(BinaryWriter file, string name)

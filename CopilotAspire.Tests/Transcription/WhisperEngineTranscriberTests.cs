@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using CopilotAspire.Transcriber.Engine.Whisper;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using static CopilotAspire.Tests.Transcription.TranscriberForms;
 
 namespace CopilotAspire.Tests.Transcription;
@@ -13,13 +10,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// </summary>
 public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
 {
-    private async Task<TranscriberTestServer> StartWithModelAsync(string modelPath)
-    {
-        var server = await TranscriberTestServer.StartAsync(engine: null, new Dictionary<string, string?> { ["Whisper:ModelPath"] = modelPath });
-        var engine = Assert.IsType<WhisperSpeechEngine>(server.Services.GetRequiredService<ISpeechToTextClient>());
-        await engine.ExecuteTask!.WaitAsync(Ct); // the background model load
-        return server;
-    }
+    private static Task<TranscriberTestServer> StartWithModelAsync(string modelPath) => TranscriberTestServer.StartWhisperAsync(modelPath);
 
     [Fact]
     public async Task The_real_engine_transcribes_a_clip_with_the_generated_model_to_its_known_text()
@@ -77,11 +68,20 @@ public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
         }
     }
 
-    [Fact]
-    public async Task A_corrupt_model_leaves_the_service_up_unhealthy_and_answering_503_with_the_path()
+    [Theory]
+    [InlineData("zeros")]      // no ggml magic
+    [InlineData("gguf")]       // another format's magic
+    [InlineData("truncated")]  // the right magic, tensors cut off
+    public async Task A_bad_model_leaves_the_service_up_unhealthy_and_answering_503_with_the_path(string kind)
     {
-        var model = Path.Combine(Dir.FullName, "ggml-corrupt.bin");
-        await File.WriteAllBytesAsync(model, new byte[4096], Ct);
+        var model = Path.Combine(Dir.FullName, $"ggml-{kind}.bin");
+        var generated = await File.ReadAllBytesAsync(GeneratedWhisperModel.DefaultPath, Ct);
+        await File.WriteAllBytesAsync(model, kind switch
+        {
+            "zeros" => new byte[4096],
+            "gguf" => [.. "GGUF"u8, .. generated.AsSpan(4, 4096)],
+            _ => generated[..(generated.Length / 2)],
+        }, Ct);
         await using var server = await StartWithModelAsync(model);
 
         using var health = await server.Http.GetAsync("health", Ct);
