@@ -1,4 +1,4 @@
-// The CopilotAspire app: Redis, the Transcriber and two Api replicas behind one port, with the dashboard.
+// The CopilotAspire app: Redis, the Transcriber, two Api replicas behind one port, the chat page, and the dashboard.
 // Settings (AppHost configuration: appsettings, user-secrets, environment, or --Key=value arguments; see README):
 //   Redis:Mode         auto (default) | container | local | connection-string
 //   Transcriber:Model  a whisper.cpp model name (downloaded on first start) or a ggml file path
@@ -10,6 +10,8 @@ var redis = builder.AddRedisServer("redis");
 
 var transcriber = builder.AddTranscriber("transcriber");
 
-builder.AddCopilotApi("api", redis, transcriber);
+var api = builder.AddCopilotApi("api", redis, transcriber);
+
+builder.AddCopilotWeb("web", api); // the chat page: http://localhost:5200
 
 builder.Build().Run();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the CopilotAspire Aspire app on this machine: builds it, then starts the AppHost (Redis, the Transcriber, two
-# Api replicas and the dashboard) with its http profile, no key and no dev certificate needed.
+# Api replicas, the chat page and the dashboard) with its http profile, no key and no dev certificate needed.
+#   Chat:      http://localhost:5200                  (the chat page: start here)
 #   Api:       http://localhost:5180/api/copilotkit   (DCP's proxy in front of both replicas)
 #   Dashboard: http://localhost:15888                 (no login token)
 # Redis: the Redis container when docker (or podman) answers; otherwise the machine's redis-server, installed with
@@ -75,16 +76,18 @@ stop() {
 }
 trap stop INT TERM
 
-log "Dashboard: http://localhost:15888"
 answered=""
 for _ in $(seq 1 180); do
   kill -0 "$run_pid" 2>/dev/null || { wait "$run_pid"; exit $?; }
-  if curl -fsS -m 2 -o /dev/null http://localhost:5180/api/copilotkit/info 2>/dev/null; then
+  if curl -fsS -m 2 -o /dev/null http://localhost:5180/api/copilotkit/info 2>/dev/null \
+    && curl -fsS -m 2 -o /dev/null http://localhost:5200/ 2>/dev/null; then
     answered=1
+    log "Chat:      http://localhost:5200   <- start here: pick an agent (scripted needs no key) and talk"
     log "Api:       http://localhost:5180/api/copilotkit   (try: curl http://localhost:5180/api/copilotkit/info)"
+    log "Dashboard: http://localhost:15888"
     break
   fi
   sleep 1
 done
-[ -n "$answered" ] || log "the Api does not answer on http://localhost:5180 yet: see its state and logs in the dashboard"
+[ -n "$answered" ] || log "the chat (http://localhost:5200) or the Api (http://localhost:5180) does not answer yet: see their state and logs in the dashboard, http://localhost:15888"
 wait "$run_pid"

@@ -41,6 +41,11 @@ public sealed class AppHostProcessTests : IDisposable
         Assert.Equal("{openai-api-key.value}", (string?)env["OPENAI_API_KEY"]);
         Assert.Equal(true, (bool?)resources["openai-api-key"]!["inputs"]!["value"]!["secret"]);
 
+        var web = resources["web"]!;
+        Assert.Equal("project.v0", (string?)web["type"]);
+        Assert.Equal(true, (bool?)web["bindings"]!["http"]!["external"]);
+        Assert.Equal("{api.bindings.http.url}", (string?)web["env"]!["services__api__http__0"]);
+
         var transcriber = resources["transcriber"]!;
         Assert.StartsWith("container.", (string?)transcriber["type"], StringComparison.Ordinal);
         var dockerfile = Path.GetFullPath((string)transcriber["build"]!["dockerfile"]!, _directory);

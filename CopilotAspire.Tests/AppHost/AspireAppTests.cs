@@ -11,7 +11,7 @@ namespace CopilotAspire.Tests.AppHost;
 /// and each replica directly, Redis shared by the replicas, the Transcriber's real Whisper.net engine, the fake OpenAI
 /// server behind <c>default</c>, the official <c>@ag-ui/client</c>, and the telemetry as the dashboard received it.
 /// </summary>
-public sealed class AspireAppTests(AspireAppFixture app) : IClassFixture<AspireAppFixture>
+public sealed partial class AspireAppTests(AspireAppFixture app) : IClassFixture<AspireAppFixture>
 {
     private const string Base = "/api/copilotkit";
 

@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CopilotAspire.Tests.Browser;
+
+/// <summary>The chat page as a user drives it: CopilotChat's own controls (its <c>data-testid</c>s) and the page's toolbar.</summary>
+public sealed class ChatPage(IPage page)
+{
+    public IPage Page => page;
+
+    public ILocator Input => page.GetByTestId("copilot-chat-textarea");
+
+    public ILocator SendButton => page.GetByTestId("copilot-send-button");
+
+    public ILocator UserMessages => page.GetByTestId("copilot-user-message");
+
+    public ILocator AssistantMessages => page.GetByTestId("copilot-assistant-message");
+
+    public ILocator ToolCards => page.GetByTestId("tool-card");
+
+    public ILocator Errors => page.GetByTestId("error");
+
+    public ILocator RunStatus => page.GetByTestId("run-status");
+
+    public ILocator MicButton => page.GetByTestId("copilot-start-transcribe-button");
+
+    public ILocator FinishRecordingButton => page.GetByTestId("copilot-finish-transcribe-button");
+
+    /// <summary>Opens the page (e.g. <c>/?agent=scripted</c>) and waits until the chat accepts input.</summary>
+    public async Task OpenAsync(string path)
+    {
+        await page.GotoAsync(path);
+        await WaitReadyAsync();
+    }
+
+    /// <summary>Reloads (same agent, thread and transport: they are in the URL) and waits until the chat accepts input.</summary>
+    public async Task ReloadAsync()
+    {
+        await page.ReloadAsync();
+        await WaitReadyAsync();
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        await Expect(Input).ToBeEditableAsync();
+        await Expect(page.GetByTestId("agent-picker")).ToBeEnabledAsync();
+    }
+
+    /// <summary>Types a message and presses Enter, as a user does.</summary>
+    public async Task SendAsync(string text)
+    {
+        await Input.FillAsync(text);
+        await Expect(SendButton).ToBeEnabledAsync();
+        await Input.PressAsync("Enter");
+        await Expect(UserMessages.Filter(new() { HasText = text })).Not.ToHaveCountAsync(0);
+    }
+
+    /// <summary>The thread id from the page's URL.</summary>
+    public string ThreadId => new Uri(page.Url).Query.TrimStart('?').Split('&')
+        .Select(p => p.Split('=', 2)).Single(p => p[0] == "thread")[1];
+
+    public async Task<string> StateJsonAsync()
+    {
+        var panel = page.GetByTestId("state-panel");
+        if (await panel.GetAttributeAsync("open") is null)
+        {
+            await panel.Locator("summary").ClickAsync();
+        }
+        return await page.GetByTestId("state-json").InnerTextAsync();
+    }
+}
