@@ -34,12 +34,15 @@ public sealed record BenchOptions
     /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
     public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Another build of <c>CopilotAspire.Api.dll</c> measured beside ours (A/B), when set.</summary>
+    public string? BaselineDll { get; init; }
+
     /// <summary>Where the Markdown table is written (besides stdout); none when null.</summary>
     public string? Output { get; init; }
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        string? api = null, official = null, output = null;
+        string? api = null, official = null, output = null, baseline = null;
         var quick = false;
         var redis = true;
         var ceiling = true;
@@ -54,6 +57,7 @@ public sealed record BenchOptions
                 case "--api": api = Next(); break;
                 case "--official": official = Next(); break;
                 case "--out": output = Next(); break;
+                case "--baseline": baseline = Next(); break;
                 case "--quick": quick = true; break;
                 case "--no-redis": redis = false; break;
                 case "--no-ceiling": ceiling = false; break;
@@ -71,6 +75,7 @@ public sealed record BenchOptions
             ApiDll = api ?? throw new ArgumentException("--api <CopilotAspire.Api.dll> is required"),
             OfficialDirectory = official ?? throw new ArgumentException("--official <folder of server.mjs> is required"),
             Output = output,
+            BaselineDll = baseline,
             Redis = redis,
             Ceiling = ceiling,
             OursEnvironment = env,

@@ -10,6 +10,9 @@ public enum ServerKind
     Ours,
     OursRedis,
     Ceiling,
+
+    /// <summary>Another build of ours (<c>--baseline</c>), for A/B comparisons in the same run.</summary>
+    Baseline,
 }
 
 /// <summary>One load measurement on a fresh server.</summary>
@@ -39,7 +42,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             AppContext.BaseDirectory, new Dictionary<string, string>(), readyPath: null, cancellationToken);
         var fakeUrl = fake.BaseAddress.GetLeftPart(UriPartial.Authority) + "/v1";
 
-        var scripted = new List<ServerKind> { ServerKind.Official, ServerKind.Ours };
+        ServerKind[] baseline = options.BaselineDll is null ? [] : [ServerKind.Baseline];
+        List<ServerKind> scripted = [ServerKind.Official, ServerKind.Ours, .. baseline];
         if (options.Redis)
         {
             scripted.Add(ServerKind.OursRedis);
@@ -57,12 +61,13 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         }
         foreach (var c in options.Concurrency)
         {
-            foreach (var kind in new[] { ServerKind.Official, ServerKind.Ours })
+            foreach (var kind in (ServerKind[])[ServerKind.Official, ServerKind.Ours, .. baseline])
             {
                 await MeasureLoadAsync(kind, "default", c, fakeUrl, cancellationToken);
             }
         }
-        foreach (var kind in options.Redis ? new[] { ServerKind.Official, ServerKind.Ours, ServerKind.OursRedis } : [ServerKind.Official, ServerKind.Ours])
+        ServerKind[] redis = options.Redis ? [ServerKind.OursRedis] : [];
+        foreach (var kind in (ServerKind[])[ServerKind.Official, ServerKind.Ours, .. baseline, .. redis])
         {
             await MeasureReplayAsync(kind, fakeUrl, cancellationToken);
         }
@@ -182,8 +187,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 {
                     env[key] = value;
                 }
-                return await ServerProcess.StartAsync(kind == ServerKind.Ours ? "ours" : "ours (Redis)", "dotnet", [Path.GetFullPath(options.ApiDll)],
-                    Path.GetDirectoryName(Path.GetFullPath(options.ApiDll))!, env, readyPath, cancellationToken);
+                var dll = Path.GetFullPath(kind == ServerKind.Baseline ? options.BaselineDll! : options.ApiDll);
+                return await ServerProcess.StartAsync(kind.ToString(), "dotnet", [dll], Path.GetDirectoryName(dll)!, env, readyPath, cancellationToken);
         }
     }
 }

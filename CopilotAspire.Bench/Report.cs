@@ -61,6 +61,29 @@ public static class Report
                 md.AppendLine(inv, $"\nRedis runner `connect` replay of {redis.Events} stored events: p50 {F(redis.P50Ms, "N2")} ms.");
             }
         }
+        if (options.BaselineDll is not null)
+        {
+            md.AppendLine();
+            md.AppendLine("| A/B: figure | baseline | ours | ours / baseline |");
+            md.AppendLine("|---|---:|---:|---:|");
+            foreach (var agent in new[] { "scripted", "default" })
+            {
+                foreach (var c in options.Concurrency)
+                {
+                    var a = Find(runner, ServerKind.Baseline, agent, c);
+                    var b = Find(runner, ServerKind.Ours, agent, c);
+                    Row(md, $"{agent}: runs/s, C={c}", a?.Result.RunsPerSecond, b?.Result.RunsPerSecond, "N0");
+                    Row(md, $"{agent}: total time p50 / p99 (ms), C={c}", P(a, 50), P(b, 50), "N2", P(a, 99), P(b, 99));
+                    Row(md, $"{agent}: server RSS peak (MiB), C={c}", Mib(a?.RssPeak), Mib(b?.RssPeak), "N0");
+                }
+            }
+            foreach (var size in options.ReplaySizes)
+            {
+                var a = runner.Replays.Find(r => r.Server == ServerKind.Baseline && r.Size == size);
+                var b = runner.Replays.Find(r => r.Server == ServerKind.Ours && r.Size == size);
+                Row(md, $"`connect` replay of {size} events, p50 (ms)", a?.P50Ms, b?.P50Ms, "N2");
+            }
+        }
         var share = runner.Loads.Count == 0 ? double.NaN : runner.Loads.Max(l => l.GeneratorShare);
         md.AppendLine();
         md.AppendLine(inv, $"Load generator (C#, SSE frames counted, never parsed): at most {F(share, "P0")} of the CPU it and the server used in any row. " +

@@ -6,6 +6,7 @@
 #   eng/bench.sh            the full matrix (C = 1, 16, 64; a few minutes)
 #   eng/bench.sh --quick    a small matrix (C = 1, 16; about a minute)
 # Other options: --concurrency 1,64  --seconds 4  --no-redis  --no-ceiling  --ours-env DOTNET_gcServer=0
+#   --baseline artifacts/bench/api-base/CopilotAspire.Api.dll (another published build, measured beside ours: A/B)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=artifacts/bench
@@ -15,8 +16,8 @@ command -v node >/dev/null || { echo "bench.sh: node is required (apt-get instal
 command -v redis-server >/dev/null || { echo "bench.sh: redis-server is required (apt-get install redis-server), or pass --no-redis" >&2; exit 2; }
 
 (cd bench/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-dotnet publish CopilotAspire.Api -c Release -o "$out/api" -v quiet -nologo >/dev/null
-dotnet build CopilotAspire.Bench -c Release -o "$out/bench" -v quiet -nologo >/dev/null
+dotnet publish CopilotAspire.Api -c Release -o "$out/api" -v quiet -nologo
+dotnet build CopilotAspire.Bench -c Release -o "$out/bench" -v quiet -nologo
 
 dotnet "$out/bench/CopilotAspire.Bench.dll" --api "$out/api/CopilotAspire.Api.dll" --official bench/official \
   --out "$out/results.md" "$@"
