@@ -20,10 +20,13 @@ public sealed record LoadFigure(ServerKind Server, string Agent, LoadResult Resu
 {
     /// <summary>The load generator's share of the CPU that it and the server used.</summary>
     public double GeneratorShare => Result.GeneratorCpu / (Result.GeneratorCpu + ServerCpu);
+
+    /// <summary>Server CPU time per completed run: steadier than wall-clock rates on a shared machine.</summary>
+    public double ServerCpuMicrosecondsPerRun => Result.Runs == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Result.Runs;
 }
 
 /// <summary><c>connect</c> replay of a thread holding <see cref="Size"/> stored events.</summary>
-public sealed record ReplayFigure(ServerKind Server, int Size, int Events, double P50Ms, double MinMs, string? Failure);
+public sealed record ReplayFigure(ServerKind Server, int Size, int Events, double P50Ms, double MinMs, double CpuMsPerReplay, string? Failure);
 
 /// <summary>Runs the matrix: each configuration on a fresh server, one after the other, on loopback.</summary>
 public sealed class BenchRunner(BenchOptions options, TextWriter log)
@@ -103,7 +106,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         }
         log.WriteLine($"  {kind,-10} {agent,-8} C={concurrency,-3} {result.RunsPerSecond,9:N0} runs/s {result.EventsPerSecond,11:N0} events/s  " +
             $"total p50 {Report.Percentile(result.TotalMs, 50):N1} ms p99 {Report.Percentile(result.TotalMs, 99):N1} ms  RSS peak {figure.RssPeak / 1048576.0:N0} MiB  " +
-            $"load generator {figure.GeneratorShare:P0} of CPU  failures {result.Failures}");
+            $"server CPU {figure.ServerCpuMicrosecondsPerRun:N0} µs/run  load generator {figure.GeneratorShare:P0} of CPU  failures {result.Failures}");
     }
 
     private async Task MeasureReplayAsync(ServerKind kind, string fakeUrl, CancellationToken cancellationToken)
@@ -124,8 +127,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             }
             var times = new List<double>();
             string? failure = null;
+            var cpu = TimeSpan.Zero;
             for (var i = 0; i < options.ReplayRepeats + 1; i++)
             {
+                var cpuBefore = server.Cpu();
                 var replay = await generator.SendAsync($"{BasePath}/agent/scripted/connect", LoadGenerator.ConnectBody(thread), fill.Events, counter, buffer, cancellationToken);
                 if (!replay.Ok)
                 {
@@ -134,6 +139,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 else if (i > 0)
                 {
                     times.Add(replay.TotalMs);
+                    cpu += server.Cpu() - cpuBefore;
                 }
             }
             if (failure is not null)
@@ -141,9 +147,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 Fail($"{kind} replay {size}: {failure}");
             }
             times.Sort();
-            var figure = new ReplayFigure(kind, size, fill.Events, times.Count > 0 ? Report.Percentile([.. times], 50) : double.NaN, times.Count > 0 ? times[0] : double.NaN, failure);
+            var figure = new ReplayFigure(kind, size, fill.Events, times.Count > 0 ? Report.Percentile([.. times], 50) : double.NaN, times.Count > 0 ? times[0] : double.NaN,
+                times.Count > 0 ? cpu.TotalMilliseconds / times.Count : double.NaN, failure);
             Replays.Add(figure);
-            log.WriteLine($"  {kind,-10} connect replay of {fill.Events} events: p50 {figure.P50Ms:N1} ms, min {figure.MinMs:N1} ms");
+            log.WriteLine($"  {kind,-10} connect replay of {fill.Events} events: p50 {figure.P50Ms:N1} ms, min {figure.MinMs:N1} ms, server CPU {figure.CpuMsPerReplay:N1} ms per replay");
         }
     }
 

@@ -28,6 +28,7 @@ public static class Report
                 Row(md, $"{agent}: events/s, C={c}", official?.Result.EventsPerSecond, ours?.Result.EventsPerSecond, "N0");
                 Row(md, $"{agent}: first event p50 / p99 (ms), C={c}", P(official, 50, first: true), P(ours, 50, first: true), "N2", P(official, 99, first: true), P(ours, 99, first: true));
                 Row(md, $"{agent}: total time p50 / p99 (ms), C={c}", P(official, 50), P(ours, 50), "N2", P(official, 99), P(ours, 99));
+                Row(md, $"{agent}: server CPU per run (µs), C={c}", official?.ServerCpuMicrosecondsPerRun, ours?.ServerCpuMicrosecondsPerRun, "N0");
                 if (agent == "scripted")
                 {
                     Row(md, $"{agent}: server RSS start / peak (MiB), C={c}", Mib(official?.RssStart), Mib(ours?.RssStart), "N0", Mib(official?.RssPeak), Mib(ours?.RssPeak));
@@ -39,6 +40,7 @@ public static class Report
             var official = runner.Replays.Find(r => r.Server == ServerKind.Official && r.Size == size);
             var ours = runner.Replays.Find(r => r.Server == ServerKind.Ours && r.Size == size);
             Row(md, $"`connect` replay of {ours?.Events ?? size} stored events, p50 (ms)", official?.P50Ms, ours?.P50Ms, "N2");
+            Row(md, $"`connect` replay of {ours?.Events ?? size} stored events, server CPU (ms)", official?.CpuMsPerReplay, ours?.CpuMsPerReplay, "N2");
         }
         Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
         md.AppendLine();
@@ -74,6 +76,7 @@ public static class Report
                     var b = Find(runner, ServerKind.Ours, agent, c);
                     Row(md, $"{agent}: runs/s, C={c}", a?.Result.RunsPerSecond, b?.Result.RunsPerSecond, "N0");
                     Row(md, $"{agent}: total time p50 / p99 (ms), C={c}", P(a, 50), P(b, 50), "N2", P(a, 99), P(b, 99));
+                    Row(md, $"{agent}: server CPU per run (µs), C={c}", a?.ServerCpuMicrosecondsPerRun, b?.ServerCpuMicrosecondsPerRun, "N0");
                     Row(md, $"{agent}: server RSS peak (MiB), C={c}", Mib(a?.RssPeak), Mib(b?.RssPeak), "N0");
                 }
             }
@@ -82,6 +85,7 @@ public static class Report
                 var a = runner.Replays.Find(r => r.Server == ServerKind.Baseline && r.Size == size);
                 var b = runner.Replays.Find(r => r.Server == ServerKind.Ours && r.Size == size);
                 Row(md, $"`connect` replay of {size} events, p50 (ms)", a?.P50Ms, b?.P50Ms, "N2");
+                Row(md, $"`connect` replay of {size} events, server CPU (ms)", a?.CpuMsPerReplay, b?.CpuMsPerReplay, "N2");
             }
         }
         var share = runner.Loads.Count == 0 ? double.NaN : runner.Loads.Max(l => l.GeneratorShare);

@@ -27,6 +27,8 @@ internal sealed partial class RedisActiveRun
     private readonly IReadOnlyList<Message> _newMessages;
     private readonly AgentRunExecution _execution;
     private readonly RunEventLog _log = new();
+    // The stream's JSON of events that compaction keeps as they are (not deltas or state), reused for the stored run.
+    private readonly Dictionary<AgUiEvent, byte[]> _serialized = new(ReferenceEqualityComparer.Instance);
     private readonly Channel<AgUiEvent> _pending = Channel.CreateUnbounded<AgUiEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
@@ -113,14 +115,22 @@ internal sealed partial class RedisActiveRun
     {
         await Task.Yield();
         var reader = _pending.Reader;
-        var batch = new List<AgUiEvent>(_runner.Options.MaxWriteBatch);
+        var batch = new List<byte[]>(_runner.Options.MaxWriteBatch);
         long next = 1;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
             while (batch.Count < _runner.Options.MaxWriteBatch && reader.TryRead(out var e))
             {
-                batch.Add(e);
+                var json = AgUiJson.SerializeToUtf8Bytes(e);
+                if (e is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
+                {
+                    lock (_serialized)
+                    {
+                        _serialized[e] = json;
+                    }
+                }
+                batch.Add(json);
             }
             await WriteBatchAsync(next, batch).ConfigureAwait(false);
             next += batch.Count;
@@ -128,7 +138,7 @@ internal sealed partial class RedisActiveRun
     }
 
     /// <summary>Appends one batch, retrying it while Redis is unavailable and the lease lasts.</summary>
-    private async Task WriteBatchAsync(long firstIndex, List<AgUiEvent> batch)
+    private async Task WriteBatchAsync(long firstIndex, List<byte[]> batch)
     {
         var backoff = TimeSpan.FromMilliseconds(50);
         while (!_detached)
@@ -249,11 +259,15 @@ internal sealed partial class RedisActiveRun
     private async Task StoreAsync()
     {
         var events = _log.Snapshot();
-        StoredRun? stored = null;
+        byte[]? stored = null;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (_execution.HasAgentEvents)
         {
-            stored = new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(events));
+            lock (_serialized)
+            {
+                stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(events)), _serialized);
+                _serialized.Clear();
+            }
             RunHistoryRules.CollectMessageIds(events, ids);
         }
         var retried = false;
