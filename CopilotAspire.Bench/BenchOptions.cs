@@ -34,6 +34,9 @@ public sealed record BenchOptions
     /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
     public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Extra environment for the baseline server only (e.g. a GC setting to compare with the same build).</summary>
+    public IReadOnlyDictionary<string, string> BaselineEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Another build of <c>CopilotAspire.Api.dll</c> measured beside ours (A/B), when set.</summary>
     public string? BaselineDll { get; init; }
 
@@ -49,6 +52,7 @@ public sealed record BenchOptions
         int[]? concurrency = null;
         double? seconds = null;
         var env = new Dictionary<string, string>();
+        var baselineEnv = new Dictionary<string, string>();
         for (var i = 0; i < args.Count; i++)
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -63,9 +67,10 @@ public sealed record BenchOptions
                 case "--no-ceiling": ceiling = false; break;
                 case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--ours-env":
+                case "--ours-env" or "--baseline-env":
+                    var target = args[i] == "--ours-env" ? env : baselineEnv;
                     var kv = Next().Split('=', 2);
-                    env[kv[0]] = kv.Length > 1 ? kv[1] : "";
+                    target[kv[0]] = kv.Length > 1 ? kv[1] : "";
                     break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
@@ -79,6 +84,7 @@ public sealed record BenchOptions
             Redis = redis,
             Ceiling = ceiling,
             OursEnvironment = env,
+            BaselineEnvironment = baselineEnv,
         };
         if (quick)
         {

@@ -18,6 +18,9 @@ public enum ServerKind
 /// <summary>One load measurement on a fresh server.</summary>
 public sealed record LoadFigure(ServerKind Server, string Agent, LoadResult Result, long RssStart, long RssPeak, TimeSpan ServerCpu, double StartupMs)
 {
+    /// <summary>Redis commands (all, and scripts) per completed run, for the Redis runner.</summary>
+    public (double Commands, double Scripts)? RedisPerRun { get; init; }
+
     /// <summary>The load generator's share of the CPU that it and the server used.</summary>
     public double GeneratorShare => Result.GeneratorCpu / (Result.GeneratorCpu + ServerCpu);
 
@@ -97,8 +100,17 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var prefix = Guid.NewGuid().ToString("N")[..8];
         await generator.RunAsync(path, concurrency, options.Warmup, expected, (w, s) => LoadGenerator.RunBody($"w{prefix}-{w}-{s}", text), cancellationToken);
         var cpuBefore = server.Cpu();
+        var redisBefore = redis is null ? default : await redis.CommandCountsAsync(cancellationToken);
         var result = await generator.RunAsync(path, concurrency, options.Duration, expected, (w, s) => LoadGenerator.RunBody($"m{prefix}-{w}-{s}", text), cancellationToken);
         var figure = new LoadFigure(kind, agent, result, rssStart, server.PeakRssBytes(), server.Cpu() - cpuBefore, server.StartupMs);
+        if (redis is not null && result.Runs > 0)
+        {
+            // Counted after the runs' streams ended: a run's last write (storing it) may still be on its way.
+            await Task.Delay(200, cancellationToken);
+            var after = await redis.CommandCountsAsync(cancellationToken);
+            figure = figure with { RedisPerRun = ((after.Commands - redisBefore.Commands) / (double)result.Runs, (after.Scripts - redisBefore.Scripts) / (double)result.Runs) };
+            log.WriteLine($"  Redis: {figure.RedisPerRun.Value.Commands:N2} commands per run, of which {figure.RedisPerRun.Value.Scripts:N2} Lua scripts");
+        }
         Loads.Add(figure);
         if (result.Failures > 0 || result.Runs == 0)
         {
@@ -190,7 +202,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                     env["CopilotRuntime__Runner"] = "Redis";
                     env["ConnectionStrings__redis"] = redis.ConnectionString;
                 }
-                foreach (var (key, value) in options.OursEnvironment)
+                foreach (var (key, value) in kind == ServerKind.Baseline ? options.BaselineEnvironment : options.OursEnvironment)
                 {
                     env[key] = value;
                 }

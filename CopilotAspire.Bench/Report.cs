@@ -55,6 +55,10 @@ public static class Report
             md.AppendLine(inv, $"| {c} | {F(ours?.RunsPerSecond, "N0")} | {F(redis?.RunsPerSecond, "N0")} | {Ratio(redis?.RunsPerSecond, ours?.RunsPerSecond, "P0")} | " +
                 $"{F(ceiling?.EventsPerSecond, "N0")} | {F(ours?.EventsPerSecond, "N0")} | {Ratio(ours?.EventsPerSecond, ceiling?.EventsPerSecond, "P0")} |");
         }
+        if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
+        {
+            md.AppendLine(inv, $"\nRedis runner: {perRun.Commands:N2} Redis commands per run ({perRun.Scripts:N2} Lua scripts), {options.Tokens + 4} events per run.");
+        }
         foreach (var size in options.ReplaySizes)
         {
             var redis = runner.Replays.Find(r => r.Server == ServerKind.OursRedis && r.Size == size);

@@ -75,8 +75,9 @@ internal sealed partial class RedisActiveRun
     {
         var options = _runner.Options;
         var writer = WriteLoopAsync();
-        using var heartbeatStop = new CancellationTokenSource();
-        var heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
+        // Ended by disposing the timer (its wait then returns false): no exception thrown per run.
+        var heartbeatTimer = new PeriodicTimer(options.LockTtl / 3);
+        var heartbeat = HeartbeatLoopAsync(heartbeatTimer);
         try
         {
             await _execution.ExecuteAsync(e =>
@@ -99,7 +100,7 @@ internal sealed partial class RedisActiveRun
                 _log.Complete(); // the store is unreachable: do not hold the client's stream open for it
             }
             await writer.ConfigureAwait(false);
-            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            heartbeatTimer.Dispose();
             await heartbeat.ConfigureAwait(false);
             if (!_detached)
             {
@@ -163,29 +164,21 @@ internal sealed partial class RedisActiveRun
         }
     }
 
-    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    private async Task HeartbeatLoopAsync(PeriodicTimer timer)
     {
-        using var timer = new PeriodicTimer(_runner.Options.LockTtl / 3);
-        try
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && !_detached)
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false) && !_detached)
+            var sent = Stopwatch.GetTimestamp();
+            try
             {
-                var sent = Stopwatch.GetTimestamp();
-                try
-                {
-                    OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
-                }
-#pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    Retryable(ex); // the next tick tries again while the lease lasts
-                }
+                OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run ended.
+#pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Retryable(ex); // the next tick tries again while the lease lasts
+            }
         }
     }
 

@@ -7,6 +7,7 @@
 #   eng/bench.sh --quick    a small matrix (C = 1, 16; about a minute)
 # Other options: --concurrency 1,64  --seconds 4  --no-redis  --no-ceiling  --ours-env DOTNET_gcServer=0
 #   --baseline artifacts/bench/api-base/CopilotAspire.Api.dll (another published build, measured beside ours: A/B)
+#   --baseline artifacts/bench/api/CopilotAspire.Api.dll --baseline-env DOTNET_gcServer=0 (the same build, another setting)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=artifacts/bench

@@ -32,6 +32,37 @@ public sealed class RedisServer : IAsyncDisposable
         return new RedisServer(process, port, directory);
     }
 
+    /// <summary>Commands the server has executed so far (<c>INFO commandstats</c>), and how many were scripts (EVAL/EVALSHA).</summary>
+    public async Task<(long Commands, long Scripts)> CommandCountsAsync(CancellationToken cancellationToken)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "INFO", "commandstats" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        long commands = 0, scripts = 0;
+        foreach (var line in output.Split('\n'))
+        {
+            // cmdstat_evalsha:calls=12,usec=…
+            var at = line.IndexOf(":calls=", StringComparison.Ordinal);
+            if (!line.StartsWith("cmdstat_", StringComparison.Ordinal) || at < 0 || line.StartsWith("cmdstat_info", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var end = line.IndexOf(',', at);
+            var calls = long.Parse(line.AsSpan(at + 7, (end < 0 ? line.Length : end) - at - 7), System.Globalization.CultureInfo.InvariantCulture);
+            commands += calls;
+            if (line.StartsWith("cmdstat_eval", StringComparison.Ordinal))
+            {
+                scripts += calls;
+            }
+        }
+        return (commands, scripts);
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
