@@ -18,30 +18,7 @@ public static class Report
         md.AppendLine();
         md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
         md.AppendLine("|---|---:|---:|---:|");
-        foreach (var agent in new[] { "scripted", "default" })
-        {
-            foreach (var c in options.Concurrency)
-            {
-                var official = Find(runner, ServerKind.Official, agent, c);
-                var ours = Find(runner, ServerKind.Ours, agent, c);
-                Row(md, $"{agent}: runs/s, C={c}", official?.Result.RunsPerSecond, ours?.Result.RunsPerSecond, "N0");
-                Row(md, $"{agent}: events/s, C={c}", official?.Result.EventsPerSecond, ours?.Result.EventsPerSecond, "N0");
-                Row(md, $"{agent}: first event p50 / p99 (ms), C={c}", P(official, 50, first: true), P(ours, 50, first: true), "N2", P(official, 99, first: true), P(ours, 99, first: true));
-                Row(md, $"{agent}: total time p50 / p99 (ms), C={c}", P(official, 50), P(ours, 50), "N2", P(official, 99), P(ours, 99));
-                Row(md, $"{agent}: server CPU per run (µs), C={c}", official?.ServerCpuMicrosecondsPerRun, ours?.ServerCpuMicrosecondsPerRun, "N0");
-                if (agent == "scripted")
-                {
-                    Row(md, $"{agent}: server RSS start / peak (MiB), C={c}", Mib(official?.RssStart), Mib(ours?.RssStart), "N0", Mib(official?.RssPeak), Mib(ours?.RssPeak));
-                }
-            }
-        }
-        foreach (var size in options.ReplaySizes)
-        {
-            var official = runner.Replays.Find(r => r.Server == ServerKind.Official && r.Size == size);
-            var ours = runner.Replays.Find(r => r.Server == ServerKind.Ours && r.Size == size);
-            Row(md, $"`connect` replay of {ours?.Events ?? size} stored events, p50 (ms)", official?.P50Ms, ours?.P50Ms, "N2");
-            Row(md, $"`connect` replay of {ours?.Events ?? size} stored events, server CPU (ms)", official?.CpuMsPerReplay, ours?.CpuMsPerReplay, "N2");
-        }
+        CompareRows(md, runner, options, ServerKind.Official);
         Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
         md.AppendLine();
 
@@ -72,31 +49,39 @@ public static class Report
             md.AppendLine();
             md.AppendLine("| A/B: figure | baseline | ours | ours / baseline |");
             md.AppendLine("|---|---:|---:|---:|");
-            foreach (var agent in new[] { "scripted", "default" })
-            {
-                foreach (var c in options.Concurrency)
-                {
-                    var a = Find(runner, ServerKind.Baseline, agent, c);
-                    var b = Find(runner, ServerKind.Ours, agent, c);
-                    Row(md, $"{agent}: runs/s, C={c}", a?.Result.RunsPerSecond, b?.Result.RunsPerSecond, "N0");
-                    Row(md, $"{agent}: total time p50 / p99 (ms), C={c}", P(a, 50), P(b, 50), "N2", P(a, 99), P(b, 99));
-                    Row(md, $"{agent}: server CPU per run (µs), C={c}", a?.ServerCpuMicrosecondsPerRun, b?.ServerCpuMicrosecondsPerRun, "N0");
-                    Row(md, $"{agent}: server RSS peak (MiB), C={c}", Mib(a?.RssPeak), Mib(b?.RssPeak), "N0");
-                }
-            }
-            foreach (var size in options.ReplaySizes)
-            {
-                var a = runner.Replays.Find(r => r.Server == ServerKind.Baseline && r.Size == size);
-                var b = runner.Replays.Find(r => r.Server == ServerKind.Ours && r.Size == size);
-                Row(md, $"`connect` replay of {size} events, p50 (ms)", a?.P50Ms, b?.P50Ms, "N2");
-                Row(md, $"`connect` replay of {size} events, server CPU (ms)", a?.CpuMsPerReplay, b?.CpuMsPerReplay, "N2");
-            }
+            CompareRows(md, runner, options, ServerKind.Baseline);
         }
         var share = runner.Loads.Count == 0 ? double.NaN : runner.Loads.Max(l => l.GeneratorShare);
         md.AppendLine();
         md.AppendLine(inv, $"Load generator (C#, SSE frames counted, never parsed): at most {F(share, "P0")} of the CPU it and the server used in any row. " +
             $"Every run checked (200, the full event count, `RUN_FINISHED` last): {(runner.Failures.Count == 0 ? "all correct" : $"{runner.Failures.Count} FAILURES")}.");
         return md.ToString();
+    }
+
+    /// <summary>The load and replay rows of <paramref name="other"/> beside ours.</summary>
+    private static void CompareRows(StringBuilder md, BenchRunner runner, BenchOptions options, ServerKind other)
+    {
+        foreach (var agent in new[] { "scripted", "default" })
+        {
+            foreach (var c in options.Concurrency)
+            {
+                var them = Find(runner, other, agent, c);
+                var ours = Find(runner, ServerKind.Ours, agent, c);
+                Row(md, $"{agent}: runs/s, C={c}", them?.Result.RunsPerSecond, ours?.Result.RunsPerSecond, "N0");
+                Row(md, $"{agent}: events/s, C={c}", them?.Result.EventsPerSecond, ours?.Result.EventsPerSecond, "N0");
+                Row(md, $"{agent}: first event p50 / p99 (ms), C={c}", P(them, 50, first: true), P(ours, 50, first: true), "N2", P(them, 99, first: true), P(ours, 99, first: true));
+                Row(md, $"{agent}: total time p50 / p99 (ms), C={c}", P(them, 50), P(ours, 50), "N2", P(them, 99), P(ours, 99));
+                Row(md, $"{agent}: server CPU per run (µs), C={c}", them?.ServerCpuMicrosecondsPerRun, ours?.ServerCpuMicrosecondsPerRun, "N0");
+                Row(md, $"{agent}: server RSS start / peak (MiB), C={c}", Mib(them?.RssStart), Mib(ours?.RssStart), "N0", Mib(them?.RssPeak), Mib(ours?.RssPeak));
+            }
+        }
+        foreach (var size in options.ReplaySizes)
+        {
+            var them = runner.Replays.Find(r => r.Server == other && r.Size == size);
+            var ours = runner.Replays.Find(r => r.Server == ServerKind.Ours && r.Size == size);
+            Row(md, $"`connect` replay of {ours?.Events ?? size} stored events, p50 (ms)", them?.P50Ms, ours?.P50Ms, "N2");
+            Row(md, $"`connect` replay of {ours?.Events ?? size} stored events, server CPU (ms)", them?.CpuMsPerReplay, ours?.CpuMsPerReplay, "N2");
+        }
     }
 
     private static LoadFigure? Find(BenchRunner runner, ServerKind kind, string agent, int c) =>

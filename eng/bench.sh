@@ -17,8 +17,8 @@ command -v node >/dev/null || { echo "bench.sh: node is required (apt-get instal
 command -v redis-server >/dev/null || { echo "bench.sh: redis-server is required (apt-get install redis-server), or pass --no-redis" >&2; exit 2; }
 
 (cd bench/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-dotnet publish CopilotAspire.Api -c Release -o "$out/api" -v quiet -nologo
-dotnet build CopilotAspire.Bench -c Release -o "$out/bench" -v quiet -nologo
+dotnet publish CopilotAspire.Api -c Release -o "$out/api" -v quiet -nologo -clp:ErrorsOnly
+dotnet build CopilotAspire.Bench -c Release -o "$out/bench" -v quiet -nologo -clp:ErrorsOnly
 
 dotnet "$out/bench/CopilotAspire.Bench.dll" --api "$out/api/CopilotAspire.Api.dll" --official bench/official \
   --out "$out/results.md" "$@"
