@@ -22,6 +22,9 @@ public static class AgUiEventWriter
     [ThreadStatic]
     private static Scratch? t_scratch;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_output;
+
     /// <summary>Appends the event's JSON to <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, AgUiEvent e)
     {
@@ -65,21 +68,42 @@ public static class AgUiEventWriter
     }
 
     /// <summary>The event's JSON as a new array.</summary>
-    public static byte[] ToUtf8Bytes(AgUiEvent e)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Write(buffer, e);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] ToUtf8Bytes(AgUiEvent e) => WithOutput(e, static json => json.ToArray());
+
+    /// <summary>The length of the event's JSON in bytes (nothing kept).</summary>
+    public static int Utf8Length(AgUiEvent e) => WithOutput(e, static json => json.Length);
 
     /// <summary>Writes the event as a value of <paramref name="writer"/> (an array element, a property value…).</summary>
     public static void Write(Utf8JsonWriter writer, AgUiEvent e)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Write(buffer, e);
-        writer.WriteRawValue(buffer.WrittenSpan, skipInputValidation: true);
+        WithOutput(e, json =>
+        {
+            writer.WriteRawValue(json, skipInputValidation: true);
+            return 0;
+        });
     }
+
+    private static T WithOutput<T>(AgUiEvent e, ReadOnlySpanFunc<T> use)
+    {
+        var output = t_output ?? new ArrayBufferWriter<byte>(512);
+        t_output = null;
+        try
+        {
+            output.ResetWrittenCount();
+            Write(output, e);
+            return use(output.WrittenSpan);
+        }
+        finally
+        {
+            if (output.Capacity <= MaxKeptScratchBytes)
+            {
+                t_output = output;
+            }
+        }
+    }
+
+    private delegate T ReadOnlySpanFunc<T>(ReadOnlySpan<byte> json);
 
     private sealed record Known(JsonTypeInfo Info, byte[] Prefix);
 
