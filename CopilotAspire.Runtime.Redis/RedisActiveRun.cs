@@ -27,6 +27,8 @@ internal sealed partial class RedisActiveRun
     private readonly IReadOnlyList<Message> _newMessages;
     private readonly AgentRunExecution _execution;
     private readonly RunEventLog _log = new();
+    // The stream's JSON of events that compaction keeps as they are (not deltas or state), reused for the stored run.
+    private readonly Dictionary<AgUiEvent, byte[]> _serialized = new(ReferenceEqualityComparer.Instance);
     private readonly Channel<AgUiEvent> _pending = Channel.CreateUnbounded<AgUiEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
@@ -75,8 +77,9 @@ internal sealed partial class RedisActiveRun
     {
         var options = _runner.Options;
         var writer = WriteLoopAsync();
-        using var heartbeatStop = new CancellationTokenSource();
-        var heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
+        // Ended by disposing the timer (its wait then returns false): no exception thrown per run.
+        var heartbeatTimer = new PeriodicTimer(options.LockTtl / 3);
+        var heartbeat = HeartbeatLoopAsync(heartbeatTimer);
         try
         {
             await _execution.ExecuteAsync(e =>
@@ -99,7 +102,7 @@ internal sealed partial class RedisActiveRun
                 _log.Complete(); // the store is unreachable: do not hold the client's stream open for it
             }
             await writer.ConfigureAwait(false);
-            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            heartbeatTimer.Dispose();
             await heartbeat.ConfigureAwait(false);
             if (!_detached)
             {
@@ -115,14 +118,22 @@ internal sealed partial class RedisActiveRun
     {
         await Task.Yield();
         var reader = _pending.Reader;
-        var batch = new List<AgUiEvent>(_runner.Options.MaxWriteBatch);
+        var batch = new List<byte[]>(_runner.Options.MaxWriteBatch);
         long next = 1;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
             while (batch.Count < _runner.Options.MaxWriteBatch && reader.TryRead(out var e))
             {
-                batch.Add(e);
+                var json = AgUiJson.SerializeToUtf8Bytes(e);
+                if (e is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
+                {
+                    lock (_serialized)
+                    {
+                        _serialized[e] = json;
+                    }
+                }
+                batch.Add(json);
             }
             await WriteBatchAsync(next, batch).ConfigureAwait(false);
             next += batch.Count;
@@ -130,7 +141,7 @@ internal sealed partial class RedisActiveRun
     }
 
     /// <summary>Appends one batch, retrying it while Redis is unavailable and the lease lasts.</summary>
-    private async Task WriteBatchAsync(long firstIndex, List<AgUiEvent> batch)
+    private async Task WriteBatchAsync(long firstIndex, List<byte[]> batch)
     {
         var backoff = TimeSpan.FromMilliseconds(50);
         while (!_detached)
@@ -155,29 +166,21 @@ internal sealed partial class RedisActiveRun
         }
     }
 
-    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    private async Task HeartbeatLoopAsync(PeriodicTimer timer)
     {
-        using var timer = new PeriodicTimer(_runner.Options.LockTtl / 3);
-        try
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && !_detached)
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false) && !_detached)
+            var sent = Stopwatch.GetTimestamp();
+            try
             {
-                var sent = Stopwatch.GetTimestamp();
-                try
-                {
-                    OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
-                }
-#pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    Retryable(ex); // the next tick tries again while the lease lasts
-                }
+                OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run ended.
+#pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Retryable(ex); // the next tick tries again while the lease lasts
+            }
         }
     }
 
@@ -251,11 +254,15 @@ internal sealed partial class RedisActiveRun
     private async Task StoreAsync()
     {
         var events = _log.Snapshot();
-        StoredRun? stored = null;
+        byte[]? stored = null;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (_execution.HasAgentEvents)
         {
-            stored = new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(events));
+            lock (_serialized)
+            {
+                stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(events)), _serialized);
+                _serialized.Clear();
+            }
             RunHistoryRules.CollectMessageIds(events, ids);
         }
         var retried = false;

@@ -325,7 +325,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     }
 
     /// <summary>Writes events <paramref name="firstIndex"/>… of a run (none = heartbeat). Returns -1 lock lost, 1 stop requested, 0 otherwise.</summary>
-    internal async Task<int> AppendAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<AgUiEvent> events)
+    internal async Task<int> AppendAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<byte[]> events)
     {
         var args = new RedisValue[5 + events.Count];
         args[0] = token;
@@ -335,7 +335,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         args[4] = firstIndex;
         for (var i = 0; i < events.Count; i++)
         {
-            args[5 + i] = AgUiJson.SerializeToUtf8Bytes(events[i]);
+            args[5 + i] = events[i]; // serialized once by the run, reused when a write is retried
         }
         var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Append, [keys.Lock, keys.Active, keys.Run(seq), keys.Seq], args).ConfigureAwait(false);
         if (events.Count > 0 && result >= 0)
@@ -347,19 +347,19 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     }
 
     /// <summary>Stores a finished run (<paramref name="run"/> null = store nothing) and frees the thread. False if the lock is not <paramref name="token"/>'s.</summary>
-    internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, StoredRun? run, IReadOnlyCollection<string> messageIds)
+    internal Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, StoredRun? run, IReadOnlyCollection<string> messageIds) =>
+        FinishAsync(keys, token, seq, run is null ? null : StoredRunCodec.Serialize(run), run is null ? [] : messageIds);
+
+    /// <summary>As above, with the run already serialized (<see cref="StoredRunCodec.Serialize"/>; null = store nothing).</summary>
+    internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, byte[]? run, IReadOnlyCollection<string> messageIds)
     {
-        if (run is null)
-        {
-            messageIds = [];
-        }
         var args = new RedisValue[7 + messageIds.Count];
         args[0] = token;
         args[1] = Milliseconds(_options.ThreadTtl);
         args[2] = Milliseconds(_options.ResumeWindow);
         args[3] = _options.MaxRunsPerThread;
         args[4] = keys.Notify.ToString();
-        args[5] = run is null ? RedisValue.EmptyString : StoredRunCodec.Serialize(run);
+        args[5] = run is null ? RedisValue.EmptyString : run;
         args[6] = seq.ToString(CultureInfo.InvariantCulture);
         var i = 7;
         foreach (var id in messageIds)
@@ -406,7 +406,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             if (events.Count > 0)
             {
                 var closing = finalizer.Finalize(RunEnding.Failed(InterruptedMessage, InterruptedCode), keys.ThreadId, runId);
-                if (closing.Count > 0 && await AppendAsync(keys, token, seq, written + 1, closing).ConfigureAwait(false) < 0)
+                if (closing.Count > 0 && await AppendAsync(keys, token, seq, written + 1, closing.ConvertAll(AgUiJson.SerializeToUtf8Bytes)).ConfigureAwait(false) < 0)
                 {
                     return;
                 }

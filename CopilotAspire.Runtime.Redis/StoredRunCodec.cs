@@ -13,7 +13,8 @@ internal sealed record StoredRun(long Seq, string RunId, string AgentId, List<Ag
 /// </summary>
 internal static class StoredRunCodec
 {
-    public static byte[] Serialize(StoredRun run)
+    /// <param name="serialized">The JSON of events already serialized for the run's stream (written as is), if any.</param>
+    public static byte[] Serialize(StoredRun run, IReadOnlyDictionary<AgUiEvent, byte[]>? serialized = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = AgUiJson.Options.Encoder }))
@@ -25,7 +26,14 @@ internal static class StoredRunCodec
             writer.WriteStartArray("events");
             foreach (var e in run.Events)
             {
-                AgUiJson.Serialize(writer, e);
+                if (serialized is not null && serialized.TryGetValue(e, out var json))
+                {
+                    writer.WriteRawValue(json, skipInputValidation: true);
+                }
+                else
+                {
+                    AgUiJson.Serialize(writer, e);
+                }
             }
             writer.WriteEndArray();
             writer.WriteEndObject();

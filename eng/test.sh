@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, espeak-ng, chromium,
-# node/npm, the npm harness) runs `dotnet test`, and ends with one line
+# node/npm, the npm harnesses) runs `dotnet test`, and ends with one line
 # "N passed, M failed". Exit status: 0 only if every test passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,10 +37,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { log "could not install ${missing[*]}"; finish 0 1; }
 fi
 
-# 2. The official @ag-ui/client, used by the client tests.
-if ! (cd clients/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
-  log "npm ci failed in clients/official"; finish 0 1
-fi
+# 2. The official @ag-ui/client, used by the client tests, and the official runtime the benchmark's test runs.
+for harness in clients/official bench/official; do
+  if ! (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    log "npm ci failed in $harness"; finish 0 1
+  fi
+done
 
 # 3. The tests. TRX gives the counts; dotnet test's own summary is not what CI reads.
 results="$root/artifacts/test-results"

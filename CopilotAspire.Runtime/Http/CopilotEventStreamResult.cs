@@ -12,15 +12,17 @@ namespace CopilotAspire.Runtime.Http;
 
 /// <summary>
 /// The SSE response of <c>run</c> and <c>connect</c>: <c>data: &lt;json&gt;\n\n</c> per event (preceded by an
-/// <c>id:</c> line when the runner gives the event an id), flushed per event, <c>: keep-alive</c> comments when
-/// idle, headers as the official runtime plus <c>X-Accel-Buffering: no</c>. A client that goes away ends the
+/// <c>id:</c> line when the runner gives the event an id), flushed whenever the source has nothing ready (so a paced
+/// event goes out at once and a burst is one write), <c>: keep-alive</c> comments when idle (one timer per stream), headers as the official runtime plus <c>X-Accel-Buffering: no</c>. A client that goes away ends the
 /// response quietly; the run itself goes on in the runner.
 /// </summary>
 public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
 {
     public const string EventStreamContentType = "text/event-stream";
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = AgUiJson.Options.Encoder, SkipValidation = true };
+    /// <summary>Ready events written before a flush is forced (the source is flushed at once when it has nothing ready).</summary>
+    private const int MaxUnflushedFrames = 256;
+    private const long MaxUnflushedBytes = 32 * 1024;
 
     private readonly IAsyncEnumerable<RunnerEvent> _events;
     private readonly TimeSpan _keepAlive;
@@ -59,33 +61,70 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
 
         var aborted = httpContext.RequestAborted;
         var writer = response.BodyWriter;
-        using var json = new Utf8JsonWriter(writer, WriterOptions);
+        await using var keepAlive = _keepAlive > TimeSpan.Zero ? new SseKeepAlive(writer, _keepAlive, TimeProvider.System, aborted) : null;
         try
         {
             await response.StartAsync(aborted);
             await using var events = _events.GetAsyncEnumerator(aborted);
+            var unflushed = 0;
             while (true)
             {
                 var next = events.MoveNextAsync();
-                if (!next.IsCompleted && _keepAlive > TimeSpan.Zero)
+                bool more;
+                if (next.IsCompleted)
                 {
-                    var pending = next.AsTask();
-                    await KeepAliveUntilAsync(pending, writer, aborted);
-                    next = new ValueTask<bool>(pending);
+                    more = next.GetAwaiter().GetResult();
                 }
-                if (!await next)
+                else
+                {
+                    // Nothing ready: send what is written (a paced event goes out at once), then wait; the
+                    // keep-alive timer may write while the source is silent. The pending MoveNextAsync is always
+                    // awaited (disposing a running async iterator throws); it ends when the client goes away.
+                    var gone = unflushed > 0 && await FlushEndedAsync(writer, aborted);
+                    unflushed = 0;
+                    var paused = keepAlive is not null && !gone;
+                    if (paused)
+                    {
+                        keepAlive!.Pause();
+                    }
+                    try
+                    {
+                        more = await next;
+                    }
+                    finally
+                    {
+                        if (paused)
+                        {
+                            await keepAlive!.ResumeAsync();
+                        }
+                    }
+                    if (gone)
+                    {
+                        state.ClientDisconnected = true;
+                        break;
+                    }
+                }
+                if (!more)
                 {
                     break;
                 }
                 var item = events.Current;
-                WriteFrame(writer, json, item);
+                WriteFrame(writer, item);
                 state.Observe(item.Event);
-                var flushed = await writer.FlushAsync(aborted);
-                if (flushed.IsCanceled || flushed.IsCompleted)
+                // Events that are ready are coalesced (replaying 10k stored events is not 10k flushes), up to a bound.
+                if (++unflushed >= MaxUnflushedFrames || (writer.CanGetUnflushedBytes && writer.UnflushedBytes >= MaxUnflushedBytes))
                 {
-                    state.ClientDisconnected = true;
-                    break;
+                    unflushed = 0;
+                    if (await FlushEndedAsync(writer, aborted))
+                    {
+                        state.ClientDisconnected = true;
+                        break;
+                    }
                 }
+            }
+            if (unflushed > 0 && await FlushEndedAsync(writer, aborted))
+            {
+                state.ClientDisconnected = true;
             }
         }
         catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
@@ -101,42 +140,24 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         }
     }
 
-    private static void WriteFrame(System.IO.Pipelines.PipeWriter writer, Utf8JsonWriter json, RunnerEvent item)
+    private static void WriteFrame(System.IO.Pipelines.PipeWriter writer, RunnerEvent item)
     {
         if (item.Id is { } id)
         {
             writer.Write("id: "u8);
-            writer.Write(System.Text.Encoding.UTF8.GetBytes(id));
+            var span = writer.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(id.Length));
+            writer.Advance(System.Text.Encoding.UTF8.GetBytes(id, span));
             writer.Write("\n"u8);
         }
         writer.Write("data: "u8);
-        json.Reset(writer);
-        AgUiJson.Serialize(json, item.Event);
-        json.Flush();
+        AgUiEventWriter.Write(writer, item.Event);
         writer.Write("\n\n"u8);
     }
 
-    private async Task KeepAliveUntilAsync(Task<bool> pending, System.IO.Pipelines.PipeWriter writer, CancellationToken aborted)
+    private static async ValueTask<bool> FlushEndedAsync(System.IO.Pipelines.PipeWriter writer, CancellationToken aborted)
     {
-        while (!pending.IsCompleted)
-        {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            var delay = Task.Delay(_keepAlive, idle.Token);
-            if (await Task.WhenAny(pending, delay) == pending)
-            {
-                await idle.CancelAsync();
-                return;
-            }
-            if (aborted.IsCancellationRequested)
-            {
-                // The enumerator was created with this token, so its pending MoveNextAsync ends now; let it end
-                // before the enumerator is disposed (disposing a running async iterator throws).
-                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                aborted.ThrowIfCancellationRequested();
-            }
-            writer.Write(": keep-alive\n\n"u8);
-            await writer.FlushAsync(aborted);
-        }
+        var flushed = await writer.FlushAsync(aborted);
+        return flushed.IsCanceled || flushed.IsCompleted;
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "The event stream of {Path} failed after it started")]

@@ -56,11 +56,11 @@ public static class AgUiJson
     /// <summary>The source-generated type information bound to <see cref="Options"/>.</summary>
     public static AgUiJsonContext Context { get; } = new(Options);
 
-    public static byte[] SerializeToUtf8Bytes(AgUiEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, Context.AgUiEvent);
+    public static byte[] SerializeToUtf8Bytes(AgUiEvent e) => AgUiEventWriter.ToUtf8Bytes(e);
 
-    public static string Serialize(AgUiEvent e) => JsonSerializer.Serialize(e, Context.AgUiEvent);
+    public static string Serialize(AgUiEvent e) => System.Text.Encoding.UTF8.GetString(AgUiEventWriter.ToUtf8Bytes(e));
 
-    public static void Serialize(Utf8JsonWriter writer, AgUiEvent e) => JsonSerializer.Serialize(writer, e, Context.AgUiEvent);
+    public static void Serialize(Utf8JsonWriter writer, AgUiEvent e) => AgUiEventWriter.Write(writer, e);
 
     /// <exception cref="JsonException">Not a valid AG-UI event.</exception>
     public static AgUiEvent DeserializeEvent(ReadOnlySpan<byte> utf8)

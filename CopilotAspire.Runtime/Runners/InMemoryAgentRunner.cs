@@ -148,7 +148,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
                     var compacted = EventCompactor.Compact(events);
                     var messageIds = new HashSet<string>(StringComparer.Ordinal);
                     RunHistoryRules.CollectMessageIds(events, messageIds);
-                    stored = new StoredRun(request.Input.RunId, request.AgentId, compacted, compacted.Sum(e => (long)AgUiJson.SerializeToUtf8Bytes(e).Length), messageIds);
+                    stored = new StoredRun(request.Input.RunId, request.AgentId, compacted, compacted.Sum(e => (long)AgUiEventWriter.Utf8Length(e)), messageIds);
                 }
 #pragma warning disable CA1031 // A run that cannot be stored is logged; the thread must still be released.
                 catch (Exception ex)

@@ -35,6 +35,23 @@ public sealed class RunEventLog
         changed?.TrySetResult();
     }
 
+    /// <summary>Wakes every waiting reader without an event (a reader's token was cancelled).</summary>
+    private void Wake()
+    {
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            if (_completed || !_waitedOn)
+            {
+                return;
+            }
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waitedOn = false;
+        }
+        changed.TrySetResult();
+    }
+
     public void Complete()
     {
         TaskCompletionSource changed;
@@ -64,6 +81,9 @@ public sealed class RunEventLog
     {
         var index = start;
         var batch = new List<AgUiEvent>();
+        // One registration per reader (not a cancellable wait per event): cancelling wakes the waiters, and each
+        // reader checks its own token.
+        using var registration = cancellationToken.UnsafeRegister(static log => ((RunEventLog)log!).Wake(), this);
         while (true)
         {
             Task changed;
@@ -89,7 +109,9 @@ public sealed class RunEventLog
                 {
                     yield break;
                 }
-                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                await changed.ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
     }

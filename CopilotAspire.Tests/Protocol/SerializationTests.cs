@@ -52,6 +52,17 @@ public sealed class SerializationTests
         Assert.Equal(json, AgUiJson.Serialize(AgUiJson.DeserializeEvent(json)));
     }
 
+    [Theory]
+    [MemberData(nameof(EveryEventType))]
+    public void The_fast_event_writer_writes_what_the_polymorphic_serializer_writes(string json)
+    {
+        var e = AgUiJson.DeserializeEvent(json);
+        var polymorphic = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, AgUiJson.Context.AgUiEvent);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        AgUiEventWriter.Write(buffer, e);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(polymorphic), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
     [Fact]
     public void Absent_fields_are_omitted_never_null()
     {

@@ -222,8 +222,8 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
     [InlineData(504, """{"error":"network_error","message":"The transcription provider answered 504: Incorrect API key provided: sk-a***","retryable":true}""")]
     public async Task OpenAI_error_statuses_map_to_error_codes_and_the_key_never_reaches_a_log(int status, string expected)
     {
-        await using var openAi = await Fakes.FakeOpenAiServer.StartAsync(Ct);
-        openAi.EnqueueTranscription(Fakes.TranscriptionReply.Error(status, "Incorrect API key provided: sk-a***"));
+        await using var openAi = await FakeOpenAiServer.StartAsync(Ct);
+        openAi.EnqueueTranscription(TranscriptionReply.Error(status, "Incorrect API key provided: sk-a***"));
         var logs = new CapturingLoggerProvider();
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null,
             new Dictionary<string, string?> { ["Endpoint"] = openAi.OpenAiBaseUrl, ["ApiKey"] = "sk-secret-key-1234" },

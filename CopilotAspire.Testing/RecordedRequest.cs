@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CopilotAspire.Tests.Fakes;
+namespace CopilotAspire.Testing;
 
 /// <summary>A request <see cref="FakeOpenAiServer"/> received, and how it ended.</summary>
 public sealed class RecordedRequest

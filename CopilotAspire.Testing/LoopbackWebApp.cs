@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CopilotAspire.Tests.Infrastructure;
+namespace CopilotAspire.Testing;
 
 /// <summary>A minimal web app on a free loopback Kestrel port (the runtime hosts, the fake OpenAI server, test servers).</summary>
 public static class LoopbackWebApp
@@ -19,7 +19,7 @@ public static class LoopbackWebApp
         configure(builder);
         var app = builder.Build();
         map(app);
-        await app.StartAsync(cancellationToken.CanBeCanceled ? cancellationToken : TestContext.Current.CancellationToken);
+        await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new Uri(address + "/"));
     }

@@ -7,9 +7,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-using CopilotAspire.Tests.Infrastructure;
 
-namespace CopilotAspire.Tests.Fakes;
+namespace CopilotAspire.Testing;
 
 /// <summary>
 /// A deterministic OpenAI-compatible server on a real loopback port, for the LLM and transcription paths:

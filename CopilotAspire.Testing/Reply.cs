@@ -1,4 +1,4 @@
-namespace CopilotAspire.Tests.Fakes;
+namespace CopilotAspire.Testing;
 
 /// <summary>
 /// One scripted model response of <see cref="FakeOpenAiServer"/>: text deltas, reasoning deltas, tool calls with

@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace CopilotAspire.Bench;
+
+/// <summary>What to measure; <see cref="Parse"/> reads the command line of <c>eng/bench.sh</c>.</summary>
+public sealed record BenchOptions
+{
+    /// <summary>The published (or built) <c>CopilotAspire.Api.dll</c>, run with <c>dotnet</c>.</summary>
+    public required string ApiDll { get; init; }
+
+    /// <summary>The folder of <c>server.mjs</c> with its <c>node_modules</c> installed (<c>npm ci</c>).</summary>
+    public required string OfficialDirectory { get; init; }
+
+    /// <summary>This program's dll (for the ceiling and fake-model child processes).</summary>
+    public string BenchDll { get; init; } = typeof(BenchOptions).Assembly.Location;
+
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 16, 64];
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(4);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Tokens per run (scripted <c>tokens:N</c>; text deltas of the fake model for <c>default</c>).</summary>
+    public int Tokens { get; init; } = 200;
+
+    public IReadOnlyList<int> ReplaySizes { get; init; } = [1_000, 10_000];
+
+    public int ReplayRepeats { get; init; } = 15;
+
+    public bool Redis { get; init; } = true;
+
+    public bool Ceiling { get; init; } = true;
+
+    /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
+    public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra environment for the baseline server only (e.g. a GC setting to compare with the same build).</summary>
+    public IReadOnlyDictionary<string, string> BaselineEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Another build of <c>CopilotAspire.Api.dll</c> measured beside ours (A/B), when set.</summary>
+    public string? BaselineDll { get; init; }
+
+    /// <summary>Where the Markdown table is written (besides stdout); none when null.</summary>
+    public string? Output { get; init; }
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        string? api = null, official = null, output = null, baseline = null;
+        var quick = false;
+        var redis = true;
+        var ceiling = true;
+        int[]? concurrency = null;
+        double? seconds = null;
+        var env = new Dictionary<string, string>();
+        var baselineEnv = new Dictionary<string, string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--api": api = Next(); break;
+                case "--official": official = Next(); break;
+                case "--out": output = Next(); break;
+                case "--baseline": baseline = Next(); break;
+                case "--quick": quick = true; break;
+                case "--no-redis": redis = false; break;
+                case "--no-ceiling": ceiling = false; break;
+                case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
+                case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--ours-env" or "--baseline-env":
+                    var target = args[i] == "--ours-env" ? env : baselineEnv;
+                    var kv = Next().Split('=', 2);
+                    target[kv[0]] = kv.Length > 1 ? kv[1] : "";
+                    break;
+                default: throw new ArgumentException($"unknown argument {args[i]}");
+            }
+        }
+        var options = new BenchOptions
+        {
+            ApiDll = api ?? throw new ArgumentException("--api <CopilotAspire.Api.dll> is required"),
+            OfficialDirectory = official ?? throw new ArgumentException("--official <folder of server.mjs> is required"),
+            Output = output,
+            BaselineDll = baseline,
+            Redis = redis,
+            Ceiling = ceiling,
+            OursEnvironment = env,
+            BaselineEnvironment = baselineEnv,
+        };
+        if (quick)
+        {
+            options = options with
+            {
+                Concurrency = [1, 16],
+                Duration = TimeSpan.FromSeconds(1),
+                Warmup = TimeSpan.FromSeconds(0.3),
+                ReplaySizes = [1_000, 10_000],
+                ReplayRepeats = 3,
+            };
+        }
+        if (concurrency is not null)
+        {
+            options = options with { Concurrency = concurrency };
+        }
+        if (seconds is { } s)
+        {
+            options = options with { Duration = TimeSpan.FromSeconds(s) };
+        }
+        return options;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace CopilotAspire.Bench.Servers;
+
+/// <summary>A private <c>redis-server</c> (no persistence) on a free loopback port; stopped by its pid on dispose.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly ServerProcess _process;
+    private readonly string _directory;
+
+    private RedisServer(ServerProcess process, int port, string directory)
+    {
+        _process = process;
+        Port = port;
+        _directory = directory;
+    }
+
+    public int Port { get; }
+
+    public int ProcessId => _process.ProcessId;
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var directory = Directory.CreateTempSubdirectory("copilot-bench-redis-").FullName;
+        var args = new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory };
+        var process = await ServerProcess.StartAsync("redis-server", "redis-server", args, directory, new Dictionary<string, string>(), readyPath: null,
+            cancellationToken, marker: "Ready to accept connections", address: new Uri($"redis://127.0.0.1:{port}"));
+        return new RedisServer(process, port, directory);
+    }
+
+    /// <summary>Commands the server has executed so far (<c>INFO commandstats</c>), and how many were scripts (EVAL/EVALSHA).</summary>
+    public async Task<(long Commands, long Scripts)> CommandCountsAsync(CancellationToken cancellationToken)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "INFO", "commandstats" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        long commands = 0, scripts = 0;
+        foreach (var line in output.Split('\n'))
+        {
+            // cmdstat_evalsha:calls=12,usec=…
+            var at = line.IndexOf(":calls=", StringComparison.Ordinal);
+            if (!line.StartsWith("cmdstat_", StringComparison.Ordinal) || at < 0 || line.StartsWith("cmdstat_info", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var end = line.IndexOf(',', at);
+            var calls = long.Parse(line.AsSpan(at + 7, (end < 0 ? line.Length : end) - at - 7), System.Globalization.CultureInfo.InvariantCulture);
+            commands += calls;
+            if (line.StartsWith("cmdstat_eval", StringComparison.Ordinal))
+            {
+                scripts += calls;
+            }
+        }
+        return (commands, scripts);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
