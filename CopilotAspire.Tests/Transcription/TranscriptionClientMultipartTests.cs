@@ -91,8 +91,8 @@ public sealed class TranscriptionClientMultipartTests
     [Fact]
     public async Task Runtime_transcribes_through_the_fake_OpenAI_server_with_OpenAIs_request_shape()
     {
-        await using var openAi = await Fakes.FakeOpenAiServer.StartAsync(Ct);
-        openAi.EnqueueTranscription(Fakes.TranscriptionReply.Success("transcribed by the fake"));
+        await using var openAi = await FakeOpenAiServer.StartAsync(Ct);
+        openAi.EnqueueTranscription(TranscriptionReply.Success("transcribed by the fake"));
         await using var runtime = await StartRuntimeAsync(openAi.OpenAiBaseUrl);
         var audio = TestAudio.SineWav(16000, 1, 16);
 
@@ -101,7 +101,7 @@ public sealed class TranscriptionClientMultipartTests
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal("transcribed by the fake", json.RootElement.GetProperty("text").GetString());
         var sent = Assert.Single(openAi.Requests);
-        Assert.Equal(new Fakes.RecordedFile("file", "take 2.wav", "audio/wav", audio) with { Content = sent.File!.Content }, sent.File);
+        Assert.Equal(new RecordedFile("file", "take 2.wav", "audio/wav", audio) with { Content = sent.File!.Content }, sent.File);
         Assert.Equal(audio, sent.File.Content);
         Assert.Equal("whisper-1", sent.Form["model"]);
     }
