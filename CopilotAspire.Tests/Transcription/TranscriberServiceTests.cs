@@ -180,7 +180,7 @@ public sealed class TranscriberServiceTests
     }
 
     [Fact]
-    public async Task Built_without_an_engine_the_service_starts_unhealthy_and_answers_503()
+    public async Task With_a_missing_model_file_the_shipped_engine_starts_unhealthy_and_answers_503_naming_it()
     {
         // No engine swapped in: the Whisper.net engine every build ships.
         await using var server = await TranscriberTestServer.StartAsync(engine: null,
