@@ -11,9 +11,6 @@ namespace Microsoft.AspNetCore.Builder;
 
 public static class CopilotEndpointRouteBuilderExtensions
 {
-    private static readonly string[] NonPostMethods = ["GET", "HEAD", "PUT", "DELETE", "PATCH", "TRACE"];
-    private static readonly string[] AllMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "TRACE"];
-
     /// <summary>Maps both transports at their configured paths; conventions added to the result apply to both.</summary>
     public static IEndpointConventionBuilder MapCopilotRuntime(this IEndpointRouteBuilder endpoints)
     {
@@ -51,8 +48,9 @@ public static class CopilotEndpointRouteBuilderExtensions
             })
             .WithSummary("Transcribes recorded audio.");
 
-        var cors = runtime.Options.Cors.Enabled;
-        group.MapMethods("/{**rest}", cors ? AllMethods : [.. AllMethods, "OPTIONS"], (HttpContext http, CancellationToken ct) => RestRouterAsync(http, runtime, ct))
+        // Any method, FOO included (routing prefers the routes above, which name theirs): the router answers the JSON
+        // 404 / 405 with CORS headers, never ASP.NET Core's bare 405.
+        group.Map("/{**rest}", (HttpContext http, CancellationToken ct) => RestRouterAsync(http, runtime, ct))
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
             .ExcludeFromDescription();
         return group;
@@ -69,8 +67,7 @@ public static class CopilotEndpointRouteBuilderExtensions
         group.MapPost("/{**rest}", (HttpContext http, CancellationToken ct) => SingleRouteEnvelope.HandleAsync(http, runtime, handlers, ct))
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Handler))
             .WithSummary("Dispatches a single-route envelope (agent/run, agent/connect, agent/stop, info, transcribe).");
-        var cors = runtime.Options.Cors.Enabled;
-        group.MapMethods("/{**rest}", cors ? NonPostMethods : [.. NonPostMethods, "OPTIONS"], () => new MethodNotAllowedResult("POST"))
+        group.Map("/{**rest}", () => new MethodNotAllowedResult("POST")) // any other method (the preflight, when on, is preferred for OPTIONS)
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
             .ExcludeFromDescription();
         return group;
