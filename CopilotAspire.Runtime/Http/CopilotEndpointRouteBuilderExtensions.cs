@@ -89,10 +89,13 @@ public static class CopilotEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(normalized);
         group.AddEndpointFilter(new CopilotRequestFilter(runtime, cors, loggerFactory.CreateLogger("CopilotAspire.Runtime.Http")));
         group.WithTags("CopilotKit");
+        group.WithMetadata(cors); // refusals by authorization answer with the JSON error and these CORS headers too
         if (cors.Enabled)
         {
+            // Preflights carry no credentials: they stay anonymous when the host requires authorization.
             group.MapMethods("/{**rest}", ["OPTIONS"], () => cors.Preflight())
                 .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Preflight))
+                .AllowAnonymous()
                 .ExcludeFromDescription();
         }
         return (runtime, handlers, group);
