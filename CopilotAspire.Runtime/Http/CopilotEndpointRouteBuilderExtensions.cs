@@ -132,6 +132,10 @@ public static class CopilotEndpointRouteBuilderExtensions
 
     private static string? EnvelopeMethod(byte[] body)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
         try
         {
             using var doc = JsonDocument.Parse(body);

@@ -108,6 +108,10 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         string? runId = null;
         if (!IsBlank(body.Span))
         {
+            if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            {
+                return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid stop request");
+            }
             try
             {
                 using var doc = JsonDocument.Parse(body);
