@@ -26,7 +26,7 @@ public sealed class FuzzTests(RedisServerFixture redis) : IClassFixture<RedisSer
         ? seed : Random.Shared.Next();
 
     private static int Count => int.TryParse(Environment.GetEnvironmentVariable("COPILOT_FUZZ_COUNT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)
-        ? count : 2000;
+        ? count : 3000;
 
     [Theory(Timeout = 300_000)]
     [InlineData("InMemory")]
