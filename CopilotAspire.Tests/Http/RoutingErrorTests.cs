@@ -24,14 +24,7 @@ public sealed class RoutingErrorTests
     public async Task Unknown_methods_get_the_router_json_error_with_cors(string method, string path, int status, string? allow)
     {
         var seen = new List<string>();
-        await using var host = await RuntimeTestHost.StartAsync(runtime => runtime.UseBeforeRequest(ctx =>
-        {
-            lock (seen)
-            {
-                seen.Add(ctx.Path);
-            }
-            return ValueTask.FromResult<Microsoft.AspNetCore.Http.IResult?>(null);
-        }));
+        await using var host = await StartRecordingPathsAsync(seen);
         using var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'));
         request.Headers.Add("Origin", "https://app.example");
         var response = await host.Client.SendAsync(request, Ct);
@@ -55,14 +48,7 @@ public sealed class RoutingErrorTests
     public async Task Case_mismatched_routes_are_the_json_404_after_the_before_request_middleware(string method, string path)
     {
         var seen = new List<string>();
-        await using var host = await RuntimeTestHost.StartAsync(runtime => runtime.UseBeforeRequest(ctx =>
-        {
-            lock (seen)
-            {
-                seen.Add(ctx.Path);
-            }
-            return ValueTask.FromResult<Microsoft.AspNetCore.Http.IResult?>(null);
-        }));
+        await using var host = await StartRecordingPathsAsync(seen);
         using var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'))
         {
             Content = method == "GET" ? null : RuntimeTestHost.Json(RuntimeTestHost.Input("case", "r1")),
@@ -78,6 +64,16 @@ public sealed class RoutingErrorTests
         var (_, replay) = await host.PostSseAsync("/api/copilotkit/agent/default/connect", RuntimeTestHost.Input("case", "c"), Ct);
         Assert.Empty(replay); // nothing ran
     }
+
+    /// <summary>A host whose before-request middleware records the path of every request it sees.</summary>
+    private static Task<RuntimeTestHost> StartRecordingPathsAsync(List<string> seen) => RuntimeTestHost.StartAsync(runtime => runtime.UseBeforeRequest(ctx =>
+    {
+        lock (seen)
+        {
+            seen.Add(ctx.Path);
+        }
+        return ValueTask.FromResult<Microsoft.AspNetCore.Http.IResult?>(null);
+    }));
 
     [Fact(Timeout = 30_000)]
     public async Task With_cors_off_options_and_unknown_methods_are_405_without_cors_headers()

@@ -67,7 +67,7 @@ public sealed class ThreadScopeApiTests(RedisServerFixture redis) : IClassFixtur
         // Bob, knowing the thread id (and one of Alice's event ids), finds nothing to connect to, resume or stop.
         Assert.Empty(await ReadAllAsync(await SendAsync(api, Agent + "/connect", Body(thread, "c", ""), bob)));
         Assert.Empty(await ReadAllAsync(await SendAsync(api, Agent + "/connect", Body(thread, "c", ""), bob, lastEventId ?? "1-1")));
-        foreach (var stopBody in new JsonObject?[] { null, new JsonObject { ["runId"] = "alice-r1" } })
+        foreach (var stopBody in new JsonNode?[] { null, new JsonObject { ["runId"] = "alice-r1" } })
         {
             var stop = await SendAsync(api, Agent + "/stop/" + thread, stopBody, bob);
             Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
@@ -147,15 +147,8 @@ public sealed class ThreadScopeApiTests(RedisServerFixture redis) : IClassFixtur
     private static List<string> RunIds(List<SseFrame> frames) =>
         [.. frames.Where(f => f.Type == "RUN_STARTED").Select(f => (string)f.Json["runId"]!)];
 
-    private static JsonObject Body(string threadId, string runId, string text) => new()
-    {
-        ["threadId"] = threadId,
-        ["runId"] = runId,
-        ["messages"] = new JsonArray(new JsonObject { ["id"] = runId + "-user", ["role"] = "user", ["content"] = text }),
-        ["tools"] = new JsonArray(),
-        ["context"] = new JsonArray(),
-        ["forwardedProps"] = new JsonObject(),
-    };
+    private static JsonNode Body(string threadId, string runId, string text) => JsonNode.Parse(RuntimeTestHost.Input(threadId, runId,
+        new JsonArray(new JsonObject { ["id"] = runId + "-user", ["role"] = "user", ["content"] = text }).ToJsonString()))!;
 
     private static async Task<HttpResponseMessage> SendAsync(ApiProcess api, string path, JsonNode? body, string token, string? lastEventId = null)
     {
