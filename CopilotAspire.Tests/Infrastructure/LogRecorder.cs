@@ -1,35 +1,43 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CopilotAspire.Tests.Infrastructure;
 
-/// <summary>One log entry as the runtime wrote it.</summary>
-public sealed record LogRecord(LogLevel Level, string Category, EventId EventId, string Message, Exception? Exception);
+/// <summary>One log entry as the app wrote it.</summary>
+public sealed record LogRecord(LogLevel Level, string Category, string Message, Exception? Exception);
 
-/// <summary>Records every log entry with its level and event id, and lets a test await an entry instead of sleeping.</summary>
+/// <summary>
+/// Records every log entry with its level, at every level, and lets a test await an entry instead of sleeping.
+/// (Same shape as branch voice's <c>CapturingLoggerProvider</c>; one of the two can go once both are merged.)
+/// </summary>
 public sealed class LogRecorder : ILoggerProvider
 {
-    private readonly ConcurrentQueue<LogRecord> _records = new();
-    private readonly List<(Func<LogRecord, bool> Match, TaskCompletionSource<LogRecord> Seen)> _waiters = [];
+    private readonly ConcurrentQueue<LogRecord> _entries = new();
+    private readonly List<(Func<LogRecord, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
-    public IReadOnlyCollection<LogRecord> Records => _records;
+    public IReadOnlyCollection<LogRecord> Entries => _entries;
 
-    /// <summary>Entries at <paramref name="level"/> or above.</summary>
-    public List<LogRecord> AtLeast(LogLevel level) => [.. _records.Where(r => r.Level >= level)];
-
-    /// <summary>Completes with the first entry (already written or to come) that matches.</summary>
-    public Task<LogRecord> WaitForAsync(Func<LogRecord, bool> match)
+    /// <summary>Registers this provider on <paramref name="services"/>, seeing every level whatever the configuration says.</summary>
+    public void AddTo(IServiceCollection services)
     {
-        var seen = new TaskCompletionSource<LogRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        services.AddSingleton<ILoggerProvider>(this);
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter<LogRecorder>(null, LogLevel.Trace));
+    }
+
+    /// <summary>Completes when an entry matching <paramref name="match"/> has been logged (also before this call).</summary>
+    public Task WaitForAsync(Func<LogRecord, bool> match, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_waiters)
         {
             _waiters.Add((match, seen));
         }
-        if (_records.FirstOrDefault(match) is { } existing)
+        if (_entries.Any(match))
         {
-            seen.TrySetResult(existing);
+            seen.TrySetResult();
         }
-        return seen.Task;
+        return seen.Task.WaitAsync(cancellationToken);
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -38,14 +46,14 @@ public sealed class LogRecorder : ILoggerProvider
     {
     }
 
-    private void Add(LogRecord record)
+    private void Add(LogRecord entry)
     {
-        _records.Enqueue(record);
+        _entries.Enqueue(entry);
         lock (_waiters)
         {
-            foreach (var (match, seen) in _waiters.Where(w => w.Match(record)))
+            foreach (var (match, seen) in _waiters.Where(w => w.Match(entry)))
             {
-                seen.TrySetResult(record);
+                seen.TrySetResult();
             }
         }
     }
@@ -57,6 +65,6 @@ public sealed class LogRecorder : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            recorder.Add(new LogRecord(logLevel, category, eventId, formatter(state, exception), exception));
+            recorder.Add(new LogRecord(logLevel, category, formatter(state, exception), exception));
     }
 }
