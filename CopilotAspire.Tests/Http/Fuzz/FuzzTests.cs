@@ -43,7 +43,7 @@ public sealed class FuzzTests(RedisServerFixture redis) : IClassFixture<RedisSer
     /// <c>/transcribe</c> (multipart and base64 JSON). A body that claims multipart but is not one (no parts, a truncated
     /// part, an odd boundary) still answers 500 here: branch <c>voice</c> fixes it. Enable this test when it is merged.
     /// </summary>
-    [Fact(Timeout = 300_000, Skip = "Fails until branch 'voice' (multipart that is not multipart answers 500) is merged: remove this Skip then.")]
+    [Fact(Timeout = 300_000, Skip = "Answers 500 until branch 'voice' is merged (a trial merge passes it): remove this Skip then.")]
     public async Task Malformed_transcribe_requests_never_give_a_5xx_or_hang()
     {
         var seed = Seed;
