@@ -17,7 +17,7 @@ app.MapDefaultEndpoints();
 // REST at CopilotRuntime:BasePath (/api/copilotkit), single-route at CopilotRuntime:SingleRoutePath (/api/copilotkit-single).
 app.MapCopilotRuntime().RequireUserWhenEnabled(app.Configuration);
 
-app.Run();
+return app.RunService(); // a port already in use is one line naming it, exit code 1
 
 /// <summary>Exposed for WebApplicationFactory-based tests.</summary>
 public partial class Program;

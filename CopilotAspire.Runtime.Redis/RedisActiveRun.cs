@@ -55,6 +55,8 @@ internal sealed partial class RedisActiveRun
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
+    public AgentRunExecution Execution => _execution;
+
     public void Start() => Completion = Task.Run(RunAsync, CancellationToken.None);
 
     public void RequestStop() => _execution.RequestStop();

@@ -27,14 +27,15 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     public const string EventLimitCode = InMemoryAgentRunner.EventLimitCode;
 
     /// <summary>The <c>RUN_ERROR.code</c> that closes a run whose replica died (its lock expired) before it finished.</summary>
-    public const string InterruptedCode = "RUN_INTERRUPTED";
+    public const string InterruptedCode = LocalRuns.InterruptedCode;
 
-    public const string InterruptedMessage = "The run was interrupted: the server running it stopped before the run finished.";
+    public const string InterruptedMessage = LocalRuns.InterruptedMessage;
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisAgentRunnerOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RedisActiveRun> _runs = new(StringComparer.Ordinal);
+    private readonly LocalRuns _local = new();
     private readonly RedisChannel _stopChannel;
     private readonly Lock _subscribeGate = new();
     private Task? _stopSubscription;
@@ -97,6 +98,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             var run = new RedisActiveRun(this, keys, token, acquired.Seq, request, newMessages, leaseStart);
             _runs[token] = run;
             run.Start();
+            _local.Track(run.Execution, run.Completion);
             return run.ReadAsync();
         }
         catch (Exception ex) when (IsUnavailable(ex))
@@ -194,6 +196,14 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             throw Unavailable(ex);
         }
     }
+
+    public override Task WhenIdleAsync(CancellationToken cancellationToken) => _local.WhenIdleAsync(cancellationToken);
+
+    /// <summary>
+    /// Ends this replica's runs as interrupted; each is stored and its lock released at once (not after
+    /// <see cref="RedisAgentRunnerOptions.LockTtl"/>), and connects tailing it on any replica get its terminal event.
+    /// </summary>
+    public override Task InterruptRunsAsync(CancellationToken cancellationToken) => _local.InterruptAsync(cancellationToken);
 
     /// <summary>Stops every run of this replica (they finish as stopped) and waits for them to end.</summary>
     public async ValueTask DisposeAsync()

@@ -21,6 +21,8 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
 
+        builder.AddStartupErrorReporting();
+
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();

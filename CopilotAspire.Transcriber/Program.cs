@@ -12,4 +12,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapTranscriberApi();
 
-app.Run();
+return app.RunService(); // a port already in use is one line naming it, exit code 1

@@ -45,6 +45,7 @@ public sealed partial class CopilotRuntime
         Options = options.Value;
         Runner = runner;
         TranscriptionService = services.GetService<TranscriptionService>();
+        Drain = services.GetService<CopilotRuntimeDrain>();
         _factory = services.GetService<AgentsFactory>();
         _threadScope = services.GetService<ThreadScopeResolver>();
         _before = before.ToArray();
@@ -73,6 +74,9 @@ public sealed partial class CopilotRuntime
     public CopilotRuntimeOptions Options { get; }
 
     public AgentRunner Runner { get; }
+
+    /// <summary>The graceful shutdown (absent when the runtime is built outside <c>AddCopilotRuntime</c>).</summary>
+    public CopilotRuntimeDrain? Drain { get; }
 
     /// <summary>Enables <c>/transcribe</c> when set; <c>/info</c> reports <c>audioFileTranscriptionEnabled</c> from it.</summary>
     public TranscriptionService? TranscriptionService { get; }

@@ -8,6 +8,7 @@ using CopilotAspire.Runtime.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -26,11 +27,17 @@ public static class CopilotRuntimeHostingExtensions
         var runtime = new CopilotRuntimeBuilder(builder);
         var section = runtime.Section;
 
-        var options = builder.Services.AddOptions<CopilotRuntimeOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Services.AddOptions<CopilotRuntimeOptions>();
+        if (builder.Environment.IsDevelopment())
+        {
+            options.Configure(o => o.ShutdownGracePeriod = CopilotRuntimeOptions.DevelopmentShutdownGracePeriod); // before Bind: configuration wins
+        }
+        options.Bind(section).ValidateDataAnnotations().ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
+        builder.AddCopilotRuntimeDrain();
         builder.Services.AddOptions<InMemoryAgentRunnerOptions>().Bind(section.GetSection("InMemory")).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.TryAddSingleton<CopilotRuntime>();
@@ -52,5 +59,25 @@ public static class CopilotRuntimeHostingExtensions
             .WithTracing(tracing => tracing.AddSource(CopilotRuntimeTelemetry.ActivitySourceName, BuiltInAgentTelemetry.SourceName))
             .WithMetrics(metrics => metrics.AddMeter(CopilotRuntimeTelemetry.MeterName, BuiltInAgentTelemetry.SourceName));
         return runtime;
+    }
+
+    /// <summary>
+    /// The graceful shutdown (<see cref="CopilotRuntimeDrain"/>): a lifecycle service that drains before the web server
+    /// stops, its health check (tagged <c>ready</c>), and a host shutdown timeout long enough for the grace period.
+    /// </summary>
+    private static void AddCopilotRuntimeDrain(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<CopilotRuntimeDrain>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CopilotRuntimeDrain>());
+        builder.Services.AddHealthChecks().AddCheck<CopilotRuntimeDrain>(CopilotRuntimeDrain.HealthCheckName, tags: ["ready"]);
+        builder.Services.AddOptions<HostOptions>().PostConfigure<IOptions<CopilotRuntimeOptions>>((host, runtime) =>
+        {
+            // The drain runs inside the host's shutdown timeout: grace, then the interrupted runs' closing, then the server's own stop.
+            var needed = runtime.Value.ShutdownGracePeriod + CopilotRuntimeDrain.InterruptTimeout + TimeSpan.FromSeconds(5);
+            if (host.ShutdownTimeout != Timeout.InfiniteTimeSpan && host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
     }
 }

@@ -33,6 +33,20 @@ public sealed class CopilotRuntimeOptions
     [Range(8, Protocol.AgUiJson.MaxRequestDepthLimit)]
     public int MaxJsonDepth { get; set; } = 64;
 
+    /// <summary>
+    /// How long a shutting-down server (SIGTERM, Ctrl-C) lets its running runs finish before it ends them with
+    /// <c>RUN_ERROR {code: "RUN_INTERRUPTED"}</c>; new runs get 503 meanwhile. Default 10 s (2 s in Development), at
+    /// most 10 minutes. The host's shutdown timeout is raised to fit it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "ShutdownGracePeriod must be between 00:00:00 and 00:10:00.")]
+    public TimeSpan ShutdownGracePeriod { get; set; } = DefaultShutdownGracePeriod;
+
+    /// <summary>The default <see cref="ShutdownGracePeriod"/>.</summary>
+    public static TimeSpan DefaultShutdownGracePeriod { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The default <see cref="ShutdownGracePeriod"/> in Development, so Ctrl-C answers quickly.</summary>
+    public static TimeSpan DevelopmentShutdownGracePeriod { get; } = TimeSpan.FromSeconds(2);
+
     public CopilotCorsOptions Cors { get; set; } = new();
 
     public ForwardHeadersOptions ForwardHeaders { get; set; } = new();

@@ -20,6 +20,9 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
 
     private TimeSpan KeepAlive => TimeSpan.FromSeconds(runtime.Options.KeepAliveSeconds);
 
+    /// <summary>The stream as the drain sees it: counted while open, ended once a shutdown closes the streams.</summary>
+    private IAsyncEnumerable<RunnerEvent> Tracked(IAsyncEnumerable<RunnerEvent> events) => runtime.Drain?.Track(events) ?? events;
+
     public async Task<IResult> RunAsync(HttpContext context, string agentId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var state = CopilotRequestState.Get(context);
@@ -50,6 +53,10 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         state.ThreadId = input.ThreadId;
         state.RunId = input.RunId;
         HeaderForwarding.ApplyTo(clone, _headers.Select(context.Request.Headers));
+        if (runtime.Drain is { IsDraining: true } drain)
+        {
+            return new RetryAfterResult(CopilotResults.RunnerUnavailable("The server is shutting down; retry on another instance or once it is back."), drain.RetryAfterSeconds);
+        }
         var (scope, refused) = await ThreadScopeAsync(context, "agent/run", cancellationToken);
         if (refused is not null)
         {
@@ -59,7 +66,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         try
         {
             var events = await runtime.Runner.RunAsync(new AgentRunRequest(input.ThreadId, agentId, clone, input) { Scope = scope }, cancellationToken);
-            return new CopilotEventStreamResult(events, KeepAlive);
+            return new CopilotEventStreamResult(Tracked(events), KeepAlive);
         }
         catch (RunnerUnavailableException ex)
         {
@@ -92,7 +99,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
             var events = await runtime.Runner.ConnectAsync(
                 new AgentConnectRequest(input.ThreadId, agentId, _headers.Select(context.Request.Headers), lastEventId.Length > 0 ? lastEventId : null) { Scope = scope },
                 cancellationToken);
-            return new CopilotEventStreamResult(events, KeepAlive);
+            return new CopilotEventStreamResult(Tracked(events), KeepAlive);
         }
         catch (RunnerUnavailableException ex)
         {

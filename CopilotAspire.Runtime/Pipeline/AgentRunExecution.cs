@@ -63,7 +63,14 @@ public sealed partial class AgentRunExecution : IDisposable
     public void Abort(string message, string code)
     {
         _forcedEnding ??= RunEnding.Failed(message, code);
-        _abort.Cancel();
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended (and was disposed) meanwhile: there is nothing left to end.
+        }
     }
 
     /// <summary>Runs the agent to its end, handing each event of the valid stream to <paramref name="sink"/> in order.</summary>

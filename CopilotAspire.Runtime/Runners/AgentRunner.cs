@@ -27,6 +27,16 @@ public abstract class AgentRunner
 
     /// <summary>Asks the active run of <paramref name="thread"/> to stop (only if it is <paramref name="runId"/>, when given).</summary>
     public abstract ValueTask<StopResult> StopAsync(ThreadKey thread, string? runId, CancellationToken cancellationToken);
+
+    /// <summary>Completes when no run that this instance executes is active any more (a draining server waits on it).</summary>
+    public virtual Task WhenIdleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Ends every run this instance executes with <c>RUN_ERROR {code: "RUN_INTERRUPTED"}</c>, after closing its open
+    /// messages, and completes once they are stored and their streams have their terminal event (the server is
+    /// shutting down and its grace period is over).
+    /// </summary>
+    public virtual Task InterruptRunsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>

@@ -21,6 +21,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
     private readonly Lock _gate = new();
     private readonly Dictionary<ThreadKey, ThreadState> _threads = []; // keyed by scope and thread id: scopes never meet
     private readonly LinkedList<ThreadState> _lru = new();
+    private readonly LocalRuns _local = new();
     private long _bytes;
     private bool _warnedEviction;
 
@@ -67,7 +68,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
             thread.ActiveLog = log;
         }
 
-        _ = Task.Run(() => CompleteRunAsync(thread, log, execution, request, newMessages), CancellationToken.None);
+        _local.Track(execution, Task.Run(() => CompleteRunAsync(thread, log, execution, request, newMessages), CancellationToken.None));
         return ValueTask.FromResult(Read(log.ReadAsync(0)));
     }
 
@@ -114,6 +115,10 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
         return ValueTask.FromResult(execution.RequestStop() ? StopResult.StoppedResult : StopResult.NotRunning);
     }
+
+    public override Task WhenIdleAsync(CancellationToken cancellationToken) => _local.WhenIdleAsync(cancellationToken);
+
+    public override Task InterruptRunsAsync(CancellationToken cancellationToken) => _local.InterruptAsync(cancellationToken);
 
     private async Task CompleteRunAsync(ThreadState thread, RunEventLog log, AgentRunExecution execution, AgentRunRequest request, List<Message> newMessages)
     {

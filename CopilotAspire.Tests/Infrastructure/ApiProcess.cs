@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -13,6 +14,7 @@ public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(string Marker, TaskCompletionSource Seen)> _waiters = [];
 
     private ApiProcess(Process process) => _process = process;
 
@@ -68,10 +70,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 listening.TrySetException(new InvalidOperationException("The Api exited before listening:\n" + api.Output));
                 return;
             }
-            lock (api._output)
-            {
-                api._output.AppendLine(line);
-            }
+            api.Append(line);
             const string Marker = "Now listening on: ";
             var at = line.IndexOf(Marker, StringComparison.Ordinal);
             if (at >= 0)
@@ -84,10 +83,7 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                lock (api._output)
-                {
-                    api._output.AppendLine(e.Data);
-                }
+                api.Append(e.Data);
             }
         };
         api._process.Start();
@@ -105,6 +101,57 @@ public sealed class ApiProcess : IAsyncDisposable
         api.Client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         return api;
     }
+
+    private void Append(string line)
+    {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            foreach (var (marker, seen) in _waiters)
+            {
+                if (line.Contains(marker, StringComparison.Ordinal))
+                {
+                    seen.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once the process has written a line containing <paramref name="marker"/> (already or later).</summary>
+    public Task WaitForOutputAsync(string marker, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(marker, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+            _waiters.Add((marker, seen));
+        }
+        return seen.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends SIGTERM to the process itself (what Ctrl-C, <c>docker stop</c> or a rolling deploy does).</summary>
+    public void Terminate()
+    {
+        if (Kill(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the process to exit by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>Kills the process at once (a crash, as far as the rest of the system can tell).</summary>
     public async Task KillAsync()

@@ -10,8 +10,18 @@ namespace CopilotAspire.Tests.Infrastructure;
 /// deleted afterwards. Stopped by process id. <see cref="StopAsync"/> / <see cref="StartAsync"/> simulate an outage
 /// (same port). Fails, never skips, when redis-server is not installed.
 /// </summary>
-public sealed class RedisServerFixture : IAsyncLifetime
+public class RedisServerFixture : IAsyncLifetime
 {
+    private readonly bool _appendOnly;
+
+    public RedisServerFixture()
+        : this(appendOnly: false)
+    {
+    }
+
+    /// <param name="appendOnly">Persist every write to an append-only file (fsync per write), so a restart keeps the data.</param>
+    protected RedisServerFixture(bool appendOnly) => _appendOnly = appendOnly;
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-redis-" + Guid.NewGuid().ToString("N"));
     private Process? _process;
 
@@ -40,7 +50,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory, "--protected-mode", "no" })
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", _directory, "--protected-mode", "no" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -70,7 +80,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>Kills the server (its data is gone: it runs without persistence).</summary>
+    /// <summary>Kills the server (its data is gone, unless it runs with the append-only file).</summary>
     public async Task StopAsync()
     {
         if (_process is { } process)
@@ -87,6 +97,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await StopAsync();
         try
         {
@@ -118,3 +129,6 @@ public sealed class RedisServerFixture : IAsyncLifetime
         return null;
     }
 }
+
+/// <summary>A <see cref="RedisServerFixture"/> that keeps its data across a restart (AOF, as the AppHost's Redis on a volume).</summary>
+public sealed class PersistentRedisServerFixture() : RedisServerFixture(appendOnly: true);

@@ -46,6 +46,7 @@ public sealed class RuntimeTestHost : IAsyncDisposable
                 var values = new Dictionary<string, string?>
                 {
                     ["CopilotRuntime:KeepAliveSeconds"] = "0",
+                    ["CopilotRuntime:ShutdownGracePeriod"] = "00:00:00", // a test's leftover runs end at once when its host stops
                 };
                 foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
                 {
@@ -78,6 +79,9 @@ public sealed class RuntimeTestHost : IAsyncDisposable
         var response = await PostAsync(path, json, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
         return (response, await Sse.ReadAllAsync(response, cancellationToken));
     }
+
+    /// <summary>Stops the host as SIGTERM would (the runtime drains), keeping the client usable until disposed.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CopilotAspire.Tests.Hosting;
+
+/// <summary>What a new user sees when the Api cannot start.</summary>
+public sealed class StartupErrorTests
+{
+    [Fact]
+    public async Task A_port_already_in_use_is_one_line_naming_the_port_and_how_to_pick_another()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Api.dll"));
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        using var process = Process.Start(info)!;
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            var output = await stdout + await stderr;
+
+            Assert.Equal(1, process.ExitCode);
+            var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.Contains($"Port {port} is already in use", line, StringComparison.Ordinal);
+            Assert.Contains("--urls http://127.0.0.1:" + (port + 1).ToString(CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+}
