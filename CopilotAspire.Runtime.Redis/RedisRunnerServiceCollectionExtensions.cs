@@ -3,7 +3,6 @@ using CopilotAspire.Runtime.Runners;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -11,7 +10,7 @@ using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Registers the Redis runner (and the plain StackExchange.Redis client it uses).</summary>
+/// <summary>Registers the Redis runner (and Aspire's StackExchange.Redis client it uses).</summary>
 public static class RedisRunnerServiceCollectionExtensions
 {
     /// <summary>The configuration key that selects the runner: <c>InMemory</c> (default) or <c>Redis</c>.</summary>
@@ -42,8 +41,9 @@ public static class RedisRunnerServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers a plain <see cref="IConnectionMultiplexer"/> on <c>ConnectionStrings:&lt;connectionName&gt;</c> (unless one
-    /// is registered already), the Redis runner in place of any other <see cref="AgentRunner"/>, its options from
+    /// Registers <see cref="IConnectionMultiplexer"/> with Aspire's client integration (<c>AddRedisClient</c>: lazily
+    /// connected, <c>AbortOnConnectFail = false</c> so the app starts while Redis is down, a health check and tracing) on
+    /// <c>ConnectionStrings:&lt;connectionName&gt;</c> (unless one is registered already), the Redis runner in place of any other <see cref="AgentRunner"/>, its options from
     /// <c>CopilotRuntime:Redis</c> (validated at start), its health check and its telemetry.
     /// </summary>
     /// <exception cref="InvalidOperationException">No connection string is configured.</exception>
@@ -59,28 +59,10 @@ public static class RedisRunnerServiceCollectionExtensions
         }
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            builder.Services.AddPlainRedisClient(connectionString);
+            builder.AddRedisClient(connectionName);
         }
         builder.Services.AddRedisAgentRunner(configure);
         return builder;
-    }
-
-    /// <summary>
-    /// Registers <see cref="IConnectionMultiplexer"/> (unless one is registered) as Aspire's Redis client integration
-    /// does: a lazily connected singleton with <c>AbortOnConnectFail = false</c>, so the app starts while Redis is
-    /// down and reconnects by itself.
-    /// </summary>
-    public static IServiceCollection AddPlainRedisClient(this IServiceCollection services, string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        services.TryAddSingleton<IConnectionMultiplexer>(sp =>
-        {
-            var options = ConfigurationOptions.Parse(connectionString);
-            options.AbortOnConnectFail = false;
-            options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
-            return ConnectionMultiplexer.Connect(options);
-        });
-        return services;
     }
 
     /// <summary>

@@ -28,16 +28,16 @@ public sealed partial class OpenAICompatibleTranscriptionService(
         var settings = options.Value;
         var http = httpClientFactory.CreateClient(HttpClientName);
 
-        using var form = new MultipartFormDataContent();
+        using var form = FormData.Create();
         var audio = new StreamContent(file.Audio);
         audio.Headers.ContentType = MediaTypeHeaderValue.TryParse(file.MimeType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(audio, "file", file.FileName);
-        form.Add(new StringContent(settings.Model), "model");
+        form.Add(FormData.File(audio, "file", file.FileName));
+        form.Add(FormData.Field("model", settings.Model));
         if (!string.IsNullOrEmpty(settings.Language))
         {
-            form.Add(new StringContent(settings.Language), "language");
+            form.Add(FormData.Field("language", settings.Language));
         }
-        form.Add(new StringContent("json"), "response_format");
+        form.Add(FormData.Field("response_format", "json"));
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "audio/transcriptions") { Content = form };
         if (!string.IsNullOrEmpty(settings.ApiKey))

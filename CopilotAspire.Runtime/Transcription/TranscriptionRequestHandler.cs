@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -12,9 +14,11 @@ namespace CopilotAspire.Runtime.Transcription;
 /// <c>POST {base}/transcribe</c> (wire spec §8.2): multipart field <c>audio</c>, or JSON
 /// <c>{audio (base64), mimeType, filename?}</c>. Replies <c>200 {"text","size","type"}</c> or
 /// <c>{"error","message","retryable"}</c>. Uploads are bounded by <c>maxBytes</c> of audio, found from
-/// <c>Content-Length</c> or by counting while streaming, never by buffering a whole oversized body.
+/// <c>Content-Length</c> or by counting while streaming, never by buffering a whole oversized body. A body that is
+/// not valid multipart (truncated, another boundary, garbage) is a 400; a client that drops the connection
+/// mid-upload is logged at debug and gets no answer.
 /// </summary>
-public static class TranscriptionRequestHandler
+public static partial class TranscriptionRequestHandler
 {
     public const string DefaultFileName = "recording.webm";
 
@@ -83,11 +87,24 @@ public static class TranscriptionRequestHandler
         {
             return TooLarge(maxBytes);
         }
+        catch (Exception ex) when (IsClientAbort(request, ex))
+        {
+            LogClientAborted(request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TranscriptionRequestHandler)),
+                ex.GetType().Name, ex.Message);
+            return Results.Empty;
+        }
         catch (BadHttpRequestException ex)
         {
             return Invalid($"Failed to read the request body: {ex.Message}");
         }
     }
+
+    /// <summary>The client went away mid-request (reset, closed early): nobody is left to answer.</summary>
+    private static bool IsClientAbort(HttpRequest request, Exception ex) =>
+        request.HttpContext.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException or BadHttpRequestException;
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Transcription upload aborted by the client ({Exception}: {Reason})")]
+    private static partial void LogClientAborted(ILogger logger, string exception, string reason);
 
     public static async Task<IResult> HandleJsonAsync(JsonElement body, TranscriptionService? service, long maxBytes, CancellationToken ct)
     {
@@ -182,6 +199,12 @@ public static class TranscriptionRequestHandler
         catch (InvalidDataException ex)
         {
             return Invalid($"Failed to parse multipart/form-data body: {ex.Message}");
+        }
+        catch (IOException ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // MultipartReader's "Unexpected end of Stream": the body ended before its closing boundary (truncated,
+            // another boundary, not multipart at all).
+            return Invalid($"Failed to parse multipart/form-data body: {ex.Message.Trim()}");
         }
         return Invalid("No audio file found in form data. Please include an 'audio' field.");
     }

@@ -7,14 +7,15 @@ using System.Text.Json.Nodes;
 namespace CopilotAspire.Tests.Infrastructure;
 
 /// <summary>
-/// A real <c>CopilotAspire.Api</c> process (the build output next to the tests, run with <c>dotnet</c>) on a free
-/// loopback port, learnt from its "Now listening on:" line. Killed (not stopped) on dispose or by <see cref="KillAsync"/>.
+/// A real <c>CopilotAspire.Api</c> (or other service: <c>assembly</c>) process (the build output next to the tests, run
+/// with <c>dotnet</c>) on a free loopback port, learnt from its "Now listening on:" line. Killed on dispose or by
+/// <see cref="KillAsync"/>; <see cref="StopAsync"/> asks it to stop (SIGTERM, by its own pid) as a host would.
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly List<(string Marker, TaskCompletionSource Seen)> _waiters = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
     private ApiProcess(Process process) => _process = process;
 
@@ -36,10 +37,11 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
+        string assembly = "CopilotAspire.Api")
     {
         var directory = AppContext.BaseDirectory;
-        var dll = Path.Combine(directory, "CopilotAspire.Api.dll");
+        var dll = Path.Combine(directory, assembly + ".dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: the test project must reference CopilotAspire.Api.");
@@ -107,9 +109,9 @@ public sealed class ApiProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
-            foreach (var (marker, seen) in _waiters)
+            foreach (var (match, seen) in _waiters)
             {
-                if (line.Contains(marker, StringComparison.Ordinal))
+                if (match(line))
                 {
                     seen.TrySetResult();
                 }
@@ -118,18 +120,29 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>Completes once the process has written a line containing <paramref name="marker"/> (already or later).</summary>
-    public Task WaitForOutputAsync(string marker, CancellationToken cancellationToken)
+    public Task WaitForOutputAsync(string marker, CancellationToken cancellationToken) =>
+        WaitForOutputAsync(line => line.Contains(marker, StringComparison.Ordinal), cancellationToken);
+
+    /// <summary>Completes once the process has written a line matching <paramref name="match"/> (already or later).</summary>
+    public Task WaitForOutputAsync(Func<string, bool> match, CancellationToken cancellationToken)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_output)
         {
-            if (_output.ToString().Contains(marker, StringComparison.Ordinal))
+            if (_output.ToString().Split('\n').Any(line => match(line.TrimEnd('\r'))))
             {
                 return Task.CompletedTask;
             }
-            _waiters.Add((marker, seen));
+            _waiters.Add((match, seen));
         }
         return seen.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends SIGTERM to the process (its own pid) and returns its exit code once it has exited.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken)
+    {
+        Terminate();
+        return await WaitForExitAsync(cancellationToken);
     }
 
     /// <summary>Sends SIGTERM to the process itself (what Ctrl-C, <c>docker stop</c> or a rolling deploy does).</summary>

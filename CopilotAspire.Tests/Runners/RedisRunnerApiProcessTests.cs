@@ -26,15 +26,7 @@ public sealed class RedisRunnerApiProcessTests(RedisServerFixture redis) : IClas
         return (started[0], started[1]);
     }
 
-    private static JsonObject Body(string threadId, string runId, string text) => new()
-    {
-        ["threadId"] = threadId,
-        ["runId"] = runId,
-        ["messages"] = new JsonArray(new JsonObject { ["id"] = runId + "-user", ["role"] = "user", ["content"] = text }),
-        ["tools"] = new JsonArray(),
-        ["context"] = new JsonArray(),
-        ["forwardedProps"] = new JsonObject(),
-    };
+    private static JsonObject Body(string threadId, string runId, string text) => RunBodies.Input(threadId, runId, text);
 
     private static async Task<IAsyncEnumerator<SseFrame>> OpenAsync(ApiProcess api, string route, JsonObject body)
     {

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using static CopilotAspire.Tests.Transcription.RuntimeTranscribeHost;
+
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>
@@ -31,9 +33,6 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
         }
         return settings;
     }
-
-    private static MultipartFormDataContent Recording(byte[] audio, string type = "audio/wav") =>
-        new() { { new ByteArrayContent(audio) { Headers = { ContentType = MediaTypeHeaderValue.Parse(type) } }, "audio", "recording.wav" } };
 
     [Fact]
     public async Task Runtime_transcribes_through_the_Transcriber()

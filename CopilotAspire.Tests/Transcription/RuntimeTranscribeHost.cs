@@ -30,6 +30,10 @@ public static class RuntimeTranscribeHost
                 configure?.Invoke(runtime.Services);
             },
             (transcription ?? new Dictionary<string, string?>()).ToDictionary(kv => "CopilotRuntime:Transcription:" + kv.Key, kv => kv.Value));
+
+    /// <summary>A browser's upload to <c>/transcribe</c>: the recording as the multipart file field <c>audio</c>.</summary>
+    public static MultipartFormDataContent Recording(byte[] audio, string type = "audio/wav", string fileName = "recording.wav") =>
+        new() { { new ByteArrayContent(audio) { Headers = { ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type) } }, "audio", fileName } };
 }
 
 /// <summary>Records what the handler passed and answers with a fixed text, or throws what it is told to.</summary>
@@ -55,26 +59,71 @@ public sealed class RecordingTranscriptionService(string text = "hello from audi
     }
 }
 
-/// <summary>Keeps every log line (formatted, with its exception) so tests can check what is and is not logged.</summary>
+/// <summary>
+/// Keeps every log entry (level, formatted message with its exception) so tests can check what is and is not logged,
+/// at every level (its own filter rule lets Debug through whatever the host's configuration says).
+/// </summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<LogEntry> _entries = new();
+    private readonly List<(Func<LogEntry, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
-    public IReadOnlyCollection<string> Lines => _lines;
+    public IReadOnlyCollection<LogEntry> Entries => _entries;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    public IEnumerable<string> Lines => _entries.Select(e => e.ToString());
+
+    /// <summary>Registers this provider on <paramref name="services"/>, seeing every level.</summary>
+    public void AddTo(IServiceCollection services)
+    {
+        services.AddSingleton<ILoggerProvider>(this);
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace));
+    }
+
+    /// <summary>Completes when an entry matching <paramref name="match"/> has been logged (also before this call).</summary>
+    public Task WaitForAsync(Func<LogEntry, bool> match, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            _waiters.Add((match, seen));
+        }
+        if (_entries.Any(match))
+        {
+            seen.TrySetResult();
+        }
+        return seen.Task.WaitAsync(cancellationToken);
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    private void Add(LogEntry entry)
+    {
+        _entries.Enqueue(entry);
+        lock (_waiters)
+        {
+            foreach (var (match, seen) in _waiters.Where(w => w.Match(entry)))
+            {
+                seen.TrySetResult();
+            }
+        }
+    }
+
+    private sealed class Logger(string category, CapturingLoggerProvider provider) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+            provider.Add(new LogEntry(logLevel, category, formatter(state, exception), exception));
     }
+}
+
+public sealed record LogEntry(LogLevel Level, string Category, string Message, Exception? Exception)
+{
+    public override string ToString() => $"{Category}: {Message} {Exception}";
 }

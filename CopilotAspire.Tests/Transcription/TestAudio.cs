@@ -70,27 +70,61 @@ public static class TestAudio
         .FirstOrDefault(File.Exists);
 
     /// <summary>A one-second 440 Hz tone encoded by ffmpeg (<c>-f lavfi -i sine</c>) into a file named <paramref name="fileName"/>.</summary>
-    public static async Task<byte[]> FfmpegSineAsync(string fileName, CancellationToken cancellationToken, params string[] codecArgs)
+    public static Task<byte[]> FfmpegSineAsync(string fileName, CancellationToken cancellationToken, params string[] codecArgs) =>
+        InTempDirectoryAsync(async dir =>
+        {
+            var output = Path.Combine(dir, fileName);
+            await RunAsync(FfmpegPath ?? throw new InvalidOperationException("ffmpeg is not on PATH."),
+                ["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", .. codecArgs, output], cancellationToken);
+            return await File.ReadAllBytesAsync(output, cancellationToken);
+        });
+
+    /// <summary><paramref name="wav"/> converted by ffmpeg into a file named <paramref name="fileName"/> (its extension picks the container).</summary>
+    public static Task<byte[]> FfmpegConvertAsync(byte[] wav, string fileName, CancellationToken cancellationToken, params string[] codecArgs) =>
+        InTempDirectoryAsync(async dir =>
+        {
+            var input = Path.Combine(dir, "input.wav");
+            var output = Path.Combine(dir, fileName);
+            await File.WriteAllBytesAsync(input, wav, cancellationToken);
+            await RunAsync(FfmpegPath ?? throw new InvalidOperationException("ffmpeg is not on PATH."),
+                ["-nostdin", "-hide_banner", "-loglevel", "error", "-i", input, .. codecArgs, output], cancellationToken);
+            return await File.ReadAllBytesAsync(output, cancellationToken);
+        });
+
+    /// <summary><paramref name="text"/> spoken by espeak-ng, as the WAV it writes (22.05 kHz mono 16-bit).</summary>
+    public static Task<byte[]> SpeechAsync(string text, CancellationToken cancellationToken) =>
+        InTempDirectoryAsync(async dir =>
+        {
+            var output = Path.Combine(dir, "speech.wav");
+            await RunAsync("espeak-ng", ["-v", "en", "-w", output, text], cancellationToken);
+            return await File.ReadAllBytesAsync(output, cancellationToken);
+        });
+
+    private static async Task<byte[]> InTempDirectoryAsync(Func<string, Task<byte[]>> make)
     {
-        var ffmpeg = FfmpegPath ?? throw new InvalidOperationException("ffmpeg is not on PATH.");
         var dir = Directory.CreateTempSubdirectory("transcriber-tests-");
         try
         {
-            var output = Path.Combine(dir.FullName, fileName);
-            var start = new ProcessStartInfo(ffmpeg) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in (string[])["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", .. codecArgs, output])
-            {
-                start.ArgumentList.Add(arg);
-            }
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            Assert.True(process.ExitCode == 0, $"ffmpeg failed to make {fileName}: {await stderr}");
-            return await File.ReadAllBytesAsync(output, cancellationToken);
+            return await make(dir.FullName);
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    private static async Task RunAsync(string program, IEnumerable<string> args, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        await stdout;
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', start.ArgumentList)} failed: {await stderr}");
     }
 }

@@ -1,3 +1,4 @@
+using CopilotAspire.Transcriber.Engine.Whisper;
 using CopilotAspire.Transcriber.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -16,14 +17,19 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
 {
     private readonly ISpeechToTextClient? _engine;
     private readonly Dictionary<string, string?> _settings;
+    private readonly CapturingLoggerProvider? _logs;
 
-    public TranscriberTestServer(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null)
+    public TranscriberTestServer(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null, CapturingLoggerProvider? logs = null)
     {
         _engine = engine;
+        _logs = logs;
         _settings = new(settings ?? new Dictionary<string, string?>())
         {
             // No test may download a model.
             ["Whisper:AutoDownload"] = settings?.TryGetValue("Whisper:AutoDownload", out var d) == true ? d : "false",
+            // One thread per transcription: tests run in parallel on a small shared machine, where whisper.cpp's
+            // spinning worker threads make every run many times slower.
+            ["Whisper:Threads"] = settings?.TryGetValue("Whisper:Threads", out var t) == true ? t : "1",
         };
         // UseKestrel(port) races with the app's own start-up (it edits the addresses after Kestrel started);
         // a port-0 URL set on the host avoids that.
@@ -39,8 +45,23 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
 
     public Uri BaseAddress => Http.BaseAddress!;
 
-    public static Task<TranscriberTestServer> StartAsync(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null) =>
-        Task.Run(() => new TranscriberTestServer(engine, settings));
+    public static Task<TranscriberTestServer> StartAsync(ISpeechToTextClient? engine, IDictionary<string, string?>? settings = null,
+        CapturingLoggerProvider? logs = null) =>
+        Task.Run(() => new TranscriberTestServer(engine, settings, logs));
+
+    /// <summary>
+    /// The Transcriber with its real Whisper.net engine on the ggml model at <paramref name="modelPath"/>, returned once
+    /// the background model load has ended (loaded or failed).
+    /// </summary>
+    public static async Task<TranscriberTestServer> StartWhisperAsync(string modelPath, IDictionary<string, string?>? settings = null,
+        CapturingLoggerProvider? logs = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Whisper:ModelPath"] = modelPath };
+        var server = await StartAsync(engine: null, all, logs);
+        var engine = Assert.IsType<WhisperSpeechEngine>(server.Services.GetRequiredService<ISpeechToTextClient>());
+        await engine.ExecuteTask!.WaitAsync(TestContext.Current.CancellationToken);
+        return server;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -53,6 +74,7 @@ public sealed class TranscriberTestServer : WebApplicationFactory<TranscriberOpt
             {
                 services.AddSingleton(_engine);
             }
+            _logs?.AddTo(services);
         });
     }
 

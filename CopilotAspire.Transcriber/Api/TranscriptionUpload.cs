@@ -75,6 +75,13 @@ public sealed record TranscriptionUpload(ReadOnlyMemory<byte> Audio, string File
         {
             throw new TranscriberApiException(StatusCodes.Status400BadRequest, $"The multipart/form-data body is malformed: {ex.Message}", "invalid_multipart");
         }
+        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // MultipartReader's "Unexpected end of Stream": the body ended before its closing boundary (truncated,
+            // another boundary, not multipart at all).
+            throw new TranscriberApiException(StatusCodes.Status400BadRequest,
+                $"The multipart/form-data body is malformed: it ended before the closing boundary '--{boundary.Value}--'.", "invalid_multipart");
+        }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw TooLarge(maxFileBytes);

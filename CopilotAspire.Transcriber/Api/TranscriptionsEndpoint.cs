@@ -86,6 +86,13 @@ public sealed partial class TranscriptionsEndpoint(
             // A body the server could not read (cut short, malformed chunking): the client's side, never a 500.
             return Refuse(new TranscriberApiException(ex.StatusCode, $"The request body could not be read: {ex.Message}", "invalid_body"), "invalid_request");
         }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            // The client went away (reset, closed mid-upload, gave up waiting): nobody is left to answer.
+            TranscriberLog.ClientAborted(logger, ex.GetType().Name, ex.Message);
+            telemetry.CountRequest("aborted");
+            return Results.Empty;
+        }
         catch (SpeechEngineUnavailableException ex)
         {
             return Refuse(StatusCodes.Status503ServiceUnavailable, ex.Message, OpenAiErrors.ServerError, "engine_unavailable", "unavailable");
@@ -110,6 +117,11 @@ public sealed partial class TranscriptionsEndpoint(
         if (!LanguagePattern().IsMatch(language))
         {
             throw Invalid("language must be an ISO-639-1 code such as 'en', or 'auto'.", "language");
+        }
+        if (language != "auto" && engine.GetService<SpeechLanguages>() is { } supported && !supported.Codes.Contains(language))
+        {
+            // Whisper accepts an unknown code silently and transcribes as if none was given.
+            throw Invalid($"language '{language}' is not supported by this model. Use 'auto' or one of: {string.Join(", ", supported.Codes.Order(StringComparer.Ordinal))}.", "language");
         }
 
         float? temperature = null;

@@ -37,3 +37,6 @@ public sealed class SpeechEngineStatus
 
 /// <summary>The engine cannot transcribe (model loading or failed, or no engine built in): answered 503.</summary>
 public sealed class SpeechEngineUnavailableException(string message) : Exception(message);
+
+/// <summary>The language codes an engine accepts (besides <c>auto</c>), exposed through <see cref="ISpeechToTextClient.GetService"/>.</summary>
+public sealed record SpeechLanguages(IReadOnlySet<string> Codes);

@@ -28,6 +28,10 @@ public sealed class WhisperOptions
     [Range(0, 256)]
     public int Threads { get; set; }
 
+    /// <summary>At shutdown, how long running transcriptions may take to finish before the service stops anyway. Default 20.</summary>
+    [Range(0, 3600)]
+    public int ShutdownDrainSeconds { get; set; } = 20;
+
     public static string DefaultModelDirectory
     {
         get

@@ -55,8 +55,9 @@ public sealed class TranscriptionProcessor(
             {
                 continue;
             }
-            var start = update.StartTime ?? (segments.Count > 0 ? segments[^1].End : TimeSpan.Zero);
-            segments.Add(new TranscriptSegment(segments.Count, start, update.EndTime ?? audio.Duration, update.Text));
+            // Whisper's timestamps come in 20 ms steps and a segment may be stamped past the end of the audio.
+            var start = Min(update.StartTime ?? (segments.Count > 0 ? segments[^1].End : TimeSpan.Zero), audio.Duration);
+            segments.Add(new TranscriptSegment(segments.Count, start, Min(update.EndTime ?? audio.Duration, audio.Duration), update.Text));
             if (update.AdditionalProperties?.TryGetValue("language", out string? detected) == true && !string.IsNullOrEmpty(detected))
             {
                 language ??= detected;
@@ -69,6 +70,8 @@ public sealed class TranscriptionProcessor(
         TranscriberLog.Transcribed(logger, audio.Duration.TotalSeconds, elapsed.TotalMilliseconds, text.Length);
         return new Transcript(text, language ?? parameters.Language, audio.Duration, segments);
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>
     /// Decodes the upload and writes it as the 16-bit WAV the engine reads. The float samples are only referenced here,

@@ -31,4 +31,7 @@ internal static partial class TranscriberLog
 
     [LoggerMessage(10, LogLevel.Error, "The speech engine failed", EventName = "EngineFailed")]
     public static partial void EngineFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Debug, "Transcription request aborted by the client ({Exception}: {Reason})", EventName = "ClientAborted")]
+    public static partial void ClientAborted(ILogger logger, string exception, string reason);
 }
