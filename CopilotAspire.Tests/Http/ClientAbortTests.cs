@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using CopilotAspire.Tests.Infrastructure;
+using CopilotAspire.Tests.Transcription;
 using Microsoft.Extensions.Logging;
 
 namespace CopilotAspire.Tests.Http;
@@ -12,10 +13,10 @@ public sealed class ClientAbortTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(RuntimeTestHost Host, LogRecorder Logs)> StartAsync()
+    private static async Task<(RuntimeTestHost Host, CapturingLoggerProvider Logs)> StartAsync()
     {
-        var logs = new LogRecorder();
-        var host = await RuntimeTestHost.StartAsync(runtime => logs.AddTo(runtime.WithTranscriptionService(new Transcription.RecordingTranscriptionService()).Services));
+        var logs = new CapturingLoggerProvider();
+        var host = await RuntimeTestHost.StartAsync(runtime => logs.AddTo(runtime.WithTranscriptionService(new RecordingTranscriptionService()).Services));
         return (host, logs);
     }
 
