@@ -1,10 +1,13 @@
+using CopilotAspire.Api.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 
 // Agents, runner, CORS, limits: all from the "CopilotRuntime" configuration section (see README).
 builder.AddCopilotRuntime()
-    .AddAgentsFromConfiguration(); // "default" (openai/gpt-4o) + CopilotRuntime:Agents:{id}
+    .AddAgentsFromConfiguration() // "default" (openai/gpt-4o) + CopilotRuntime:Agents:{id}
+    .AddUserAuthenticationFromConfiguration(); // Auth:Enabled = JWT bearer users, each with their own threads (off by default)
 builder.AddAgentRunnerFromConfiguration(); // CopilotRuntime:Runner = InMemory (default) | Redis (needs ConnectionStrings:redis)
 
 var app = builder.Build();
@@ -12,7 +15,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 
 // REST at CopilotRuntime:BasePath (/api/copilotkit), single-route at CopilotRuntime:SingleRoutePath (/api/copilotkit-single).
-app.MapCopilotRuntime();
+app.MapCopilotRuntime().RequireUserWhenEnabled(app.Configuration);
 
 return app.RunService(); // a port already in use is one line naming it, exit code 1
 

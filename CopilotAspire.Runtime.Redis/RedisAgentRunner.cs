@@ -70,7 +70,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         ThrowIfUnavailable();
         try
         {
-            var keys = KeysFor(request.ThreadId);
+            var keys = KeysFor(request.Thread);
             await EnsureStopSubscriptionAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             var token = ReplicaId + "/" + Guid.NewGuid().ToString("N");
             var leaseStart = Stopwatch.GetTimestamp(); // the lock's PX starts no earlier than this
@@ -119,7 +119,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         {
             // Nothing is subscribed here: the stream subscribes when (and only if) it tails the active run, and
             // unsubscribes when it ends, so a stream that is never enumerated holds nothing.
-            var keys = KeysFor(request.ThreadId);
+            var keys = KeysFor(request.Thread);
             var snapshot = await ReadSnapshotAsync(keys).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (snapshot.IsOrphan)
             {
@@ -139,12 +139,12 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
-    public override async ValueTask<bool> IsRunningAsync(string threadId, CancellationToken cancellationToken)
+    public override async ValueTask<bool> IsRunningAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
         try
         {
-            var keys = KeysFor(threadId);
+            var keys = KeysFor(thread);
             var batch = Database.CreateBatch();
             var lockTask = batch.StringGetAsync(keys.Lock);
             var activeTask = batch.HashGetAsync(keys.Active, ["token", "status"]);
@@ -159,12 +159,12 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
-    public override async ValueTask<StopResult> StopAsync(string threadId, string? runId, CancellationToken cancellationToken)
+    public override async ValueTask<StopResult> StopAsync(ThreadKey thread, string? runId, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
         try
         {
-            var keys = KeysFor(threadId);
+            var keys = KeysFor(thread);
             var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Stop, [keys.Lock, keys.Active], [runId ?? ""]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             switch ((string?)result[0])
             {
@@ -180,7 +180,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
                         // The owner also sees the stopping status on its next write or heartbeat, should this be lost.
                         await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal($"{_options.KeyPrefix}replica:{owner}:stop"), token).ConfigureAwait(false);
                     }
-                    LogStopRequested(_logger, threadId, owner ?? "");
+                    LogStopRequested(_logger, thread.ThreadId, owner ?? "");
                     return StopResult.StoppedResult;
                 case "other":
                     return StopResult.NotActiveRun;
@@ -235,7 +235,8 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
 
     internal bool IsConnected => _redis.IsConnected;
 
-    private RedisThreadKeys KeysFor(string threadId) => new(_options.KeyPrefix, threadId);
+    /// <summary>The one place a thread (its scope included) becomes keys.</summary>
+    private RedisThreadKeys KeysFor(ThreadKey thread) => new(_options.KeyPrefix, thread);
 
     private void ThrowIfUnavailable()
     {

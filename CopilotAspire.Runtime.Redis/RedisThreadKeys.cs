@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CopilotAspire.Runtime.Runners;
 using StackExchange.Redis;
 
 namespace CopilotAspire.Runtime.Redis;
@@ -8,7 +9,10 @@ namespace CopilotAspire.Runtime.Redis;
 /// The keys and channel of one thread. All share the hash tag <c>{t:&lt;id&gt;}</c> (one Redis Cluster slot), where
 /// the id is the thread id itself when it is short and made of <c>[A-Za-z0-9._:@-]</c>, and otherwise
 /// <c>#</c> + the SHA-256 of the thread id in hex (so any thread id, of any length, becomes a safe key, with no
-/// collision between the two forms: <c>#</c> is not in the plain alphabet).
+/// collision between the two forms: <c>#</c> is not in the plain alphabet). A thread of a scope
+/// (<see cref="ThreadKey.Scope"/>) has the hash tag <c>{s:&lt;scope&gt;/&lt;id&gt;}</c> instead, the scope encoded
+/// the same way as the id: <c>s:</c> never meets <c>t:</c>, and <c>/</c> is in neither encoded form, so no scope and
+/// thread id can produce another's keys or an unscoped thread's.
 /// <code>
 /// {prefix}{t:id}:lock     string  owner token of the active run       PX LockTtl, renewed by the owner's heartbeat
 /// {prefix}{t:id}:active   hash    seq, runId, threadId, agentId, owner, token, status (running|stopping), n (events written)
@@ -29,11 +33,11 @@ internal sealed class RedisThreadKeys
 
     private readonly string _base;
 
-    public RedisThreadKeys(string prefix, string threadId)
+    public RedisThreadKeys(string prefix, ThreadKey thread)
     {
-        ThreadId = threadId;
-        Tag = TagFor(threadId);
-        _base = $"{prefix}{{t:{Tag}}}:";
+        ThreadId = thread.ThreadId;
+        Tag = thread.Scope is null ? "t:" + TagFor(thread.ThreadId) : "s:" + TagFor(thread.Scope, "scope") + "/" + TagFor(thread.ThreadId);
+        _base = $"{prefix}{{{Tag}}}:";
         Lock = _base + "lock";
         Active = _base + "active";
         Seq = _base + "seq";
@@ -45,7 +49,7 @@ internal sealed class RedisThreadKeys
 
     public string ThreadId { get; }
 
-    /// <summary>The part inside the braces after <c>t:</c>.</summary>
+    /// <summary>The part inside the braces: <c>t:&lt;id&gt;</c> or <c>s:&lt;scope&gt;/&lt;id&gt;</c>.</summary>
     public string Tag { get; }
 
     public RedisKey Lock { get; }
@@ -62,23 +66,24 @@ internal sealed class RedisThreadKeys
     /// Validates a thread id: not empty, no control characters (as the HTTP layer, which also enforces
     /// <c>MaxThreadIdLength</c>). Any length is safe here: long ids are hashed.
     /// </summary>
-    public static void Validate(string threadId)
+    public static void Validate(string threadId, string what = "thread id")
     {
         ArgumentException.ThrowIfNullOrEmpty(threadId);
         if (threadId.Any(char.IsControl))
         {
-            throw new ArgumentException("A thread id must not contain control characters.", nameof(threadId));
+            throw new ArgumentException($"A {what} must not contain control characters.", nameof(threadId));
         }
     }
 
-    internal static string TagFor(string threadId)
+    /// <summary>A thread id (or scope) as it appears in keys: itself when short and plain, else <c>#</c> + its SHA-256.</summary>
+    internal static string TagFor(string id, string what = "thread id")
     {
-        Validate(threadId);
-        if (threadId.Length <= MaxPlainIdLength && threadId.All(IsPlain))
+        Validate(id, what);
+        if (id.Length <= MaxPlainIdLength && id.All(IsPlain))
         {
-            return threadId;
+            return id;
         }
-        return "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(threadId)));
+        return "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
     }
 
     private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-';

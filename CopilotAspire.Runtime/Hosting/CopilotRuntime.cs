@@ -26,6 +26,7 @@ public sealed partial class CopilotRuntime
 {
     private readonly IReadOnlyDictionary<string, AbstractAgent> _agents;
     private readonly AgentsFactory? _factory;
+    private readonly ThreadScopeResolver? _threadScope;
     private readonly BeforeRequestMiddleware[] _before;
     private readonly AfterRequestMiddleware[] _after;
     private readonly ILogger<CopilotRuntime> _logger;
@@ -46,6 +47,7 @@ public sealed partial class CopilotRuntime
         TranscriptionService = services.GetService<TranscriptionService>();
         Drain = services.GetService<CopilotRuntimeDrain>();
         _factory = services.GetService<AgentsFactory>();
+        _threadScope = services.GetService<ThreadScopeResolver>();
         _before = before.ToArray();
         _after = after.ToArray();
         _logger = logger;
@@ -82,6 +84,10 @@ public sealed partial class CopilotRuntime
     /// <summary>The agents for this request: the factory's, or the registered ones.</summary>
     public ValueTask<IReadOnlyDictionary<string, AbstractAgent>> ResolveAgentsAsync(HttpContext context, CancellationToken cancellationToken) =>
         _factory is not null ? _factory(context, cancellationToken) : ValueTask.FromResult(_agents);
+
+    /// <summary>The thread scope of this request (<see cref="ThreadScopeResolver"/>); <see langword="null"/> when threads are not scoped.</summary>
+    public ValueTask<string?> ResolveThreadScopeAsync(HttpContext context, CancellationToken cancellationToken) =>
+        _threadScope is not null ? _threadScope(context, cancellationToken) : ValueTask.FromResult<string?>(null);
 
     internal async ValueTask<IResult?> RunBeforeRequestAsync(HttpContext context)
     {

@@ -43,6 +43,21 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
         return this;
     }
 
+    /// <summary>
+    /// Keeps threads per <paramref name="resolver"/>'s scope (e.g. per user): a request can run, connect to, resume and
+    /// stop only the threads of its own scope, in every runner; another scope's thread answers as unknown. Default:
+    /// no scope (any client that knows a thread id can use it, as in the official runtime).
+    /// </summary>
+    public CopilotRuntimeBuilder WithThreadScope(ThreadScopeResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        Services.Replace(ServiceDescriptor.Singleton(resolver));
+        return this;
+    }
+
+    /// <summary>Keeps threads per authenticated user, by the value of their <paramref name="claimType"/> claim (see <see cref="ThreadScopes.FromClaim"/>).</summary>
+    public CopilotRuntimeBuilder WithThreadScopeFromClaim(string claimType) => WithThreadScope(ThreadScopes.FromClaim(claimType));
+
     public CopilotRuntimeBuilder WithRunner<TRunner>() where TRunner : AgentRunner
     {
         Services.Replace(ServiceDescriptor.Singleton<AgentRunner, TRunner>());

@@ -1,5 +1,7 @@
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Hosting;
+using CopilotAspire.Runtime.Http;
+using Microsoft.AspNetCore.Authorization;
 using CopilotAspire.Runtime.Middleware;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Runtime.Telemetry;
@@ -42,6 +44,8 @@ public static class CopilotRuntimeHostingExtensions
         builder.Services.TryAddSingleton<CopilotRuntimeTelemetry>();
         builder.Services.AddSingleton<AfterRequestMiddleware>(sp => sp.GetRequiredService<CopilotRuntimeTelemetry>().RecordAsync);
         runtime.AddDefaults();
+        // Authorization refusals of the runtime's routes (RequireAuthorization) answer with its JSON error and CORS headers.
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, CopilotAuthorizationResultHandler>();
 
         // POST /transcribe: on when CopilotRuntime:Transcription:Endpoint names an OpenAI-compatible server.
         builder.Services.AddOpenAICompatibleTranscription(section.GetSection("Transcription"));

@@ -11,9 +11,6 @@ namespace Microsoft.AspNetCore.Builder;
 
 public static class CopilotEndpointRouteBuilderExtensions
 {
-    private static readonly string[] NonPostMethods = ["GET", "HEAD", "PUT", "DELETE", "PATCH", "TRACE"];
-    private static readonly string[] AllMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "TRACE"];
-
     /// <summary>Maps both transports at their configured paths; conventions added to the result apply to both.</summary>
     public static IEndpointConventionBuilder MapCopilotRuntime(this IEndpointRouteBuilder endpoints)
     {
@@ -51,8 +48,9 @@ public static class CopilotEndpointRouteBuilderExtensions
             })
             .WithSummary("Transcribes recorded audio.");
 
-        var cors = runtime.Options.Cors.Enabled;
-        group.MapMethods("/{**rest}", cors ? AllMethods : [.. AllMethods, "OPTIONS"], (HttpContext http, CancellationToken ct) => RestRouterAsync(http, runtime, ct))
+        // Any method, FOO included (routing prefers the routes above, which name theirs): the router answers the JSON
+        // 404 / 405 with CORS headers, never ASP.NET Core's bare 405.
+        group.Map("/{**rest}", (HttpContext http, CancellationToken ct) => RestRouterAsync(http, runtime, ct))
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
             .ExcludeFromDescription();
         return group;
@@ -69,8 +67,7 @@ public static class CopilotEndpointRouteBuilderExtensions
         group.MapPost("/{**rest}", (HttpContext http, CancellationToken ct) => SingleRouteEnvelope.HandleAsync(http, runtime, handlers, ct))
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Handler))
             .WithSummary("Dispatches a single-route envelope (agent/run, agent/connect, agent/stop, info, transcribe).");
-        var cors = runtime.Options.Cors.Enabled;
-        group.MapMethods("/{**rest}", cors ? NonPostMethods : [.. NonPostMethods, "OPTIONS"], () => new MethodNotAllowedResult("POST"))
+        group.Map("/{**rest}", () => new MethodNotAllowedResult("POST")) // any other method (the preflight, when on, is preferred for OPTIONS)
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
             .ExcludeFromDescription();
         return group;
@@ -92,10 +89,13 @@ public static class CopilotEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(normalized);
         group.AddEndpointFilter(new CopilotRequestFilter(runtime, cors, loggerFactory.CreateLogger("CopilotAspire.Runtime.Http")));
         group.WithTags("CopilotKit");
+        group.WithMetadata(cors); // refusals by authorization answer with the JSON error and these CORS headers too
         if (cors.Enabled)
         {
+            // Preflights carry no credentials: they stay anonymous when the host requires authorization.
             group.MapMethods("/{**rest}", ["OPTIONS"], () => cors.Preflight())
                 .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Preflight))
+                .AllowAnonymous()
                 .ExcludeFromDescription();
         }
         return (runtime, handlers, group);
@@ -132,6 +132,10 @@ public static class CopilotEndpointRouteBuilderExtensions
 
     private static string? EnvelopeMethod(byte[] body)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
         try
         {
             using var doc = JsonDocument.Parse(body);

@@ -37,11 +37,6 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
         }
 
         cors.Apply(http);
-        if (endpoint is RouteEndpoint route && !LiteralsMatchExactly(route.RoutePattern, http.Request.Path))
-        {
-            return CopilotResults.NotFound();
-        }
-
         try
         {
             if (await runtime.RunBeforeRequestAsync(http) is { } shortCircuit)
@@ -61,6 +56,12 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
             return CopilotResults.InternalError();
         }
 
+        // Route resolution comes after the before-request middleware, as in the official fetch handler.
+        if (endpoint is RouteEndpoint route && !LiteralsMatchExactly(route.RoutePattern, http.Request.Path))
+        {
+            return CopilotResults.NotFound();
+        }
+
         var state = CopilotRequestState.Get(http);
         if (kind == CopilotRouteKind.Handler)
         {
@@ -71,6 +72,19 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
         try
         {
             return await next(invocation);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The body could not be read: the client went away mid-upload, or sent a broken body (a short
+            // Content-Length, bad chunking, too slowly). Not a server error; any run already started goes on.
+            LogRequestBodyFailed(logger, http.Request.Path, ex.StatusCode, ex.Message);
+            state.ClientDisconnected = http.RequestAborted.IsCancellationRequested;
+            return CopilotResults.Error(ex.StatusCode, "invalid_request", "The request body could not be read: " + ex.Message);
+        }
+        catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            state.ClientDisconnected = true; // logged at debug when the response completes
+            return Results.Empty;
         }
 #pragma warning disable CA1031
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
@@ -95,6 +109,10 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
                 activity.SetTag("agui.run.error_code", state.RunErrorCode);
                 activity.SetStatus(ActivityStatusCode.Error, state.RunErrorCode);
             }
+        }
+        if (state.ClientDisconnected)
+        {
+            LogClientAborted(logger, http.Request.Path);
         }
         if (!state.Dispatched)
         {
@@ -139,6 +157,12 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Error running before request middleware for {Path}")]
     private static partial void LogBeforeRequestFailed(ILogger logger, PathString path, Exception exception);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "The client of {Path} went away before its response ended; a run it started goes on")]
+    private static partial void LogClientAborted(ILogger logger, PathString path);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Debug, Message = "The request body of {Path} could not be read ({StatusCode}): {Reason}")]
+    private static partial void LogRequestBodyFailed(ILogger logger, PathString path, int statusCode, string reason);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
     private static partial void LogHandlerFailed(ILogger logger, PathString path, Exception exception);

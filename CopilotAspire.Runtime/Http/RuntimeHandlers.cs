@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Hosting;
+using CopilotAspire.Runtime.Middleware;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
 using Microsoft.AspNetCore.Http;
@@ -56,10 +57,15 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         {
             return new RetryAfterResult(CopilotResults.RunnerUnavailable("The server is shutting down; retry on another instance or once it is back."), drain.RetryAfterSeconds);
         }
+        var (scope, refused) = await ThreadScopeAsync(context, "agent/run", cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
 
         try
         {
-            var events = await runtime.Runner.RunAsync(new AgentRunRequest(input.ThreadId, agentId, clone, input), cancellationToken);
+            var events = await runtime.Runner.RunAsync(new AgentRunRequest(input.ThreadId, agentId, clone, input) { Scope = scope }, cancellationToken);
             return new CopilotEventStreamResult(Tracked(events), KeepAlive);
         }
         catch (RunnerUnavailableException ex)
@@ -83,10 +89,15 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         }
         state.ThreadId = input.ThreadId;
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
+        var (scope, refused) = await ThreadScopeAsync(context, "agent/connect", cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
         try
         {
             var events = await runtime.Runner.ConnectAsync(
-                new AgentConnectRequest(input.ThreadId, agentId, _headers.Select(context.Request.Headers), lastEventId.Length > 0 ? lastEventId : null),
+                new AgentConnectRequest(input.ThreadId, agentId, _headers.Select(context.Request.Headers), lastEventId.Length > 0 ? lastEventId : null) { Scope = scope },
                 cancellationToken);
             return new CopilotEventStreamResult(Tracked(events), KeepAlive);
         }
@@ -104,6 +115,10 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         string? runId = null;
         if (!IsBlank(body.Span))
         {
+            if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            {
+                return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid stop request");
+            }
             try
             {
                 using var doc = JsonDocument.Parse(body);
@@ -131,6 +146,11 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
             return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid threadId", bad);
         }
         state.RunId = runId;
+        var (scope, refused) = await ThreadScopeAsync(context, "agent/stop", cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
 
         try
         {
@@ -139,7 +159,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
             {
                 return CopilotResults.AgentNotFound(agentId);
             }
-            var result = await runtime.Runner.StopAsync(threadId, runId, cancellationToken);
+            var result = await runtime.Runner.StopAsync(new ThreadKey(threadId, scope), runId, cancellationToken);
             return CopilotResults.Stop(result.Stopped
                 ? new StopResponse(true, Interrupt: new StopInterrupt("RUN_ERROR", "Run stopped by user", "STOPPED"))
                 : new StopResponse(false, runId is null
@@ -218,6 +238,32 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         }
     }
 
+    /// <summary>The request's thread scope (<see cref="ThreadScopeResolver"/>), or the answer that refuses the request.</summary>
+    private async Task<(string? Scope, IResult? Refused)> ThreadScopeAsync(HttpContext context, string method, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var scope = await runtime.ResolveThreadScopeAsync(context, cancellationToken);
+            if (ThreadScopes.Validate(scope) is { } invalid)
+            {
+                LogInvalidThreadScope(logger, method, invalid);
+                return (null, CopilotResults.Error(StatusCodes.Status403Forbidden, "forbidden", invalid));
+            }
+            return (scope, null);
+        }
+        catch (CopilotShortCircuitException ex)
+        {
+            return (null, ex.Result);
+        }
+#pragma warning disable CA1031 // A failing scope resolver refuses the request; its message is not leaked.
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, method, ex);
+            return (null, CopilotResults.InternalError());
+        }
+    }
+
     private IResult? ParseInput(ReadOnlyMemory<byte> body, out RunAgentInput input)
     {
         input = null!;
@@ -255,6 +301,9 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Runtime handler {Method} failed")]
     private static partial void LogHandlerFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "The thread scope resolver gave {Method} an unusable scope: {Reason}")]
+    private static partial void LogInvalidThreadScope(ILogger logger, string method, string reason);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Agent {AgentId} failed to report its capabilities")]
     private static partial void LogCapabilitiesFailed(ILogger logger, string agentId, Exception exception);

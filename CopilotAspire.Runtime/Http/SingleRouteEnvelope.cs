@@ -39,7 +39,8 @@ internal static class SingleRouteEnvelope
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            // The JSON reader leaves invalid UTF-8 inside strings for GetString to throw on later: refuse it here.
+            document = System.Text.Unicode.Utf8.IsValid(bytes) ? JsonDocument.Parse(bytes) : throw new JsonException("The payload is not valid UTF-8.");
         }
         catch (JsonException)
         {

@@ -22,10 +22,11 @@ public abstract class AgentRunner
     /// <exception cref="RunnerUnavailableException">The runner's store cannot be reached.</exception>
     public abstract ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken);
 
-    public abstract ValueTask<bool> IsRunningAsync(string threadId, CancellationToken cancellationToken);
+    /// <summary>Whether <paramref name="thread"/> has an active run (a plain thread id converts to an unscoped key).</summary>
+    public abstract ValueTask<bool> IsRunningAsync(ThreadKey thread, CancellationToken cancellationToken);
 
-    /// <summary>Asks the active run of <paramref name="threadId"/> to stop (only if it is <paramref name="runId"/>, when given).</summary>
-    public abstract ValueTask<StopResult> StopAsync(string threadId, string? runId, CancellationToken cancellationToken);
+    /// <summary>Asks the active run of <paramref name="thread"/> to stop (only if it is <paramref name="runId"/>, when given).</summary>
+    public abstract ValueTask<StopResult> StopAsync(ThreadKey thread, string? runId, CancellationToken cancellationToken);
 
     /// <summary>Completes when no run that this instance executes is active any more (a draining server waits on it).</summary>
     public virtual Task WhenIdleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -38,14 +39,42 @@ public abstract class AgentRunner
     public virtual Task InterruptRunsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
+/// <summary>
+/// A thread as a runner stores it: the client's <paramref name="ThreadId"/> inside an optional
+/// <paramref name="Scope"/> (for example the signed-in user's id, from <c>WithThreadScope</c>). Threads of different
+/// scopes never meet, whatever their ids: a runner keys every read and write by both, and answers a thread of another
+/// scope as unknown. <see langword="null"/> is the unscoped namespace (the official runtime's behaviour). Events keep
+/// carrying the client's thread id; the scope never appears on the wire.
+/// </summary>
+public readonly record struct ThreadKey(string ThreadId, string? Scope = null)
+{
+    /// <summary>An unscoped thread.</summary>
+    public static implicit operator ThreadKey(string threadId) => new(threadId);
+
+    /// <summary>An unscoped thread.</summary>
+    public static ThreadKey FromString(string threadId) => new(threadId);
+}
+
 /// <summary>A run to start: the per-request agent clone and the parsed input.</summary>
-public sealed record AgentRunRequest(string ThreadId, string AgentId, AbstractAgent Agent, RunAgentInput Input);
+public sealed record AgentRunRequest(string ThreadId, string AgentId, AbstractAgent Agent, RunAgentInput Input)
+{
+    /// <summary>The thread scope of the request (<see cref="ThreadKey.Scope"/>); <see langword="null"/>: unscoped.</summary>
+    public string? Scope { get; init; }
+
+    public ThreadKey Thread => new(ThreadId, Scope);
+}
 
 /// <summary>
 /// A connect: <paramref name="LastEventId"/> is the SSE <c>Last-Event-ID</c> the client resumes after (runners that
 /// give their events ids honour it); <paramref name="Headers"/> are the forwardable request headers.
 /// </summary>
-public sealed record AgentConnectRequest(string ThreadId, string AgentId, IReadOnlyDictionary<string, string> Headers, string? LastEventId = null);
+public sealed record AgentConnectRequest(string ThreadId, string AgentId, IReadOnlyDictionary<string, string> Headers, string? LastEventId = null)
+{
+    /// <summary>The thread scope of the request (<see cref="ThreadKey.Scope"/>); <see langword="null"/>: unscoped.</summary>
+    public string? Scope { get; init; }
+
+    public ThreadKey Thread => new(ThreadId, Scope);
+}
 
 /// <summary>An event as a runner streams it, with an optional SSE id (written as an <c>id:</c> line).</summary>
 public readonly record struct RunnerEvent(AgUiEvent Event, string? Id = null)

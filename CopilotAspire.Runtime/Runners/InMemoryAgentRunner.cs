@@ -19,7 +19,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
     private readonly InMemoryAgentRunnerOptions _options;
     private readonly ILogger<InMemoryAgentRunner> _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, ThreadState> _threads = new(StringComparer.Ordinal);
+    private readonly Dictionary<ThreadKey, ThreadState> _threads = []; // keyed by scope and thread id: scopes never meet
     private readonly LinkedList<ThreadState> _lru = new();
     private readonly LocalRuns _local = new();
     private long _bytes;
@@ -55,7 +55,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         List<Message> newMessages;
         lock (_gate)
         {
-            thread = GetOrCreate(request.ThreadId);
+            thread = GetOrCreate(request.Thread);
             if (thread.Execution is not null)
             {
                 LogThreadBusy(_logger, request.ThreadId, request.Input.RunId);
@@ -79,7 +79,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         RunEventLog? active;
         lock (_gate)
         {
-            if (!_threads.TryGetValue(request.ThreadId, out var thread))
+            if (!_threads.TryGetValue(request.Thread, out var thread))
             {
                 return ValueTask.FromResult(Empty());
             }
@@ -90,20 +90,20 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         return ValueTask.FromResult(Replay(runs.SelectMany(r => r.Events), active));
     }
 
-    public override ValueTask<bool> IsRunningAsync(string threadId, CancellationToken cancellationToken)
+    public override ValueTask<bool> IsRunningAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return ValueTask.FromResult(_threads.TryGetValue(threadId, out var t) && t.Execution is { StopRequested: false });
+            return ValueTask.FromResult(_threads.TryGetValue(thread, out var t) && t.Execution is { StopRequested: false });
         }
     }
 
-    public override ValueTask<StopResult> StopAsync(string threadId, string? runId, CancellationToken cancellationToken)
+    public override ValueTask<StopResult> StopAsync(ThreadKey thread, string? runId, CancellationToken cancellationToken)
     {
         AgentRunExecution? execution;
         lock (_gate)
         {
-            if (!_threads.TryGetValue(threadId, out var thread) || thread.Execution is not { } e || e.StopRequested)
+            if (!_threads.TryGetValue(thread, out var state) || state.Execution is not { } e || e.StopRequested)
             {
                 return ValueTask.FromResult(StopResult.NotRunning);
             }
@@ -197,13 +197,13 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
     }
 
-    private ThreadState GetOrCreate(string threadId)
+    private ThreadState GetOrCreate(ThreadKey key)
     {
-        if (!_threads.TryGetValue(threadId, out var thread))
+        if (!_threads.TryGetValue(key, out var thread))
         {
-            thread = new ThreadState(threadId);
+            thread = new ThreadState(key);
             thread.Node = _lru.AddFirst(thread);
-            _threads[threadId] = thread;
+            _threads[key] = thread;
             EvictIfNeeded(thread);
         }
         else
@@ -233,7 +233,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
             if (candidate != keep && candidate.Execution is null)
             {
                 _lru.Remove(node);
-                _threads.Remove(candidate.ThreadId);
+                _threads.Remove(candidate.Key);
                 _bytes -= candidate.Bytes;
                 if (!_warnedEviction)
                 {
@@ -280,9 +280,9 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
 
     private static IAsyncEnumerable<RunnerEvent> Empty() => AsyncEnumerable.Empty<RunnerEvent>();
 
-    private sealed class ThreadState(string threadId)
+    private sealed class ThreadState(ThreadKey key)
     {
-        public string ThreadId { get; } = threadId;
+        public ThreadKey Key { get; } = key;
         public LinkedListNode<ThreadState>? Node { get; set; }
         public List<StoredRun> Runs { get; } = [];
         /// <summary>Message ids of the stored runs (RUN_STARTED.input filtering), each with the number of runs holding it.</summary>

@@ -238,9 +238,9 @@ public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : ICl
         var server = admin.GetServer(admin.GetEndPoints()[0]);
         var keys = server.Keys(pattern: "ttltest:*").Select(k => k.ToString()).ToList();
         var tag = new RedisThreadKeys("ttltest:", thread).Tag;
-        Assert.StartsWith("#", tag, StringComparison.Ordinal);
+        Assert.StartsWith("t:#", tag, StringComparison.Ordinal);
         Assert.Equal(["msgs", "run:1", "runmsgs", "runs", "seq"], keys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order());
-        Assert.All(keys, k => Assert.StartsWith($"ttltest:{{t:{tag}}}:", k, StringComparison.Ordinal));
+        Assert.All(keys, k => Assert.StartsWith($"ttltest:{{{tag}}}:", k, StringComparison.Ordinal));
         foreach (var key in keys)
         {
             var ttl = await admin.GetDatabase().KeyTimeToLiveAsync(key);

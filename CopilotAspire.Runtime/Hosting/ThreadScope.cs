@@ -1,0 +1,46 @@
+using CopilotAspire.Runtime.Http;
+using CopilotAspire.Runtime.Middleware;
+using Microsoft.AspNetCore.Http;
+
+namespace CopilotAspire.Runtime.Hosting;
+
+/// <summary>
+/// The thread scope of a request (set with <see cref="CopilotRuntimeBuilder.WithThreadScope(ThreadScopeResolver)"/>),
+/// typically the signed-in user's id. Every thread a request runs, connects to, resumes or stops lives in this scope:
+/// a thread of another scope is unknown to it, even by its id. <see langword="null"/> is the unscoped namespace (every
+/// request shares it, as in the official runtime). To refuse a request, throw <see cref="CopilotShortCircuitException"/>
+/// with the answer; any other exception answers <c>500 {"error":"internal_error"}</c>.
+/// </summary>
+public delegate ValueTask<string?> ThreadScopeResolver(HttpContext context, CancellationToken cancellationToken);
+
+/// <summary>Ready-made thread scopes.</summary>
+public static class ThreadScopes
+{
+    /// <summary>
+    /// The value of the authenticated user's <paramref name="claimType"/> claim (for JWT bearer tokens without inbound
+    /// claim mapping: <c>sub</c>). A request without it (anonymous, or a token without the claim) is refused with
+    /// <c>401 {"error":"unauthorized"}</c>: it never falls back to a shared namespace.
+    /// </summary>
+    public static ThreadScopeResolver FromClaim(string claimType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimType);
+        return (context, _) =>
+        {
+            var user = context.User;
+            var value = user.Identity?.IsAuthenticated == true ? user.FindFirst(claimType)?.Value : null;
+            if (string.IsNullOrEmpty(value))
+            {
+                throw new CopilotShortCircuitException(CopilotResults.Error(StatusCodes.Status401Unauthorized, "unauthorized",
+                    $"This runtime keeps threads per user: the request must be authenticated and carry the '{claimType}' claim."));
+            }
+            return ValueTask.FromResult<string?>(value);
+        };
+    }
+
+    /// <summary>Why <paramref name="scope"/> cannot scope threads (empty, control characters), or <see langword="null"/> if it can.</summary>
+    public static string? Validate(string? scope) =>
+        scope is null ? null
+        : scope.Length == 0 ? "The thread scope must not be empty."
+        : scope.Any(char.IsControl) ? "The thread scope must not contain control characters."
+        : null;
+}
