@@ -507,14 +507,14 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             {
                 for (var i = (int)resumeCompactedIndex; i < run.Events.Count; i++)
                 {
-                    yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
+                    yield return run.ToRunnerEvent(i, RedisEventId.OfCompacted(run.Seq, i + 1));
                 }
             }
             else if (run.Seq > historyAfterSeq)
             {
                 for (var i = 0; i < run.Events.Count; i++)
                 {
-                    yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
+                    yield return run.ToRunnerEvent(i, RedisEventId.OfCompacted(run.Seq, i + 1));
                 }
             }
         }
@@ -636,11 +636,12 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             foreach (var entry in entries)
             {
                 last = EntryIndex(entry.Id);
-                var e = ReadEntry(entry);
+                var json = (byte[])entry["e"]!;
+                var e = AgUiJson.DeserializeEvent(json);
                 var terminal = e is RunFinishedEvent or RunErrorEvent;
                 if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
                 {
-                    yield return new RunnerEvent(e, RedisEventId.Raw(seq, last));
+                    yield return new RunnerEvent(e, RedisEventId.Raw(seq, last)) { Json = json };
                 }
                 if (terminal)
                 {
