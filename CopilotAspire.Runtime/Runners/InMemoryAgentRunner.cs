@@ -69,7 +69,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
 
         _local.Track(execution, Task.Run(() => CompleteRunAsync(thread, log, execution, request, newMessages), CancellationToken.None));
-        return ValueTask.FromResult(Read(log.ReadAsync(0)));
+        return ValueTask.FromResult(log.ReadAsync(0));
     }
 
     public override ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
@@ -246,14 +246,6 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
     }
 
-    private static async IAsyncEnumerable<RunnerEvent> Read(IAsyncEnumerable<AgUiEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            yield return e;
-        }
-    }
-
     private static async IAsyncEnumerable<RunnerEvent> Replay(List<StoredRun> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var seenMessageIds = new HashSet<string>(StringComparer.Ordinal);
@@ -276,7 +268,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
         await foreach (var e in active.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            if (RunHistoryRules.MessageIdOf(e) is { } id && seenMessageIds.Contains(id))
+            if (RunHistoryRules.MessageIdOf(e.Event) is { } id && seenMessageIds.Contains(id))
             {
                 continue;
             }
