@@ -16,7 +16,7 @@ internal sealed record StoredRun(long Seq, string RunId, string AgentId, List<Ag
 
 /// <summary>
 /// Reads and writes history entries: <c>{"seq":N,"runId":"…","agentId":"…","events":[…compacted AG-UI events…]}</c>,
-/// events in the wire JSON of <see cref="AgUiJson"/>; and single raw events (stream entry field <c>e</c>).
+/// events in the wire JSON of <see cref="AgUiJson"/>.
 /// </summary>
 internal static class StoredRunCodec
 {
