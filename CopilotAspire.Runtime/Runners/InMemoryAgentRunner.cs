@@ -248,14 +248,15 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
 
     private static async IAsyncEnumerable<RunnerEvent> Replay(List<StoredRun> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var seenMessageIds = new HashSet<string>(StringComparer.Ordinal);
+        // Only a connect that tails an active run needs the replayed message ids (to skip them in the run).
+        var seenMessageIds = active is null ? null : new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in history)
         {
             var events = run.Events.Events;
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
-                if (RunHistoryRules.MessageIdOf(e) is { } id)
+                if (seenMessageIds is not null && RunHistoryRules.MessageIdOf(e) is { } id)
                 {
                     seenMessageIds.Add(id);
                 }
@@ -268,7 +269,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
         await foreach (var e in active.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            if (RunHistoryRules.MessageIdOf(e.Event) is { } id && seenMessageIds.Contains(id))
+            if (RunHistoryRules.MessageIdOf(e.Event) is { } id && seenMessageIds!.Contains(id))
             {
                 continue;
             }
