@@ -29,7 +29,7 @@ internal sealed partial class RedisActiveRun
     private readonly RunEventLog _log = new();
     // The stream's JSON of events that compaction keeps as they are (not deltas or state), reused for the stored run.
     private readonly Dictionary<AgUiEvent, byte[]> _serialized = new(ReferenceEqualityComparer.Instance);
-    private readonly Channel<AgUiEvent> _pending = Channel.CreateUnbounded<AgUiEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<(AgUiEvent Event, byte[] Json)> _pending = Channel.CreateUnbounded<(AgUiEvent Event, byte[] Json)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
     private int _count;
@@ -69,7 +69,7 @@ internal sealed partial class RedisActiveRun
         long index = 0;
         await foreach (var e in _log.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            yield return new RunnerEvent(e, RedisEventId.Raw(Seq, ++index));
+            yield return e with { Id = RedisEventId.Raw(Seq, ++index) };
         }
     }
 
@@ -85,8 +85,9 @@ internal sealed partial class RedisActiveRun
             await _execution.ExecuteAsync(e =>
             {
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
-                _log.Append(e);
-                _pending.Writer.TryWrite(e);
+                var json = AgUiJson.SerializeToUtf8Bytes(e); // once: for the Redis stream, local readers and the stored run
+                _log.Append(e, json);
+                _pending.Writer.TryWrite((e, json));
                 if (++_count == options.MaxEventsPerRun)
                 {
                     _execution.Abort($"Run exceeded the limit of {options.MaxEventsPerRun} events.", RedisAgentRunner.EventLimitCode);
@@ -123,9 +124,9 @@ internal sealed partial class RedisActiveRun
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < _runner.Options.MaxWriteBatch && reader.TryRead(out var e))
+            while (batch.Count < _runner.Options.MaxWriteBatch && reader.TryRead(out var item))
             {
-                var json = AgUiJson.SerializeToUtf8Bytes(e);
+                var (e, json) = item;
                 if (e is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
                 {
                     lock (_serialized)

@@ -397,7 +397,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             var seq = (long)seqValue;
             var runId = active.GetValueOrDefault("runId").ToString();
             var written = (long)active.GetValueOrDefault("n");
-            var events = (await db.StreamRangeAsync(keys.Run(seq)).ConfigureAwait(false)).Select(ReadEntry).ToList();
+            var events = (await db.StreamRangeAsync(keys.Run(seq)).ConfigureAwait(false)).SelectMany(entry => entry.Values).Select(v => AgUiJson.DeserializeEvent((byte[])v.Value!)).ToList();
             activity?.SetTag("agui.run_id", runId);
             var finalizer = new RunFinalizer();
             foreach (var e in events)
@@ -508,14 +508,14 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             {
                 for (var i = (int)resumeCompactedIndex; i < run.Events.Count; i++)
                 {
-                    yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
+                    yield return run.ToRunnerEvent(i, RedisEventId.OfCompacted(run.Seq, i + 1));
                 }
             }
             else if (run.Seq > historyAfterSeq)
             {
                 for (var i = 0; i < run.Events.Count; i++)
                 {
-                    yield return new RunnerEvent(run.Events[i], RedisEventId.OfCompacted(run.Seq, i + 1));
+                    yield return run.ToRunnerEvent(i, RedisEventId.OfCompacted(run.Seq, i + 1));
                 }
             }
         }
@@ -636,17 +636,28 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             progress.Read += entries.Length;
             foreach (var entry in entries)
             {
-                last = EntryIndex(entry.Id);
-                var e = ReadEntry(entry);
-                var terminal = e is RunFinishedEvent or RunErrorEvent;
-                if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
+                // One entry per written batch (its id: the batch's last index), one field per event (name: its index).
+                foreach (var field in entry.Values)
                 {
-                    yield return new RunnerEvent(e, RedisEventId.Raw(seq, last));
+                    var index = (long)field.Name;
+                    if (index <= last)
+                    {
+                        continue; // resuming inside a batch
+                    }
+                    last = index;
+                    var json = (byte[])field.Value!;
+                    var e = AgUiJson.DeserializeEvent(json);
+                    var terminal = e is RunFinishedEvent or RunErrorEvent;
+                    if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
+                    {
+                        yield return new RunnerEvent(e, RedisEventId.Raw(seq, last)) { Json = json };
+                    }
+                    if (terminal)
+                    {
+                        yield break;
+                    }
                 }
-                if (terminal)
-                {
-                    yield break;
-                }
+                last = Math.Max(last, EntryIndex(entry.Id));
             }
             if (entries.Length == batch)
             {
@@ -702,8 +713,6 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             return OwnerState.Alive;
         }
     }
-
-    internal static AgUiEvent ReadEntry(StreamEntry entry) => AgUiJson.DeserializeEvent((byte[])entry["e"]!);
 
     private static long EntryIndex(RedisValue id)
     {

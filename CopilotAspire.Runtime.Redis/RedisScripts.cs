@@ -28,18 +28,28 @@ internal static class RedisScripts
 
     /// <summary>
     /// Appends a batch of events (or, with none, just renews the lock: the heartbeat). KEYS: lock, active, stream, seq.
-    /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index of the first event, event JSON…. Entries get the
-    /// explicit ids 0-K; entries already written (a retried batch) are skipped. Returns -1 if the lock is not the
-    /// caller's, 1 if a stop was requested, else 0.
+    /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index of the first event, event JSON…. A batch is one
+    /// stream entry (one per 1,000 events at most), its id 0-K with K the index of its last event, its fields the
+    /// events (field name: the event's index K, value: its JSON); events already written (a retried batch) are
+    /// skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
     /// </summary>
     public const string Append = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
-        local k = tonumber(ARGV[5]) - 1
+        local first = tonumber(ARGV[5])
+        local k = first + #ARGV - 6
+        local fields = {}
         for i = 6, #ARGV do
-          k = k + 1
-          if k > n then redis.call('XADD', KEYS[3], '0-' .. k, 'e', ARGV[i]) end
+          local index = first + i - 6
+          if index > n then
+            fields[#fields + 1] = index
+            fields[#fields + 1] = ARGV[i]
+            if #fields >= 2000 or i == #ARGV then
+              redis.call('XADD', KEYS[3], '0-' .. index, unpack(fields))
+              fields = {}
+            end
+          end
         end
         if k > n then
           redis.call('HSET', KEYS[2], 'n', k)

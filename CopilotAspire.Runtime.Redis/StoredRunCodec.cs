@@ -1,15 +1,22 @@
 using System.Buffers;
 using System.Text.Json;
 using CopilotAspire.Runtime.Protocol;
+using CopilotAspire.Runtime.Runners;
 
 namespace CopilotAspire.Runtime.Redis;
 
 /// <summary>A finished run as the thread's history list stores it: one JSON element per run.</summary>
-internal sealed record StoredRun(long Seq, string RunId, string AgentId, List<AgUiEvent> Events);
+internal sealed record StoredRun(long Seq, string RunId, string AgentId, List<AgUiEvent> Events)
+{
+    /// <summary>The events' stored JSON, index for index, when the run was read from Redis (replay writes it as is).</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Json { get; init; }
+
+    public RunnerEvent ToRunnerEvent(int index, string id) => new(Events[index], id) { Json = Json is { } json ? json[index] : default };
+}
 
 /// <summary>
 /// Reads and writes history entries: <c>{"seq":N,"runId":"…","agentId":"…","events":[…compacted AG-UI events…]}</c>,
-/// events in the wire JSON of <see cref="AgUiJson"/>; and single raw events (stream entry field <c>e</c>).
+/// events in the wire JSON of <see cref="AgUiJson"/>.
 /// </summary>
 internal static class StoredRunCodec
 {
@@ -41,16 +48,59 @@ internal static class StoredRunCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static StoredRun Deserialize(ReadOnlySpan<byte> utf8)
+    /// <summary>Reads a history entry; each event keeps its stored JSON (a slice of <paramref name="utf8"/>) for replay.</summary>
+    public static StoredRun Deserialize(byte[] utf8)
     {
         var reader = new Utf8JsonReader(utf8);
-        using var doc = JsonDocument.ParseValue(ref reader);
-        var root = doc.RootElement;
-        var events = new List<AgUiEvent>();
-        foreach (var e in root.GetProperty("events").EnumerateArray())
+        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
+        long? seq = null;
+        string? runId = null, agentId = null;
+        List<AgUiEvent>? events = null;
+        List<ReadOnlyMemory<byte>>? json = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            events.Add(e.Deserialize(AgUiJson.Context.AgUiEvent) ?? throw new JsonException("Stored event was null."));
+            if (reader.ValueTextEquals("events"u8))
+            {
+                Expect(reader.Read() && reader.TokenType == JsonTokenType.StartArray);
+                events = [];
+                json = [];
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    events.Add(JsonSerializer.Deserialize(ref reader, AgUiJson.Context.AgUiEvent) ?? throw new JsonException("Stored event was null."));
+                    json.Add(utf8.AsMemory(start, (int)reader.BytesConsumed - start));
+                }
+                continue;
+            }
+            var name = reader.GetString();
+            Expect(reader.Read());
+            switch (name)
+            {
+                case "seq":
+                    seq = reader.GetInt64();
+                    break;
+                case "runId":
+                    runId = reader.GetString();
+                    break;
+                case "agentId":
+                    agentId = reader.GetString();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
         }
-        return new StoredRun(root.GetProperty("seq").GetInt64(), root.GetProperty("runId").GetString() ?? "", root.GetProperty("agentId").GetString() ?? "", events);
+        return new StoredRun(seq ?? throw new JsonException("Stored run has no seq."), runId ?? "", agentId ?? "", events ?? throw new JsonException("Stored run has no events."))
+        {
+            Json = json,
+        };
+    }
+
+    private static void Expect(bool condition)
+    {
+        if (!condition)
+        {
+            throw new JsonException("Malformed stored run.");
+        }
     }
 }

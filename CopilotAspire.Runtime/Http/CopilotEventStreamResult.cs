@@ -150,7 +150,14 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
             writer.Write("\n"u8);
         }
         writer.Write("data: "u8);
-        AgUiEventWriter.Write(writer, item.Event);
+        if (item.Json.IsEmpty)
+        {
+            AgUiEventWriter.Write(writer, item.Event);
+        }
+        else
+        {
+            writer.Write(item.Json.Span);
+        }
         writer.Write("\n\n"u8);
     }
 

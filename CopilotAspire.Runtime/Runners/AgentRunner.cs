@@ -79,6 +79,12 @@ public sealed record AgentConnectRequest(string ThreadId, string AgentId, IReadO
 /// <summary>An event as a runner streams it, with an optional SSE id (written as an <c>id:</c> line).</summary>
 public readonly record struct RunnerEvent(AgUiEvent Event, string? Id = null)
 {
+    /// <summary>
+    /// The event's wire JSON when the runner has it already (a stored run keeps its events serialized; the Redis
+    /// stream holds them as JSON): written as is, byte-identical to serializing <see cref="Event"/>. Empty: serialize.
+    /// </summary>
+    public ReadOnlyMemory<byte> Json { get; init; }
+
     public static implicit operator RunnerEvent(AgUiEvent e) => new(e);
 }
 

@@ -69,7 +69,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
 
         _local.Track(execution, Task.Run(() => CompleteRunAsync(thread, log, execution, request, newMessages), CancellationToken.None));
-        return ValueTask.FromResult(Read(log.ReadAsync(0)));
+        return ValueTask.FromResult(log.ReadAsync(0));
     }
 
     public override ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
@@ -87,7 +87,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
             runs = [.. thread.Runs]; // stored runs are immutable: copy the references, flatten outside the lock
             active = thread.ActiveLog;
         }
-        return ValueTask.FromResult(Replay(runs.SelectMany(r => r.Events), active));
+        return ValueTask.FromResult(Replay(runs, active));
     }
 
     public override ValueTask<bool> IsRunningAsync(ThreadKey thread, CancellationToken cancellationToken)
@@ -148,7 +148,8 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
                     var compacted = EventCompactor.Compact(events);
                     var messageIds = new HashSet<string>(StringComparer.Ordinal);
                     RunHistoryRules.CollectMessageIds(events, messageIds);
-                    stored = new StoredRun(request.Input.RunId, request.AgentId, compacted, compacted.Sum(e => (long)AgUiEventWriter.Utf8Length(e)), messageIds);
+                    var serialized = new SerializedEvents(compacted); // once: every connect writes these bytes
+                    stored = new StoredRun(request.Input.RunId, request.AgentId, serialized, serialized.Bytes, messageIds);
                 }
 #pragma warning disable CA1031 // A run that cannot be stored is logged; the thread must still be released.
                 catch (Exception ex)
@@ -245,24 +246,22 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
     }
 
-    private static async IAsyncEnumerable<RunnerEvent> Read(IAsyncEnumerable<AgUiEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    private static async IAsyncEnumerable<RunnerEvent> Replay(List<StoredRun> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var e in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        // Only a connect that tails an active run needs the replayed message ids (to skip them in the run).
+        var seenMessageIds = active is null ? null : new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in history)
         {
-            yield return e;
-        }
-    }
-
-    private static async IAsyncEnumerable<RunnerEvent> Replay(IEnumerable<AgUiEvent> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var seenMessageIds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in history)
-        {
-            if (RunHistoryRules.MessageIdOf(e) is { } id)
+            var events = run.Events.Events;
+            for (var i = 0; i < events.Count; i++)
             {
-                seenMessageIds.Add(id);
+                var e = events[i];
+                if (seenMessageIds is not null && RunHistoryRules.MessageIdOf(e) is { } id)
+                {
+                    seenMessageIds.Add(id);
+                }
+                yield return new RunnerEvent(e) { Json = run.Events.JsonOf(i) };
             }
-            yield return e;
         }
         if (active is null)
         {
@@ -270,7 +269,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         }
         await foreach (var e in active.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            if (RunHistoryRules.MessageIdOf(e) is { } id && seenMessageIds.Contains(id))
+            if (RunHistoryRules.MessageIdOf(e.Event) is { } id && seenMessageIds!.Contains(id))
             {
                 continue;
             }
@@ -292,7 +291,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         public long Bytes { get; set; }
     }
 
-    private sealed record StoredRun(string RunId, string AgentId, List<AgUiEvent> Events, long Bytes, HashSet<string> MessageIds);
+    private sealed record StoredRun(string RunId, string AgentId, SerializedEvents Events, long Bytes, HashSet<string> MessageIds);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Thread {ThreadId} already has an active run; run {RunId} gets an empty stream")]
     private static partial void LogThreadBusy(ILogger logger, string threadId, string runId);

@@ -4,17 +4,19 @@ namespace CopilotAspire.Runtime.Runners;
 
 /// <summary>
 /// The events of one active run, in order, readable by any number of subscribers from the start while the run
-/// appends. Subscribers share the one list (no copy per subscriber) and wait on a signal, not a poll.
+/// appends. Subscribers share the one list (no copy per subscriber) and wait on a signal, not a poll. An event may
+/// carry its JSON (serialized once by the runner, for its store), which every subscriber then writes as is.
 /// </summary>
 public sealed class RunEventLog
 {
-    private readonly List<AgUiEvent> _events = [];
+    private readonly List<RunnerEvent> _events = [];
     private readonly Lock _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _waitedOn; // a reader holds _changed.Task: the next append must signal it and start a fresh one
     private bool _completed;
 
-    public void Append(AgUiEvent e)
+    /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
+    public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default)
     {
         TaskCompletionSource? changed = null;
         lock (_lock)
@@ -23,7 +25,7 @@ public sealed class RunEventLog
             {
                 throw new InvalidOperationException("The run has already completed.");
             }
-            _events.Add(e);
+            _events.Add(new RunnerEvent(e) { Json = json });
             if (_waitedOn)
             {
                 // Only when a reader is waiting: no signal (and no allocation) per event otherwise.
@@ -72,15 +74,15 @@ public sealed class RunEventLog
     {
         lock (_lock)
         {
-            return [.. _events];
+            return _events.ConvertAll(static e => e.Event);
         }
     }
 
     /// <summary>Every event from <paramref name="start"/> on, live until the run completes.</summary>
-    public async IAsyncEnumerable<AgUiEvent> ReadAsync(int start = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<RunnerEvent> ReadAsync(int start = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var index = start;
-        var batch = new List<AgUiEvent>();
+        var batch = new List<RunnerEvent>();
         // One registration per reader (not a cancellable wait per event): cancelling wakes the waiters, and each
         // reader checks its own token.
         using var registration = cancellationToken.UnsafeRegister(static log => ((RunEventLog)log!).Wake(), this);

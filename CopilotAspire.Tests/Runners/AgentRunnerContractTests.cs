@@ -157,6 +157,26 @@ public abstract class AgentRunnerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replayed_history_carries_its_stored_wire_json_byte_identical_to_serializing_each_event()
+    {
+        var thread = NewThread();
+        var run1 = await RunToEndAsync(Runner, TestAgents.Request(thread, "r1", TestAgents.Fixed(), Message.User("u1", "héllo <b>\"&'</b> \u2028 😀\n")));
+        await RunToEndAsync(Runner, TestAgents.Request(thread, "r2", TestAgents.Fixed(), Message.User("u2", "again")));
+
+        var replay = await ConnectAllAsync(Runner, thread);
+
+        // A live stream may carry JSON too (the Redis runner serializes once for its stream): the same bytes.
+        Assert.All(run1.Where(e => !e.Json.IsEmpty), e => Assert.Equal(AgUiEventWriter.ToUtf8Bytes(e.Event), e.Json.ToArray()));
+
+        Assert.Equal(2, replay.Count(e => e.Event is RunStartedEvent));
+        Assert.All(replay, e =>
+        {
+            Assert.False(e.Json.IsEmpty, $"{e.Event.GetType().Name} was replayed without its stored JSON");
+            Assert.Equal(AgUiEventWriter.ToUtf8Bytes(e.Event), e.Json.ToArray());
+        });
+    }
+
+    [Fact]
     public async Task Connect_during_a_run_replays_history_then_the_active_run_from_its_start_live_until_it_ends()
     {
         var thread = NewThread();

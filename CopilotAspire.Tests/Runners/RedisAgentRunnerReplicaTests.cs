@@ -176,6 +176,24 @@ public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : ICl
     }
 
     [Fact]
+    public async Task Resuming_from_any_raw_id_of_a_run_written_in_large_batches_gives_exactly_the_rest_of_it()
+    {
+        // Batches of up to 4,096 events: stream entries hold up to 1,000 events each, resumes land inside them.
+        var a = await _factory.CreateAsync(o => o.MaxWriteBatch = 4096);
+        var b = await _factory.CreateAsync();
+        var thread = NewThread();
+        var run = await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Flood(2_500)), Ct)).ReadAllAsync(Ct);
+        Assert.Equal(2_502, run.Count);
+
+        foreach (var i in (int[])[0, 998, 999, 1_000, 1_001, 1_999, 2_000, 2_499, 2_500])
+        {
+            var resumed = await ConnectAllAsync(b, thread, run[i].Id);
+            Assert.Equal(run.Skip(i + 1).Json(), resumed.Json());
+            Assert.Equal(run.Skip(i + 1).Select(e => e.Id), resumed.Select(e => e.Id));
+        }
+    }
+
+    [Fact]
     public async Task A_replica_that_dies_mid_run_has_its_run_closed_as_interrupted_for_live_connects()
     {
         var (a, connectionA) = await _factory.CreateReplicaAsync(o => o.LockTtl = TimeSpan.FromMilliseconds(600));
