@@ -48,7 +48,7 @@ done
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
-dotnet test CopilotAspire.Tests --configuration Release \
+dotnet test CopilotAspire.Tests --configuration Release --blame-hang-timeout 10m --blame-hang-dump-type none \
   --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@"
 status=$?
 

@@ -95,16 +95,26 @@ public static partial class TranscriptionRequestHandler
         }
         catch (BadHttpRequestException ex)
         {
+            // A body cut short (the client closed its side early, or sent a short Content-Length): the client's fault.
+            LogBodyUnreadable(request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TranscriptionRequestHandler)),
+                ex.Message);
             return Invalid($"Failed to read the request body: {ex.Message}");
         }
     }
 
-    /// <summary>The client went away mid-request (reset, closed early): nobody is left to answer.</summary>
+    /// <summary>
+    /// The client went away mid-request: a reset connection, or an I/O failure once the request is aborted. Nobody is
+    /// left to answer.
+    /// </summary>
     private static bool IsClientAbort(HttpRequest request, Exception ex) =>
-        request.HttpContext.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException or BadHttpRequestException;
+        ex is Microsoft.AspNetCore.Connections.ConnectionResetException
+        || (request.HttpContext.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Transcription upload aborted by the client ({Exception}: {Reason})")]
     private static partial void LogClientAborted(ILogger logger, string exception, string reason);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Transcription upload could not be read: {Reason}")]
+    private static partial void LogBodyUnreadable(ILogger logger, string reason);
 
     public static async Task<IResult> HandleJsonAsync(JsonElement body, TranscriptionService? service, long maxBytes, CancellationToken ct)
     {

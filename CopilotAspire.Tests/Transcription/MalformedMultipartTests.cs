@@ -72,7 +72,7 @@ public sealed class MalformedMultipartTests
         Assert.False(string.IsNullOrEmpty(error.GetProperty("code").GetString()), kind);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_client_that_aborts_mid_upload_to_the_runtime_is_logged_at_debug()
     {
         var logs = new CapturingLoggerProvider();
@@ -80,7 +80,8 @@ public sealed class MalformedMultipartTests
         await using var host = await RuntimeTranscribeHost.StartAsync(service, configure: logs.AddTo);
 
         await AbortMidUploadAsync(logs, host.BaseAddress, "/" + Rest, "audio");
-        await logs.WaitForAsync(e => e.Category.EndsWith(".TranscriptionRequestHandler", StringComparison.Ordinal), Ct);
+        // Kestrel reports the reset either as a reset connection or as a body cut short, whichever it sees first.
+        await logs.WaitForAsync(e => e.Category.EndsWith(".TranscriptionRequestHandler", StringComparison.Ordinal) && IsAbortLine(e.Message), Ct);
 
         // The next request is served normally, and nothing about the aborted one was logged as an error.
         var blob = new ByteArrayContent([1, 2, 3]);
@@ -88,11 +89,14 @@ public sealed class MalformedMultipartTests
         using var next = await host.Client.PostAsync(Rest, new MultipartFormDataContent { { blob, "audio", "recording.webm" } }, Ct);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
-        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Debug && e.Message.StartsWith("Transcription ", StringComparison.Ordinal)
-            && e.Message.Contains("aborted by the client", StringComparison.Ordinal) && e.Exception is null);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Debug && IsAbortLine(e.Message) && e.Exception is null);
     }
 
-    [Fact]
+    private static bool IsAbortLine(string message) =>
+        message.StartsWith("Transcription upload aborted by the client", StringComparison.Ordinal)
+        || message.StartsWith("Transcription upload could not be read", StringComparison.Ordinal);
+
+    [Fact(Timeout = 60_000)]
     public async Task A_client_that_aborts_mid_upload_to_the_Transcriber_is_logged_at_debug_and_frees_its_slot()
     {
         var logs = new CapturingLoggerProvider();

@@ -81,17 +81,18 @@ public sealed partial class TranscriptionsEndpoint(
             return Refuse(new TranscriberApiException(StatusCodes.Status415UnsupportedMediaType, ex.Message, "unsupported_audio_format", "file"),
                 "unsupported_format");
         }
-        catch (BadHttpRequestException ex)
-        {
-            // A body the server could not read (cut short, malformed chunking): the client's side, never a 500.
-            return Refuse(new TranscriberApiException(ex.StatusCode, $"The request body could not be read: {ex.Message}", "invalid_body"), "invalid_request");
-        }
-        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException or BadHttpRequestException)
+        catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.ConnectionResetException
+            || (context.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException))
         {
             // The client went away (reset, closed mid-upload, gave up waiting): nobody is left to answer.
             TranscriberLog.ClientAborted(logger, ex.GetType().Name, ex.Message);
             telemetry.CountRequest("aborted");
             return Results.Empty;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // A body the server could not read (cut short, malformed chunking): the client's side, never a 500.
+            return Refuse(new TranscriberApiException(ex.StatusCode, $"The request body could not be read: {ex.Message}", "invalid_body"), "invalid_request");
         }
         catch (SpeechEngineUnavailableException ex)
         {
