@@ -89,18 +89,21 @@ public static partial class TranscriptionRequestHandler
         }
         catch (Exception ex) when (IsClientAbort(request, ex))
         {
-            LogClientAborted(request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TranscriptionRequestHandler)),
+            LogClientAborted(Logger(request),
                 ex.GetType().Name, ex.Message);
             return Results.Empty;
         }
         catch (BadHttpRequestException ex)
         {
             // A body cut short (the client closed its side early, or sent a short Content-Length): the client's fault.
-            LogBodyUnreadable(request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TranscriptionRequestHandler)),
+            LogBodyUnreadable(Logger(request),
                 ex.Message);
             return Invalid($"Failed to read the request body: {ex.Message}");
         }
     }
+
+    private static ILogger Logger(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TranscriptionRequestHandler));
 
     /// <summary>
     /// The client went away mid-request: a reset connection, or an I/O failure once the request is aborted. Nobody is
