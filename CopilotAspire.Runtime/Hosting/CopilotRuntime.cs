@@ -50,6 +50,8 @@ public sealed partial class CopilotRuntime
         _threadScope = services.GetService<ThreadScopeResolver>();
         _before = before.ToArray();
         _after = after.ToArray();
+        // The built-in telemetry reads counts only: messages are rebuilt from the stream only for other middleware.
+        AfterRequestReadsMessages = _after.Any(m => m.Target is not CopilotRuntimeTelemetry);
         _logger = logger;
         // Built now, not on first request: the endpoint maps construct the runtime, so a misconfigured agent
         // (unknown provider, bad model id) stops the app at start with its message.
@@ -77,6 +79,9 @@ public sealed partial class CopilotRuntime
 
     /// <summary>The graceful shutdown (absent when the runtime is built outside <c>AddCopilotRuntime</c>).</summary>
     public CopilotRuntimeDrain? Drain { get; }
+
+    /// <summary>An after-request middleware other than the built-in telemetry is registered (it may read the messages).</summary>
+    internal bool AfterRequestReadsMessages { get; }
 
     /// <summary>Enables <c>/transcribe</c> when set; <c>/info</c> reports <c>audioFileTranscriptionEnabled</c> from it.</summary>
     public TranscriptionService? TranscriptionService { get; }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CopilotAspire.Runtime.Runners;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -84,46 +83,24 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
     }
 
     /// <summary>
-    /// Counts <paramref name="events"/> as an open stream and ends it (without an error) once the drain closes the
-    /// streams; until then the events pass through untouched.
+    /// Counts a run or connect stream as open until the returned lease is disposed. Its <see cref="CopilotStreamLease.Token"/>
+    /// (the request's token, linked to the drain's) is cancelled once a shutdown closes the streams: the stream then
+    /// ends without an error (<see cref="CopilotStreamLease.Closed"/>). One lease per stream, nothing per event.
     /// </summary>
-    public IAsyncEnumerable<RunnerEvent> Track(IAsyncEnumerable<RunnerEvent> events)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        return TrackAsync(events);
-    }
-
-    private async IAsyncEnumerable<RunnerEvent> TrackAsync(IAsyncEnumerable<RunnerEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public CopilotStreamLease Open(CancellationToken requestAborted)
     {
         Interlocked.Increment(ref _openStreams);
-        try
+        return new CopilotStreamLease(this, requestAborted);
+    }
+
+    /// <summary>Cancelled when a shutdown closes the streams still open.</summary>
+    internal CancellationToken StreamsClosing => _closeStreams.Token;
+
+    internal void OnStreamClosed()
+    {
+        if (Interlocked.Decrement(ref _openStreams) == 0 && IsDraining)
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closeStreams.Token);
-            await using var source = events.GetAsyncEnumerator(linked.Token);
-            while (true)
-            {
-                bool more;
-                try
-                {
-                    more = await source.MoveNextAsync().ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (_closeStreams.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                if (!more)
-                {
-                    break;
-                }
-                yield return source.Current;
-            }
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref _openStreams) == 0 && IsDraining)
-            {
-                _streamsClosed.TrySetResult();
-            }
+            _streamsClosed.TrySetResult();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using CopilotAspire.Runtime.Hosting;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
 using Microsoft.AspNetCore.Http;
@@ -44,6 +45,9 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStreamContentType]));
     }
 
+    /// <summary>The drain that counts this stream open and ends it at shutdown (the runtime's; none in bare use).</summary>
+    internal CopilotRuntimeDrain? Drain { get; init; }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -61,12 +65,14 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
 
         var aborted = httpContext.RequestAborted;
         var writer = response.BodyWriter;
+        using var lease = Drain?.Open(aborted);
         await using var keepAlive = _keepAlive > TimeSpan.Zero ? new SseKeepAlive(writer, _keepAlive, TimeProvider.System, aborted) : null;
+        var unflushed = 0;
+        long unflushedBytes = 0;
         try
         {
             await response.StartAsync(aborted);
-            await using var events = _events.GetAsyncEnumerator(aborted);
-            var unflushed = 0;
+            await using var events = _events.GetAsyncEnumerator(lease?.Token ?? aborted);
             while (true)
             {
                 var next = events.MoveNextAsync();
@@ -82,6 +88,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     // awaited (disposing a running async iterator throws); it ends when the client goes away.
                     var gone = unflushed > 0 && await FlushEndedAsync(writer, aborted);
                     unflushed = 0;
+                    unflushedBytes = 0;
                     var paused = keepAlive is not null && !gone;
                     if (paused)
                     {
@@ -109,12 +116,13 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     break;
                 }
                 var item = events.Current;
-                WriteFrame(writer, item);
+                unflushedBytes += WriteFrame(writer, item);
                 state.Observe(item.Event);
                 // Events that are ready are coalesced (replaying 10k stored events is not 10k flushes), up to a bound.
-                if (++unflushed >= MaxUnflushedFrames || (writer.CanGetUnflushedBytes && writer.UnflushedBytes >= MaxUnflushedBytes))
+                if (++unflushed >= MaxUnflushedFrames || unflushedBytes >= MaxUnflushedBytes)
                 {
                     unflushed = 0;
+                    unflushedBytes = 0;
                     if (await FlushEndedAsync(writer, aborted))
                     {
                         state.ClientDisconnected = true;
@@ -122,6 +130,25 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     }
                 }
             }
+        }
+        catch (OperationCanceledException) when (lease is { Closed: true } && !aborted.IsCancellationRequested)
+        {
+            // A shutdown closed the stream (a connect tailing another replica's run): it ends cleanly.
+        }
+        catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            state.ClientDisconnected = true;
+            return;
+        }
+#pragma warning disable CA1031 // Headers are sent: a failing source can only end the stream.
+        catch (Exception ex) when (!aborted.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            var logger = httpContext.RequestServices.GetRequiredService<ILogger<CopilotEventStreamResult>>();
+            LogStreamFailed(logger, httpContext.Request.Path, ex);
+        }
+        try
+        {
             if (unflushed > 0 && await FlushEndedAsync(writer, aborted))
             {
                 state.ClientDisconnected = true;
@@ -131,34 +158,47 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         {
             state.ClientDisconnected = true;
         }
-#pragma warning disable CA1031 // Headers are sent: a failing source can only end the stream.
-        catch (Exception ex) when (!aborted.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            var logger = httpContext.RequestServices.GetRequiredService<ILogger<CopilotEventStreamResult>>();
-            LogStreamFailed(logger, httpContext.Request.Path, ex);
-        }
     }
 
-    private static void WriteFrame(System.IO.Pipelines.PipeWriter writer, RunnerEvent item)
+    /// <summary>Writes one frame with a single reservation of the output: <c>id: …\n</c> (when set), <c>data: …\n\n</c>.</summary>
+    /// <returns>The bytes written.</returns>
+    private static int WriteFrame(System.IO.Pipelines.PipeWriter writer, RunnerEvent item)
     {
-        if (item.Id is { } id)
-        {
-            writer.Write("id: "u8);
-            var span = writer.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(id.Length));
-            writer.Advance(System.Text.Encoding.UTF8.GetBytes(id, span));
-            writer.Write("\n"u8);
-        }
-        writer.Write("data: "u8);
         if (item.Json.IsEmpty)
         {
-            AgUiEventWriter.Write(writer, item.Event);
+            // Not serialized yet: the serializer writes the frame straight into the output.
+            var idBytes = item.Id is { } rawId ? WriteId(writer, rawId) : 0;
+            return idBytes + AgUiEventWriter.Write(writer, item.Event, "data: "u8, "\n\n"u8);
         }
-        else
+        var payload = item.Json.Span;
+        var id = item.Id;
+        var length = payload.Length + 8 + (id is null ? 0 : 5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length));
+        var span = writer.GetSpan(length);
+        var written = 0;
+        if (id is not null)
         {
-            writer.Write(item.Json.Span);
+            "id: "u8.CopyTo(span);
+            written = 4 + System.Text.Encoding.UTF8.GetBytes(id, span[4..]);
+            span[written++] = (byte)'\n';
         }
-        writer.Write("\n\n"u8);
+        "data: "u8.CopyTo(span[written..]);
+        written += 6;
+        payload.CopyTo(span[written..]);
+        written += payload.Length;
+        span[written++] = (byte)'\n';
+        span[written++] = (byte)'\n';
+        writer.Advance(written);
+        return written;
+    }
+
+    private static int WriteId(System.IO.Pipelines.PipeWriter writer, string id)
+    {
+        var span = writer.GetSpan(5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length));
+        "id: "u8.CopyTo(span);
+        var written = 4 + System.Text.Encoding.UTF8.GetBytes(id, span[4..]);
+        span[written++] = (byte)'\n';
+        writer.Advance(written);
+        return written;
     }
 
     private static async ValueTask<bool> FlushEndedAsync(System.IO.Pipelines.PipeWriter writer, CancellationToken aborted)

@@ -66,6 +66,7 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
         if (kind == CopilotRouteKind.Handler)
         {
             state.Activity = CopilotRuntimeTelemetry.ActivitySource.StartActivity("copilot.request");
+            state.ReconstructMessages = runtime.AfterRequestReadsMessages;
             http.Response.OnCompleted(() => CompleteAsync(http, state));
         }
 

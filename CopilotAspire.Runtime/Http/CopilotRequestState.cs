@@ -53,10 +53,16 @@ internal sealed class CopilotRequestState
         Activity?.SetTag("copilot.agent", agentId);
     }
 
+    /// <summary>Rebuild the stream's messages (<see cref="AfterRequestContext.Messages"/>): only when some middleware may read them.</summary>
+    public bool ReconstructMessages { get; set; }
+
     public void Observe(AgUiEvent e)
     {
         EventCount++;
-        (Reconstructor ??= new MessageReconstructor()).Observe(e);
+        if (ReconstructMessages)
+        {
+            (Reconstructor ??= new MessageReconstructor()).Observe(e);
+        }
         if (e is RunErrorEvent error)
         {
             RunErrorCode = error.Code ?? "";

@@ -32,19 +32,26 @@ internal sealed class HeaderForwarding
         _denyPrefixes = [.. Normalize(options.DenyPrefixes), .. useDefaults ? DefaultDenyPrefixes : []];
     }
 
+    private static readonly IReadOnlyDictionary<string, string> None = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
     /// <summary>The forwardable headers of a request, names lower-cased.</summary>
-    public Dictionary<string, string> Select(IHeaderDictionary headers)
+    public IReadOnlyDictionary<string, string> Select(IHeaderDictionary headers)
     {
-        var forwarded = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? forwarded = null;
         foreach (var (rawName, value) in headers)
         {
+            // Without an allow list only authorization and x-* can pass: other names are not lower-cased at all.
+            if (_allow is null && !rawName.Equals("authorization", StringComparison.OrdinalIgnoreCase) && !rawName.StartsWith("x-", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
             var name = rawName.ToLowerInvariant();
             if (ShouldForward(name))
             {
-                forwarded[name] = value.ToString();
+                (forwarded ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = value.ToString();
             }
         }
-        return forwarded;
+        return forwarded ?? None;
     }
 
     /// <summary>Adds <paramref name="forwarded"/> to the clone's headers; the agent's configured headers win.</summary>

@@ -20,8 +20,8 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
 
     private TimeSpan KeepAlive => TimeSpan.FromSeconds(runtime.Options.KeepAliveSeconds);
 
-    /// <summary>The stream as the drain sees it: counted while open, ended once a shutdown closes the streams.</summary>
-    private IAsyncEnumerable<RunnerEvent> Tracked(IAsyncEnumerable<RunnerEvent> events) => runtime.Drain?.Track(events) ?? events;
+    /// <summary>The SSE response of a run or connect, counted open by the drain and ended once a shutdown closes the streams.</summary>
+    private CopilotEventStreamResult EventStream(IAsyncEnumerable<RunnerEvent> events) => new(events, KeepAlive) { Drain = runtime.Drain };
 
     public async Task<IResult> RunAsync(HttpContext context, string agentId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
@@ -66,7 +66,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         try
         {
             var events = await runtime.Runner.RunAsync(new AgentRunRequest(input.ThreadId, agentId, clone, input) { Scope = scope }, cancellationToken);
-            return new CopilotEventStreamResult(Tracked(events), KeepAlive);
+            return EventStream(events);
         }
         catch (RunnerUnavailableException ex)
         {
@@ -99,7 +99,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
             var events = await runtime.Runner.ConnectAsync(
                 new AgentConnectRequest(input.ThreadId, agentId, _headers.Select(context.Request.Headers), lastEventId.Length > 0 ? lastEventId : null) { Scope = scope },
                 cancellationToken);
-            return new CopilotEventStreamResult(Tracked(events), KeepAlive);
+            return EventStream(events);
         }
         catch (RunnerUnavailableException ex)
         {

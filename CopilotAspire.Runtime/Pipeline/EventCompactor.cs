@@ -12,12 +12,46 @@ namespace CopilotAspire.Runtime.Pipeline;
 /// </summary>
 public static class EventCompactor
 {
+    private const int MaxKeptDeltas = 16 * 1024;
+    private const int MaxSpareLists = 8;
+
+    /// <summary>Delta lists of finished compactions, reused by this thread's next ones (a run's deltas are many).</summary>
+    [ThreadStatic]
+    private static Stack<List<string>>? t_spareDeltas;
+
     private sealed class PendingStream
     {
         public AgUiEvent? Start;
-        public List<string> Deltas = [];
+        public List<string>? Deltas;
         public AgUiEvent? End;
-        public List<AgUiEvent> Others = [];
+        public List<AgUiEvent>? Others;
+
+        public void AddDelta(string delta)
+        {
+            if (Deltas is null)
+            {
+                Deltas = t_spareDeltas is { Count: > 0 } spare ? spare.Pop() : [];
+            }
+            Deltas.Add(delta);
+        }
+
+        /// <summary>The deltas joined, the list given back for reuse.</summary>
+        public string? TakeJoinedDeltas()
+        {
+            if (Deltas is not { } deltas)
+            {
+                return null;
+            }
+            Deltas = null;
+            var joined = deltas.Count > 0 ? string.Concat(deltas) : null;
+            var spare = t_spareDeltas ??= new Stack<List<string>>();
+            if (deltas.Capacity <= MaxKeptDeltas && spare.Count < MaxSpareLists)
+            {
+                deltas.Clear();
+                spare.Push(deltas);
+            }
+            return joined;
+        }
     }
 
     public static List<AgUiEvent> Compact(IEnumerable<AgUiEvent> events)
@@ -49,7 +83,7 @@ public static class EventCompactor
                     Get(texts, textOrder, s.MessageId).Start = s;
                     break;
                 case TextMessageContentEvent c:
-                    Get(texts, textOrder, c.MessageId).Deltas.Add(c.Delta);
+                    Get(texts, textOrder, c.MessageId).AddDelta(c.Delta);
                     break;
                 case TextMessageEndEvent end:
                     {
@@ -64,7 +98,7 @@ public static class EventCompactor
                     Get(tools, toolOrder, s.ToolCallId).Start = s;
                     break;
                 case ToolCallArgsEvent a:
-                    Get(tools, toolOrder, a.ToolCallId).Deltas.Add(a.Delta);
+                    Get(tools, toolOrder, a.ToolCallId).AddDelta(a.Delta);
                     break;
                 case ToolCallEndEvent end:
                     {
@@ -88,7 +122,7 @@ public static class EventCompactor
                         ?? toolOrder.Select(id => tools[id]).FirstOrDefault(p => p.Start is not null && p.End is null);
                     if (open is not null)
                     {
-                        open.Others.Add(e);
+                        (open.Others ??= []).Add(e);
                     }
                     else
                     {
@@ -116,15 +150,18 @@ public static class EventCompactor
         {
             output.Add(p.Start);
         }
-        if (p.Deltas.Count > 0)
+        if (p.TakeJoinedDeltas() is { } delta)
         {
-            output.Add(new TextMessageContentEvent { MessageId = id, Delta = string.Concat(p.Deltas) });
+            output.Add(new TextMessageContentEvent { MessageId = id, Delta = delta });
         }
         if (p.End is not null)
         {
             output.Add(p.End);
         }
-        output.AddRange(p.Others);
+        if (p.Others is not null)
+        {
+            output.AddRange(p.Others);
+        }
     }
 
     private static void FlushTool(string id, PendingStream p, List<AgUiEvent> output)
@@ -133,15 +170,18 @@ public static class EventCompactor
         {
             output.Add(p.Start);
         }
-        if (p.Deltas.Count > 0)
+        if (p.TakeJoinedDeltas() is { } delta)
         {
-            output.Add(new ToolCallArgsEvent { ToolCallId = id, Delta = string.Concat(p.Deltas) });
+            output.Add(new ToolCallArgsEvent { ToolCallId = id, Delta = delta });
         }
         if (p.End is not null)
         {
             output.Add(p.End);
         }
-        output.AddRange(p.Others);
+        if (p.Others is not null)
+        {
+            output.AddRange(p.Others);
+        }
     }
 
     private static JsonNode? FlushState(List<AgUiEvent> stateEvents, List<AgUiEvent> output, JsonNode? initial)

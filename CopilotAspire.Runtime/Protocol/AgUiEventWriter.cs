@@ -26,7 +26,15 @@ public static class AgUiEventWriter
     private static ArrayBufferWriter<byte>? t_output;
 
     /// <summary>Appends the event's JSON to <paramref name="output"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, AgUiEvent e)
+    /// <returns>The bytes written.</returns>
+    public static int Write(IBufferWriter<byte> output, AgUiEvent e) => Write(output, e, [], []);
+
+    /// <summary>
+    /// Appends <paramref name="before"/>, the event's JSON and <paramref name="after"/> to <paramref name="output"/>
+    /// in one reservation of it (an SSE frame: <c>data: </c>, the JSON, <c>\n\n</c>).
+    /// </summary>
+    /// <returns>The bytes written.</returns>
+    public static int Write(IBufferWriter<byte> output, AgUiEvent e, ReadOnlySpan<byte> before, ReadOnlySpan<byte> after)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(e);
@@ -36,30 +44,42 @@ public static class AgUiEventWriter
         {
             if (!s_known.TryGetValue(e.GetType(), out var known))
             {
+                output.Write(before);
                 scratch.Writer.Reset(output);
                 JsonSerializer.Serialize(scratch.Writer, e, AgUiJson.Context.AgUiEvent);
                 scratch.Writer.Flush();
-                return;
+                output.Write(after);
+                return before.Length + (int)scratch.Writer.BytesCommitted + after.Length;
             }
             scratch.Buffer.ResetWrittenCount();
             scratch.Writer.Reset(scratch.Buffer);
             JsonSerializer.Serialize(scratch.Writer, e, known.Info);
             scratch.Writer.Flush();
-            var body = scratch.Buffer.WrittenSpan; // {…}
-            output.Write(known.Prefix);
+            var body = scratch.Buffer.WrittenSpan; // {…}: becomes {"type":"…",…}
+            var length = before.Length + known.Prefix.Length + Math.Max(body.Length, 1) + after.Length;
+            var span = output.GetSpan(length);
+            before.CopyTo(span);
+            var written = before.Length;
+            known.Prefix.CopyTo(span[written..]);
+            written += known.Prefix.Length;
             if (body.Length > 2)
             {
-                output.Write(","u8);
-                output.Write(body[1..]);
+                span[written++] = (byte)',';
+                body[1..].CopyTo(span[written..]);
+                written += body.Length - 1;
             }
             else
             {
-                output.Write("}"u8);
+                span[written++] = (byte)'}';
             }
+            after.CopyTo(span[written..]);
+            written += after.Length;
+            output.Advance(written);
+            return written;
         }
         finally
         {
-            scratch.Writer.Reset(Stream.Null);
+            scratch.Writer.Reset(scratch.Buffer); // lets go of the output; resetting to a Stream would allocate a buffer writer per event
             if (scratch.Buffer.Capacity <= MaxKeptScratchBytes)
             {
                 t_scratch = scratch;
@@ -109,12 +129,14 @@ public static class AgUiEventWriter
 
     private sealed class Scratch
     {
-        public ArrayBufferWriter<byte> Buffer { get; } = new(512);
-
-        public Utf8JsonWriter Writer { get; } = new(Stream.Null, new JsonWriterOptions
+        public Scratch() => Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions
         {
             Encoder = AgUiJson.Options.Encoder,
             SkipValidation = true,
         });
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(512);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }

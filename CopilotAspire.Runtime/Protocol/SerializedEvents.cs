@@ -14,7 +14,10 @@ public sealed class SerializedEvents
     public SerializedEvents(IReadOnlyList<AgUiEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, events.Count * 64));
+        // Written into this thread's scratch buffer, then copied once into an array of the exact size.
+        var buffer = t_scratch ?? new ArrayBufferWriter<byte>(4096);
+        t_scratch = null;
+        buffer.ResetWrittenCount();
         _ends = new int[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
@@ -23,7 +26,16 @@ public sealed class SerializedEvents
         }
         Events = events;
         _json = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= MaxKeptScratchBytes)
+        {
+            t_scratch = buffer;
+        }
     }
+
+    private const int MaxKeptScratchBytes = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
 
     public IReadOnlyList<AgUiEvent> Events { get; }
 

@@ -4,13 +4,19 @@ namespace CopilotAspire.Runtime.Runners;
 
 /// <summary>
 /// The events of one active run, in order, readable by any number of subscribers from the start while the run
-/// appends. Subscribers share the one list (no copy per subscriber) and wait on a signal, not a poll. An event may
-/// carry its JSON (serialized once by the runner, for its store), which every subscriber then writes as is.
+/// appends. Events are kept in fixed-size chunks that never move (appending copies nothing), and a subscriber reads
+/// what is published without a lock and without a copy; it takes the lock only to wait, on a signal, not a poll. An
+/// event may carry its JSON (serialized once by the runner, for its store), which every subscriber then writes as is.
 /// </summary>
 public sealed class RunEventLog
 {
-    private readonly List<RunnerEvent> _events = [];
+    private const int ChunkShift = 6;
+    private const int ChunkSize = 1 << ChunkShift; // 64 events, 2 KiB: small enough never to reach the large object heap
+    private const int ChunkMask = ChunkSize - 1;
+
     private readonly Lock _lock = new();
+    private RunnerEvent[][] _chunks = [new RunnerEvent[ChunkSize]];
+    private int _count; // published: events below it are written and never change
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _waitedOn; // a reader holds _changed.Task: the next append must signal it and start a fresh one
     private bool _completed;
@@ -25,7 +31,18 @@ public sealed class RunEventLog
             {
                 throw new InvalidOperationException("The run has already completed.");
             }
-            _events.Add(new RunnerEvent(e) { Json = json });
+            var index = _count;
+            var chunk = index >> ChunkShift;
+            if (chunk == _chunks.Length)
+            {
+                // The chunk table is replaced, never changed in place: a reader holding the old one still finds every
+                // event published before, and the new one is visible before the count that needs it.
+                var chunks = new RunnerEvent[chunk * 2][];
+                Array.Copy(_chunks, chunks, chunk);
+                _chunks = chunks;
+            }
+            (_chunks[chunk] ??= new RunnerEvent[ChunkSize])[index & ChunkMask] = new RunnerEvent(e) { Json = json };
+            Volatile.Write(ref _count, index + 1);
             if (_waitedOn)
             {
                 // Only when a reader is waiting: no signal (and no allocation) per event otherwise.
@@ -72,49 +89,57 @@ public sealed class RunEventLog
     /// <summary>A copy of the events so far.</summary>
     public List<AgUiEvent> Snapshot()
     {
-        lock (_lock)
+        var count = Volatile.Read(ref _count);
+        var chunks = Volatile.Read(ref _chunks);
+        var events = new List<AgUiEvent>(count);
+        for (var i = 0; i < count; i++)
         {
-            return _events.ConvertAll(static e => e.Event);
+            events.Add(chunks[i >> ChunkShift][i & ChunkMask].Event);
         }
+        return events;
     }
 
     /// <summary>Every event from <paramref name="start"/> on, live until the run completes.</summary>
     public async IAsyncEnumerable<RunnerEvent> ReadAsync(int start = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var index = start;
-        var batch = new List<RunnerEvent>();
         // One registration per reader (not a cancellable wait per event): cancelling wakes the waiters, and each
         // reader checks its own token.
         using var registration = cancellationToken.UnsafeRegister(static log => ((RunEventLog)log!).Wake(), this);
         while (true)
         {
-            Task changed;
-            bool completed;
-            batch.Clear();
+            var count = Volatile.Read(ref _count);
+            if (index < count)
+            {
+                var chunks = Volatile.Read(ref _chunks);
+                for (; index < count; index++)
+                {
+                    yield return chunks[index >> ChunkShift][index & ChunkMask];
+                }
+                continue;
+            }
+            Task? changed = null;
+            bool ended;
             lock (_lock)
             {
-                for (; index < _events.Count; index++)
+                ended = index >= _count && _completed;
+                if (index >= _count && !_completed)
                 {
-                    batch.Add(_events[index]);
+                    changed = _changed.Task;
+                    _waitedOn = true;
                 }
-                completed = _completed;
-                changed = _changed.Task;
-                _waitedOn |= batch.Count == 0 && !completed;
             }
-            foreach (var e in batch)
+            if (ended)
             {
-                yield return e;
+                yield break;
             }
-            if (batch.Count == 0)
+            if (changed is null)
             {
-                if (completed)
-                {
-                    yield break;
-                }
-                cancellationToken.ThrowIfCancellationRequested();
-                await changed.ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
+                continue; // appended meanwhile
             }
+            cancellationToken.ThrowIfCancellationRequested();
+            await changed.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 }
