@@ -82,9 +82,11 @@ public sealed partial class TranscriptionsEndpoint(
                 "unsupported_format");
         }
         catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.ConnectionResetException
-            || (context.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException))
+            || (context.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException)
+            || (ex is BadHttpRequestException && ex.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal)))
         {
-            // The client went away (reset, closed mid-upload, gave up waiting): nobody is left to answer.
+            // The client went away (reset, closed mid-upload, gave up waiting): nobody is left to answer. Kestrel
+            // reports a connection that ended mid-body either as a reset or as a body cut short, whichever it sees first.
             TranscriberLog.ClientAborted(logger, ex.GetType().Name, ex.Message);
             telemetry.CountRequest("aborted");
             return Results.Empty;
