@@ -51,22 +51,60 @@ public abstract record AgUiEvent
     [JsonIgnore]
     public abstract string Type { get; }
 
+    // The fields below are rare on the wire; they live in one shared object, allocated only when one is set, so that
+    // the most frequent events (a token's TEXT_MESSAGE_CONTENT) stay small. Immutable: a `with` copy that sets one of
+    // them gets its own.
+    private Extras? _extras;
+
     [JsonPropertyOrder(100)]
-    public string? SubagentRunId { get; init; }
+    public string? SubagentRunId
+    {
+        get => _extras?.SubagentRunId;
+        init => Set(value, static (e, v) => e with { SubagentRunId = v });
+    }
 
     [JsonPropertyOrder(101)]
-    public long? Timestamp { get; init; }
+    public long? Timestamp
+    {
+        get => _extras?.Timestamp;
+        init => Set(value, static (e, v) => e with { Timestamp = v });
+    }
 
     [JsonPropertyOrder(102)]
     [JsonPropertyName("rawEvent")]
-    public JsonElement? RawEventValue { get; init; }
+    public JsonElement? RawEventValue
+    {
+        get => _extras?.RawEventValue;
+        init => Set(value, static (e, v) => e with { RawEventValue = v });
+    }
 
     [JsonPropertyOrder(103)]
-    public JsonElement? Metadata { get; init; }
+    public JsonElement? Metadata
+    {
+        get => _extras?.Metadata;
+        init => Set(value, static (e, v) => e with { Metadata = v });
+    }
 
     /// <summary>Fields not modelled here (the protocol lets events carry extra fields through).</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+    public Dictionary<string, JsonElement>? AdditionalProperties
+    {
+        get => _extras?.AdditionalProperties;
+        set => Set(value, static (e, v) => e with { AdditionalProperties = v });
+    }
+
+    private void Set<T>(T value, Func<Extras, T, Extras> change)
+    {
+        if (value is not null || _extras is not null)
+        {
+            _extras = change(_extras ?? Extras.None, value);
+        }
+    }
+
+    private sealed record Extras(string? SubagentRunId, long? Timestamp, JsonElement? RawEventValue, JsonElement? Metadata, Dictionary<string, JsonElement>? AdditionalProperties)
+    {
+        public static Extras None { get; } = new(null, null, null, null, null);
+    }
 }
 
 /// <summary>The <c>type</c> names of every AG-UI event.</summary>

@@ -23,7 +23,7 @@ public sealed class StreamingTests
                 ConformanceAgents.Gate("keepalive").TrySetResult(); // two keep-alives seen: let the agent finish
             }
         }
-        Assert.Equal("RUN_STARTED", frames[0].Type);
+        Assert.Equal("RUN_STARTED", frames.First(f => f.Data is not null).Type); // a keep-alive may come first on a busy machine
         Assert.True(frames.Count(f => f.Comment == "keep-alive") >= 2);
         Assert.Equal(["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED"], frames.Types());
         Assert.Null(frames[^1].Comment);
