@@ -11,11 +11,11 @@ namespace CopilotAspire.Runtime.Runners;
 public sealed class RunEventLog
 {
     private const int ChunkShift = 6;
-    private const int ChunkSize = 1 << ChunkShift; // 64 events, 2 KiB: small enough never to reach the large object heap
+    private const int ChunkSize = 1 << ChunkShift; // 64 events: small chunks, never on the large object heap
     private const int ChunkMask = ChunkSize - 1;
 
     private readonly Lock _lock = new();
-    private RunnerEvent[][] _chunks = [new RunnerEvent[ChunkSize]];
+    private Chunk[] _chunks = new Chunk[4];
     private int _count; // published: events below it are written and never change
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _waitedOn; // a reader holds _changed.Task: the next append must signal it and start a fresh one
@@ -37,11 +37,11 @@ public sealed class RunEventLog
             {
                 // The chunk table is replaced, never changed in place: a reader holding the old one still finds every
                 // event published before, and the new one is visible before the count that needs it.
-                var chunks = new RunnerEvent[chunk * 2][];
+                var chunks = new Chunk[chunk * 2];
                 Array.Copy(_chunks, chunks, chunk);
                 _chunks = chunks;
             }
-            (_chunks[chunk] ??= new RunnerEvent[ChunkSize])[index & ChunkMask] = new RunnerEvent(e) { Json = json };
+            (_chunks[chunk] ??= new Chunk()).Set(index & ChunkMask, e, json);
             Volatile.Write(ref _count, index + 1);
             if (_waitedOn)
             {
@@ -94,7 +94,7 @@ public sealed class RunEventLog
         var events = new List<AgUiEvent>(count);
         for (var i = 0; i < count; i++)
         {
-            events.Add(chunks[i >> ChunkShift][i & ChunkMask].Event);
+            events.Add(chunks[i >> ChunkShift].Events[i & ChunkMask]);
         }
         return events;
     }
@@ -114,7 +114,7 @@ public sealed class RunEventLog
                 var chunks = Volatile.Read(ref _chunks);
                 for (; index < count; index++)
                 {
-                    yield return chunks[index >> ChunkShift][index & ChunkMask];
+                    yield return chunks[index >> ChunkShift].Get(index & ChunkMask);
                 }
                 continue;
             }
@@ -141,5 +141,23 @@ public sealed class RunEventLog
             await changed.ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>64 events; their JSON beside them only if the runner serialized them (most runs keep none).</summary>
+    private sealed class Chunk
+    {
+        public readonly AgUiEvent[] Events = new AgUiEvent[ChunkSize];
+        private ReadOnlyMemory<byte>[]? _json;
+
+        public void Set(int slot, AgUiEvent e, ReadOnlyMemory<byte> json)
+        {
+            Events[slot] = e;
+            if (!json.IsEmpty)
+            {
+                (_json ??= new ReadOnlyMemory<byte>[ChunkSize])[slot] = json;
+            }
+        }
+
+        public RunnerEvent Get(int slot) => new(Events[slot]) { Json = _json is { } json ? json[slot] : default };
     }
 }
