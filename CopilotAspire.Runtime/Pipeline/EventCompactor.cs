@@ -21,6 +21,7 @@ public static class EventCompactor
 
     private sealed class PendingStream
     {
+        public Dictionary<string, PendingStream>? Map; // texts or tools: the same id may name one of each
         public AgUiEvent? Start;
         public List<string>? Deltas;
         public AgUiEvent? End;
@@ -64,18 +65,26 @@ public static class EventCompactor
         var stateEvents = new List<AgUiEvent>();
         JsonNode? runningState = new JsonObject();
 
+        // Deltas of one message or tool call usually come in a row: the stream found last is checked first.
+        string? lastId = null;
+        PendingStream? last = null;
         PendingStream Get(Dictionary<string, PendingStream> map, List<string> order, string id)
         {
+            if (last is not null && ReferenceEquals(map, last.Map) && string.Equals(id, lastId, StringComparison.Ordinal))
+            {
+                return last;
+            }
             if (!map.TryGetValue(id, out var p))
             {
-                p = new PendingStream();
+                p = new PendingStream { Map = map };
                 map[id] = p;
                 order.Add(id);
             }
+            (lastId, last) = (id, p);
             return p;
         }
 
-        foreach (var e in events)
+        foreach (var e in events is List<AgUiEvent> list ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list) : events.ToArray())
         {
             switch (e)
             {
@@ -92,6 +101,7 @@ public static class EventCompactor
                         FlushText(end.MessageId, p, compacted);
                         texts.Remove(end.MessageId);
                         textOrder.Remove(end.MessageId);
+                        last = null;
                         break;
                     }
                 case ToolCallStartEvent s:
@@ -107,6 +117,7 @@ public static class EventCompactor
                         FlushTool(end.ToolCallId, p, compacted);
                         tools.Remove(end.ToolCallId);
                         toolOrder.Remove(end.ToolCallId);
+                        last = null;
                         break;
                     }
                 case RunStartedEvent or RunFinishedEvent or RunErrorEvent:
