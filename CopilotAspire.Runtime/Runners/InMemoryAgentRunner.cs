@@ -147,7 +147,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
                     var events = log.Snapshot();
                     var compacted = EventCompactor.Compact(events);
                     var messageIds = new HashSet<string>(StringComparer.Ordinal);
-                    RunHistoryRules.CollectMessageIds(events, messageIds);
+                    RunHistoryRules.CollectMessageIds(compacted, messageIds); // compaction keeps every message id, in fewer events
                     var serialized = new SerializedEvents(compacted); // once: every connect writes these bytes
                     stored = new StoredRun(request.Input.RunId, request.AgentId, serialized, serialized.Bytes, messageIds);
                 }

@@ -12,6 +12,7 @@ internal static class RunHistoryRules
     /// <summary>Adds the message ids a run's events make known to the thread.</summary>
     public static void CollectMessageIds(IEnumerable<AgUiEvent> events, ISet<string> ids)
     {
+        string? last = null;
         foreach (var e in events)
         {
             switch (e)
@@ -27,9 +28,10 @@ internal static class RunHistoryRules
                     ids.Add(parent);
                     break;
                 default:
-                    if (MessageIdOf(e) is { } id)
+                    if (MessageIdOf(e) is { } id && !ReferenceEquals(id, last))
                     {
                         ids.Add(id);
+                        last = id; // a message's events usually come in a row, sharing its id
                     }
                     break;
             }
