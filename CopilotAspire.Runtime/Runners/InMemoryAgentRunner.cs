@@ -68,7 +68,9 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
             thread.ActiveLog = log;
         }
 
-        _local.Track(execution, Task.Run(() => CompleteRunAsync(thread, log, execution, request, newMessages), CancellationToken.None));
+        // The agent starts on the request's thread and moves to the thread pool at its first wait: an agent that has
+        // events ready (or a whole run, like the scripted one) costs no thread hop and no wake-up of the stream.
+        _local.Track(execution, CompleteRunAsync(thread, log, execution, request, newMessages));
         return ValueTask.FromResult(log.ReadAsync(0));
     }
 

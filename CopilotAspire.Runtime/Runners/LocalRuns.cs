@@ -25,6 +25,10 @@ public sealed class LocalRuns
     {
         ArgumentNullException.ThrowIfNull(execution);
         ArgumentNullException.ThrowIfNull(completion);
+        if (completion.IsCompleted)
+        {
+            return; // ran to its end already (an agent that never waited)
+        }
         _runs[execution] = completion;
         completion.ContinueWith(_ => _runs.TryRemove(execution, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

@@ -47,7 +47,7 @@ public sealed class ClientAbortTests
             var (_, replay) = await host.PostSseAsync("/api/copilotkit/agent/scripted/connect", RuntimeTestHost.Input("aborted", "c"), Ct);
             Assert.Empty(replay);
         }
-        Assert.DoesNotContain(logs.Entries, r => r.Level >= LogLevel.Warning && !r.Message.Contains("'scripted' test agent", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, NotQuiet);
     }
 
     [Fact(Timeout = 30_000)]
@@ -82,6 +82,14 @@ public sealed class ClientAbortTests
             Assert.Equal(40, replay.Types().Count(t => t == "TEXT_MESSAGE_CONTENT"));
             Assert.Equal("RUN_FINISHED", replay.Types()[^1]);
         }
-        Assert.DoesNotContain(logs.Entries, r => r.Level >= LogLevel.Warning && !r.Message.Contains("'scripted' test agent", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, NotQuiet);
     }
+
+    /// <summary>
+    /// A warning or error about the abort: any error, or a warning of the runtime's own (the scripted agent's start-up
+    /// notice aside). Kestrel's "heartbeat running long" warning on a starved machine is not about the abort.
+    /// </summary>
+    private static bool NotQuiet(LogEntry r) =>
+        r.Level >= LogLevel.Error
+        || (r.Level == LogLevel.Warning && r.Category.StartsWith("CopilotAspire", StringComparison.Ordinal) && !r.Message.Contains("'scripted' test agent", StringComparison.Ordinal));
 }
