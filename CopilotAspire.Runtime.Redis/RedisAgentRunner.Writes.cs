@@ -1,0 +1,88 @@
+using System.Globalization;
+using CopilotAspire.Runtime.Runners;
+using StackExchange.Redis;
+namespace CopilotAspire.Runtime.Redis;
+
+/// <summary>The writes of a run's owner: starting a run (the lock), appending its events, finishing it.</summary>
+public sealed partial class RedisAgentRunner
+{
+    private async Task<AcquireResult> AcquireAsync(RedisThreadKeys keys, string token, AgentRunRequest request)
+    {
+        var messages = request.Input.Messages;
+        var args = new RedisValue[7 + messages.Count];
+        args[0] = token;
+        args[1] = Milliseconds(_options.LockTtl);
+        args[2] = Milliseconds(_options.ThreadTtl);
+        args[3] = request.Input.RunId;
+        args[4] = request.ThreadId;
+        args[5] = request.AgentId;
+        args[6] = ReplicaId;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            args[7 + i] = messages[i].Id;
+        }
+        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Acquire, [keys.Lock, keys.Active, keys.Seq, keys.MessageIds, keys.Runs, keys.RunMessageIds], args).ConfigureAwait(false))!;
+        return (string?)result[0] switch
+        {
+            "ok" => new AcquireResult(AcquireOutcome.Acquired, (long)result[1], [.. result.Skip(2).Select(r => (long)r == 1)]),
+            "orphan" => new AcquireResult(AcquireOutcome.Orphan, 0, []),
+            _ => new AcquireResult(AcquireOutcome.Busy, 0, []),
+        };
+    }
+
+    /// <summary>Writes events <paramref name="firstIndex"/>… of a run (none = heartbeat). Returns -1 lock lost, 1 stop requested, 0 otherwise.</summary>
+    internal async Task<int> AppendAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<byte[]> events)
+    {
+        var args = new RedisValue[5 + events.Count];
+        args[0] = token;
+        args[1] = Milliseconds(_options.LockTtl);
+        args[2] = Milliseconds(_options.ThreadTtl);
+        args[3] = keys.Notify.ToString();
+        args[4] = firstIndex;
+        for (var i = 0; i < events.Count; i++)
+        {
+            args[5 + i] = events[i]; // serialized once by the run, reused when a write is retried
+        }
+        var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Append, [keys.Lock, keys.Active, keys.Run(seq), keys.Seq], args).ConfigureAwait(false);
+        if (events.Count > 0 && result >= 0)
+        {
+            Metrics.EventsWritten.Add(events.Count);
+            Metrics.WriteBatchSize.Record(events.Count);
+        }
+        return result;
+    }
+
+    /// <summary>Stores a finished run (<paramref name="run"/> null = store nothing) and frees the thread. False if the lock is not <paramref name="token"/>'s.</summary>
+    internal Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, StoredRun? run, IReadOnlyCollection<string> messageIds) =>
+        FinishAsync(keys, token, seq, run is null ? null : StoredRunCodec.Serialize(run), run is null ? [] : messageIds);
+
+    /// <summary>As above, with the run already serialized (<see cref="StoredRunCodec.Serialize"/>; null = store nothing).</summary>
+    internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, byte[]? run, IReadOnlyCollection<string> messageIds)
+    {
+        var args = new RedisValue[7 + messageIds.Count];
+        args[0] = token;
+        args[1] = Milliseconds(_options.ThreadTtl);
+        args[2] = Milliseconds(_options.ResumeWindow);
+        args[3] = _options.MaxRunsPerThread;
+        args[4] = keys.Notify.ToString();
+        args[5] = run is null ? RedisValue.EmptyString : run;
+        args[6] = seq.ToString(CultureInfo.InvariantCulture);
+        var i = 7;
+        foreach (var id in messageIds)
+        {
+            args[i++] = id;
+        }
+        var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, keys.Run(seq), keys.Runs, keys.MessageIds, keys.Seq, keys.RunMessageIds], args).ConfigureAwait(false);
+        return result == 1;
+    }
+
+
+    private enum AcquireOutcome
+    {
+        Acquired,
+        Busy,
+        Orphan,
+    }
+
+    private sealed record AcquireResult(AcquireOutcome Outcome, long Seq, bool[] Known);
+}
