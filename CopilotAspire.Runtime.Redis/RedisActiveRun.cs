@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
@@ -26,14 +25,17 @@ internal sealed partial class RedisActiveRun
     private readonly AgentRunRequest _request;
     private readonly IReadOnlyList<Message> _newMessages;
     private readonly AgentRunExecution _execution;
+    // Every event of the run with its JSON, in order: the client that started the run reads it, the writer takes its
+    // batches from it (no copy per event), the stored run is compacted from it.
     private readonly RunEventLog _log = new();
-    // The stream's JSON of events that compaction keeps as they are (not deltas or state), reused for the stored run.
-    private readonly Dictionary<AgUiEvent, byte[]> _serialized = new(ReferenceEqualityComparer.Instance);
-    private readonly Channel<(AgUiEvent Event, byte[] Json)> _pending = Channel.CreateUnbounded<(AgUiEvent Event, byte[] Json)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
     private int _count;
     private volatile bool _detached;
+    private volatile bool _ended; // the agent is done: the writer leaves the last batch to the finish
+    private TaskCompletionSource? _wake; // set while the writer waits for events
+    private int _written; // events the writer has appended to the stream (the finish writes the rest)
+    private int _heartbeating;
     private long _leaseUntil;
 
     /// <param name="leaseStart">A <see cref="Stopwatch"/> timestamp taken before the lock was acquired.</param>
@@ -77,17 +79,14 @@ internal sealed partial class RedisActiveRun
     {
         var options = _runner.Options;
         var writer = WriteLoopAsync();
-        // Ended by disposing the timer (its wait then returns false): no exception thrown per run.
-        var heartbeatTimer = new PeriodicTimer(options.LockTtl / 3);
-        var heartbeat = HeartbeatLoopAsync(heartbeatTimer);
         try
         {
             await _execution.ExecuteAsync(e =>
             {
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
-                var json = AgUiJson.SerializeToUtf8Bytes(e); // once: for the Redis stream, local readers and the stored run
-                _log.Append(e, json);
-                _pending.Writer.TryWrite((e, json));
+                // Serialized once: for the Redis stream, the stored run and the local readers' frames.
+                _log.Append(e, AgUiJson.SerializeToUtf8Bytes(e));
+                Interlocked.Exchange(ref _wake, null)?.TrySetResult();
                 if (++_count == options.MaxEventsPerRun)
                 {
                     _execution.Abort($"Run exceeded the limit of {options.MaxEventsPerRun} events.", RedisAgentRunner.EventLimitCode);
@@ -97,14 +96,13 @@ internal sealed partial class RedisActiveRun
         }
         finally
         {
-            _pending.Writer.TryComplete();
+            _ended = true;
+            Interlocked.Exchange(ref _wake, null)?.TrySetResult();
             if (_detached || !_runner.IsConnected)
             {
                 _log.Complete(); // the store is unreachable: do not hold the client's stream open for it
             }
             await writer.ConfigureAwait(false);
-            heartbeatTimer.Dispose();
-            await heartbeat.ConfigureAwait(false);
             if (!_detached)
             {
                 await StoreAsync().ConfigureAwait(false);
@@ -115,34 +113,45 @@ internal sealed partial class RedisActiveRun
         }
     }
 
+    /// <summary>
+    /// Appends the run's events to its stream in batches while the agent runs: whatever has accumulated while the
+    /// previous batch was in flight, up to <see cref="RedisAgentRunnerOptions.MaxWriteBatch"/>. Once the agent is done,
+    /// the last batch is left to <see cref="StoreAsync"/>, which writes it with the finish in one call (a fast run
+    /// costs two calls: start and finish).
+    /// </summary>
     private async Task WriteLoopAsync()
     {
         await Task.Yield();
-        var reader = _pending.Reader;
-        var batch = new List<byte[]>(_runner.Options.MaxWriteBatch);
-        long next = 1;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var max = _runner.Options.MaxWriteBatch;
+        var batch = new List<RunnerEvent>(Math.Min(max, 256));
+        while (!_detached)
         {
-            batch.Clear();
-            while (batch.Count < _runner.Options.MaxWriteBatch && reader.TryRead(out var item))
+            if (!_ended && _log.Count <= _written)
             {
-                var (e, json) = item;
-                if (e is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
+                var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Interlocked.Exchange(ref _wake, wake);
+                if (!_ended && _log.Count <= _written)
                 {
-                    lock (_serialized)
-                    {
-                        _serialized[e] = json;
-                    }
+                    await wake.Task.ConfigureAwait(false);
                 }
-                batch.Add(json);
+                Interlocked.CompareExchange(ref _wake, null, wake);
             }
-            await WriteBatchAsync(next, batch).ConfigureAwait(false);
-            next += batch.Count;
+            var available = _log.Count - _written;
+            if (_ended && available <= max)
+            {
+                return;
+            }
+            batch.Clear();
+            if (_log.CopyTo(_written, max, batch) > 0)
+            {
+                await WriteBatchAsync(_written + 1, batch).ConfigureAwait(false);
+                _written += batch.Count;
+            }
         }
     }
 
     /// <summary>Appends one batch, retrying it while Redis is unavailable and the lease lasts.</summary>
-    private async Task WriteBatchAsync(long firstIndex, List<byte[]> batch)
+    private async Task WriteBatchAsync(long firstIndex, List<RunnerEvent> batch)
     {
         var backoff = TimeSpan.FromMilliseconds(50);
         while (!_detached)
@@ -167,21 +176,30 @@ internal sealed partial class RedisActiveRun
         }
     }
 
-    private async Task HeartbeatLoopAsync(PeriodicTimer timer)
+    /// <summary>
+    /// Renews the lock (the runner's heartbeat calls it every <see cref="RedisAgentRunnerOptions.LockTtl"/>/3 for each
+    /// of its runs); a failure is retried at the next beat while the lease lasts. One at a time per run.
+    /// </summary>
+    public async Task HeartbeatAsync()
     {
-        while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && !_detached)
+        if (_detached || Interlocked.Exchange(ref _heartbeating, 1) == 1)
+        {
+            return;
+        }
+        try
         {
             var sent = Stopwatch.GetTimestamp();
-            try
-            {
-                OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
-            }
+            OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
+        }
 #pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                Retryable(ex); // the next tick tries again while the lease lasts
-            }
+        {
+            Retryable(ex); // the next beat tries again while the lease lasts
+        }
+        finally
+        {
+            Volatile.Write(ref _heartbeating, 0);
         }
     }
 
@@ -252,19 +270,28 @@ internal sealed partial class RedisActiveRun
         LogDetached(_logger, _request.ThreadId, _request.Input.RunId, exception is null ? "its lock was lost" : "Redis failed", exception);
     }
 
+    /// <summary>Writes the events the writer left (the last batch), stores the compacted run and frees the thread.</summary>
     private async Task StoreAsync()
     {
-        var events = _log.Snapshot();
+        var events = new List<RunnerEvent>(_log.Count);
+        _log.CopyTo(0, int.MaxValue, events);
+        var rest = events.GetRange(_written, events.Count - _written);
         byte[]? stored = null;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (_execution.HasAgentEvents)
         {
-            lock (_serialized)
+            var plain = events.ConvertAll(static e => e.Event);
+            // The stream's JSON of the events compaction keeps as they are (not deltas or state), written as is.
+            var json = new Dictionary<AgUiEvent, ReadOnlyMemory<byte>>(ReferenceEqualityComparer.Instance);
+            foreach (var e in events)
             {
-                stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(events)), _serialized);
-                _serialized.Clear();
+                if (e.Event is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
+                {
+                    json[e.Event] = e.Json;
+                }
             }
-            RunHistoryRules.CollectMessageIds(events, ids);
+            stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(plain)), json);
+            RunHistoryRules.CollectMessageIds(plain, ids);
         }
         var retried = false;
         var backoff = TimeSpan.FromMilliseconds(50);
@@ -273,7 +300,7 @@ internal sealed partial class RedisActiveRun
             try
             {
                 // After a retry, "not the lock's owner" may mean the earlier attempt did finish the run.
-                if (!await _runner.FinishAsync(_keys, Token, Seq, stored, ids).ConfigureAwait(false) && !retried)
+                if (!await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids).ConfigureAwait(false) && !retried)
                 {
                     Detach(null);
                 }

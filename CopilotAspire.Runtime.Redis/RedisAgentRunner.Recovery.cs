@@ -41,21 +41,24 @@ public sealed partial class RedisAgentRunner
             {
                 finalizer.Observe(e);
             }
+            List<RunnerEvent> closing = [];
             if (events.Count > 0)
             {
-                var closing = finalizer.Finalize(RunEnding.Failed(InterruptedMessage, InterruptedCode), keys.ThreadId, runId);
-                if (closing.Count > 0 && await AppendAsync(keys, token, seq, written + 1, closing.ConvertAll(AgUiJson.SerializeToUtf8Bytes)).ConfigureAwait(false) < 0)
-                {
-                    return;
-                }
-                events.AddRange(closing);
+                // Written with the finish, in the same call.
+                closing = finalizer.Finalize(RunEnding.Failed(InterruptedMessage, InterruptedCode), keys.ThreadId, runId)
+                    .ConvertAll(e => new RunnerEvent(e) { Json = AgUiJson.SerializeToUtf8Bytes(e) });
+                events.AddRange(closing.Select(e => e.Event));
             }
             var ids = new HashSet<string>(StringComparer.Ordinal);
             RunHistoryRules.CollectMessageIds(events, ids);
             var stored = events.Count > 0
                 ? new StoredRun(seq, runId, active.GetValueOrDefault("agentId").ToString(), EventCompactor.Compact(events))
                 : null;
-            released = await FinishAsync(keys, token, seq, stored, ids).ConfigureAwait(false);
+            released = await FinishAsync(keys, token, seq, written + 1, closing, stored, ids).ConfigureAwait(false);
+            if (!released)
+            {
+                return;
+            }
             Metrics.RunsInterrupted.Add(1);
             LogRecoveredOrphan(_logger, keys.ThreadId, runId, active.GetValueOrDefault("owner").ToString(), events.Count);
         }

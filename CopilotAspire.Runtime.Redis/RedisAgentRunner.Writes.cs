@@ -31,49 +31,68 @@ public sealed partial class RedisAgentRunner
     }
 
     /// <summary>Writes events <paramref name="firstIndex"/>… of a run (none = heartbeat). Returns -1 lock lost, 1 stop requested, 0 otherwise.</summary>
-    internal async Task<int> AppendAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<byte[]> events)
+    internal async Task<int> AppendAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events)
     {
         var args = new RedisValue[5 + events.Count];
         args[0] = token;
         args[1] = Milliseconds(_options.LockTtl);
         args[2] = Milliseconds(_options.ThreadTtl);
-        args[3] = keys.Notify.ToString();
+        args[3] = keys.NotifyName;
         args[4] = firstIndex;
         for (var i = 0; i < events.Count; i++)
         {
-            args[5 + i] = events[i]; // serialized once by the run, reused when a write is retried
+            args[5 + i] = events[i].Json; // serialized once by the run, reused when a write is retried
         }
         var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Append, [keys.Lock, keys.Active, keys.Run(seq), keys.Seq], args).ConfigureAwait(false);
         if (events.Count > 0 && result >= 0)
         {
-            Metrics.EventsWritten.Add(events.Count);
-            Metrics.WriteBatchSize.Record(events.Count);
+            RecordWritten(events.Count);
         }
         return result;
     }
 
-    /// <summary>Stores a finished run (<paramref name="run"/> null = store nothing) and frees the thread. False if the lock is not <paramref name="token"/>'s.</summary>
-    internal Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, StoredRun? run, IReadOnlyCollection<string> messageIds) =>
-        FinishAsync(keys, token, seq, run is null ? null : StoredRunCodec.Serialize(run), run is null ? [] : messageIds);
+    /// <summary>
+    /// Writes a run's last events (<paramref name="firstIndex"/>…, as <see cref="AppendAsync"/>), stores the finished run
+    /// (<paramref name="run"/> null = store nothing, and no message ids) and frees the thread. False if the lock is not
+    /// <paramref name="token"/>'s.
+    /// </summary>
+    internal Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events, StoredRun? run, IReadOnlyCollection<string> messageIds) =>
+        FinishAsync(keys, token, seq, firstIndex, events, run is null ? null : StoredRunCodec.Serialize(run), run is null ? [] : messageIds);
 
     /// <summary>As above, with the run already serialized (<see cref="StoredRunCodec.Serialize"/>; null = store nothing).</summary>
-    internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, byte[]? run, IReadOnlyCollection<string> messageIds)
+    internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events, byte[]? run, IReadOnlyCollection<string> messageIds)
     {
-        var args = new RedisValue[7 + messageIds.Count];
+        var args = new RedisValue[9 + events.Count + messageIds.Count];
         args[0] = token;
         args[1] = Milliseconds(_options.ThreadTtl);
         args[2] = Milliseconds(_options.ResumeWindow);
         args[3] = _options.MaxRunsPerThread;
-        args[4] = keys.Notify.ToString();
+        args[4] = keys.NotifyName;
         args[5] = run is null ? RedisValue.EmptyString : run;
-        args[6] = seq.ToString(CultureInfo.InvariantCulture);
-        var i = 7;
+        args[6] = seq;
+        args[7] = firstIndex;
+        args[8] = events.Count;
+        var i = 9;
+        foreach (var e in events)
+        {
+            args[i++] = e.Json;
+        }
         foreach (var id in messageIds)
         {
             args[i++] = id;
         }
         var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, keys.Run(seq), keys.Runs, keys.MessageIds, keys.Seq, keys.RunMessageIds], args).ConfigureAwait(false);
+        if (result == 1 && events.Count > 0)
+        {
+            RecordWritten(events.Count);
+        }
         return result == 1;
+    }
+
+    private void RecordWritten(int count)
+    {
+        Metrics.EventsWritten.Add(count);
+        Metrics.WriteBatchSize.Record(count);
     }
 
 

@@ -36,6 +36,8 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     private readonly RedisChannel _stopChannel;
     private readonly Lock _subscribeGate = new();
     private Task? _stopSubscription;
+    private PeriodicTimer? _heartbeatTimer;
+    private Task _heartbeat = Task.CompletedTask;
     private int _disposed;
 
     public RedisAgentRunner(IConnectionMultiplexer redis, IOptions<RedisAgentRunnerOptions> options, ILogger<RedisAgentRunner>? logger = null, IMeterFactory? meterFactory = null)
@@ -94,6 +96,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             }
             var run = new RedisActiveRun(this, keys, token, acquired.Seq, request, newMessages, leaseStart);
             _runs[token] = run;
+            EnsureHeartbeat();
             run.Start();
             _local.Track(run.Execution, run.Completion);
             return run.ReadAsync();
@@ -215,6 +218,11 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             run.RequestStop();
         }
         await Task.WhenAll(runs.Select(r => r.Completion)).ConfigureAwait(false);
+        lock (_subscribeGate)
+        {
+            _heartbeatTimer?.Dispose(); // its wait returns false: the loop ends
+        }
+        await _heartbeat.ConfigureAwait(false);
         if (_stopSubscription is { IsCompletedSuccessfully: true })
         {
             try
@@ -295,6 +303,42 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
                 });
             }
             return _stopSubscription;
+        }
+    }
+
+    /// <summary>
+    /// Starts the one heartbeat of this replica's runs (a timer for all of them, not one per run): every
+    /// <see cref="RedisAgentRunnerOptions.LockTtl"/>/3 each active run renews its lock.
+    /// </summary>
+    private void EnsureHeartbeat()
+    {
+        if (Volatile.Read(ref _heartbeatTimer) is not null)
+        {
+            return;
+        }
+        lock (_subscribeGate)
+        {
+            if (_heartbeatTimer is not null || Volatile.Read(ref _disposed) == 1)
+            {
+                return;
+            }
+            using (ExecutionContext.SuppressFlow()) // the loop outlives the request that started it: none of its context
+            {
+                var timer = new PeriodicTimer(_options.LockTtl / 3);
+                _heartbeat = Task.Run(() => HeartbeatLoopAsync(timer));
+                Volatile.Write(ref _heartbeatTimer, timer);
+            }
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(PeriodicTimer timer)
+    {
+        while (await timer.WaitForNextTickAsync().ConfigureAwait(false))
+        {
+            foreach (var run in _runs.Values)
+            {
+                _ = run.HeartbeatAsync(); // never throws; a slow one does not hold up the others
+            }
         }
     }
 

@@ -63,19 +63,38 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Ends a run: stores its compacted events as one history entry and its message ids (msgs: id → seq; runmsgs:
-    /// [seq, ids…]), drops the oldest runs past the cap together with the ids only they held, clears the active run
-    /// and the lock, keeps the raw stream for the resume window, wakes connects. KEYS: lock, active, stream, runs,
-    /// msgs, seq, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify channel, run JSON ('' = store
-    /// nothing, and no ids), seq, message ids…. Returns 0 if the lock is not the caller's.
+    /// Ends a run: appends its last events to its stream (as <see cref="Append"/> does: the batch a fast run would
+    /// otherwise write in a call of its own), stores its compacted events as one history entry and its message ids
+    /// (msgs: id → seq; runmsgs: [seq, ids…]), drops the oldest runs past the cap together with the ids only they held,
+    /// clears the active run and the lock, keeps the raw stream for the resume window, wakes connects. KEYS: lock,
+    /// active, stream, runs, msgs, seq, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify channel,
+    /// run JSON ('' = store nothing, and no ids), seq, index of the first event, event count E, E event JSONs, then
+    /// message ids. Returns 0 if the lock is not the caller's.
     /// </summary>
     public const string Finish = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        local first = tonumber(ARGV[8])
+        local count = tonumber(ARGV[9])
+        if count > 0 then
+          local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
+          local fields = {}
+          for i = 0, count - 1 do
+            local index = first + i
+            if index > n then
+              fields[#fields + 1] = index
+              fields[#fields + 1] = ARGV[10 + i]
+            end
+            if #fields >= 2000 or (i == count - 1 and #fields > 0) then
+              redis.call('XADD', KEYS[3], '0-' .. index, unpack(fields))
+              fields = {}
+            end
+          end
+        end
         if ARGV[6] ~= '' then
           redis.call('RPUSH', KEYS[4], ARGV[6])
           redis.call('LTRIM', KEYS[4], -tonumber(ARGV[4]), -1)
           local entry = {ARGV[7]}
-          for i = 8, #ARGV do
+          for i = 10 + count, #ARGV do
             redis.call('HSET', KEYS[5], ARGV[i], ARGV[7])
             entry[#entry + 1] = ARGV[i]
           end

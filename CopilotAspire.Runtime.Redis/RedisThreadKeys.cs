@@ -44,7 +44,8 @@ internal sealed class RedisThreadKeys
         Runs = _base + "runs";
         MessageIds = _base + "msgs";
         RunMessageIds = _base + "runmsgs";
-        Notify = RedisChannel.Literal(_base + "notify");
+        NotifyName = _base + "notify";
+        Notify = RedisChannel.Literal(NotifyName);
     }
 
     public string ThreadId { get; }
@@ -59,6 +60,9 @@ internal sealed class RedisThreadKeys
     public RedisKey MessageIds { get; }
     public RedisKey RunMessageIds { get; }
     public RedisChannel Notify { get; }
+
+    /// <summary>The name of <see cref="Notify"/> (a script argument: scripts publish to it).</summary>
+    public string NotifyName { get; }
 
     public RedisKey Run(long seq) => _base + "run:" + seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -69,6 +69,33 @@ public sealed class RunEventLog
         changed.TrySetResult();
     }
 
+    /// <summary>How many events the log holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _events.Count;
+            }
+        }
+    }
+
+    /// <summary>Copies up to <paramref name="max"/> events from index <paramref name="start"/> on (with their JSON) into <paramref name="into"/>; returns how many.</summary>
+    public int CopyTo(int start, int max, List<RunnerEvent> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        lock (_lock)
+        {
+            var count = Math.Clamp(_events.Count - start, 0, max);
+            for (var i = start; i < start + count; i++)
+            {
+                into.Add(_events[i]);
+            }
+            return count;
+        }
+    }
+
     /// <summary>A copy of the events so far.</summary>
     public List<AgUiEvent> Snapshot()
     {
