@@ -121,7 +121,7 @@ internal sealed partial class RedisActiveRun
     /// </summary>
     private async Task WriteLoopAsync()
     {
-        await Task.Yield();
+        // Runs on the run's own task until its first wait (no events yet): no hop to start it.
         var max = _runner.Options.MaxWriteBatch;
         var batch = new List<RunnerEvent>(Math.Min(max, 256));
         while (!_detached)

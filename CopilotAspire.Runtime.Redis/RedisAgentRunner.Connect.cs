@@ -214,25 +214,28 @@ public sealed partial class RedisAgentRunner
             progress.Read += entries.Length;
             foreach (var entry in entries)
             {
-                // One entry per written batch (its id: the batch's last index), one field per event (name: its index).
+                // One entry per written batch (its id: the batch's last index), a field per batch (name: the index of
+                // its first event; value: the events' JSON, one per line).
                 foreach (var field in entry.Values)
                 {
-                    var index = (long)field.Name;
-                    if (index <= last)
+                    var index = (long)field.Name - 1;
+                    foreach (var json in RedisEventBatch.Split((byte[])field.Value!))
                     {
-                        continue; // resuming inside a batch
-                    }
-                    last = index;
-                    var json = (byte[])field.Value!;
-                    var e = AgUiJson.DeserializeEvent(json);
-                    var terminal = e is RunFinishedEvent or RunErrorEvent;
-                    if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
-                    {
-                        yield return new RunnerEvent(e, RedisEventId.Raw(seq, last)) { Json = json };
-                    }
-                    if (terminal)
-                    {
-                        yield break;
+                        if (++index <= last)
+                        {
+                            continue; // resuming inside a batch
+                        }
+                        last = index;
+                        var e = AgUiJson.DeserializeEvent(json.Span);
+                        var terminal = e is RunFinishedEvent or RunErrorEvent;
+                        if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
+                        {
+                            yield return new RunnerEvent(e, RedisEventId.Raw(seq, last)) { Json = json };
+                        }
+                        if (terminal)
+                        {
+                            yield break;
+                        }
                     }
                 }
                 last = Math.Max(last, EntryIndex(entry.Id));

@@ -33,16 +33,16 @@ public sealed partial class RedisAgentRunner
     /// <summary>Writes events <paramref name="firstIndex"/>… of a run (none = heartbeat). Returns -1 lock lost, 1 stop requested, 0 otherwise.</summary>
     internal async Task<int> AppendAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events)
     {
-        var args = new RedisValue[5 + events.Count];
-        args[0] = token;
-        args[1] = Milliseconds(_options.LockTtl);
-        args[2] = Milliseconds(_options.ThreadTtl);
-        args[3] = keys.NotifyName;
-        args[4] = firstIndex;
-        for (var i = 0; i < events.Count; i++)
-        {
-            args[5 + i] = events[i].Json; // serialized once by the run, reused when a write is retried
-        }
+        RedisValue[] args =
+        [
+            token,
+            Milliseconds(_options.LockTtl),
+            Milliseconds(_options.ThreadTtl),
+            keys.NotifyName,
+            firstIndex,
+            firstIndex + events.Count - 1,
+            events.Count == 0 ? RedisValue.EmptyString : RedisEventBatch.Join(events), // JSON serialized once by the run
+        ];
         var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Append, [keys.Lock, keys.Active, keys.Run(seq), keys.Seq], args).ConfigureAwait(false);
         if (events.Count > 0 && result >= 0)
         {
@@ -62,7 +62,7 @@ public sealed partial class RedisAgentRunner
     /// <summary>As above, with the run already serialized (<see cref="StoredRunCodec.Serialize"/>; null = store nothing).</summary>
     internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events, byte[]? run, IReadOnlyCollection<string> messageIds)
     {
-        var args = new RedisValue[9 + events.Count + messageIds.Count];
+        var args = new RedisValue[10 + messageIds.Count];
         args[0] = token;
         args[1] = Milliseconds(_options.ThreadTtl);
         args[2] = Milliseconds(_options.ResumeWindow);
@@ -71,12 +71,9 @@ public sealed partial class RedisAgentRunner
         args[5] = run is null ? RedisValue.EmptyString : run;
         args[6] = seq;
         args[7] = firstIndex;
-        args[8] = events.Count;
-        var i = 9;
-        foreach (var e in events)
-        {
-            args[i++] = e.Json;
-        }
+        args[8] = firstIndex + events.Count - 1;
+        args[9] = events.Count == 0 ? RedisValue.EmptyString : RedisEventBatch.Join(events);
+        var i = 10;
         foreach (var id in messageIds)
         {
             args[i++] = id;

@@ -6,7 +6,7 @@ namespace CopilotAspire.Runtime.Redis;
 /// The SSE <c>id:</c> of an event the Redis runner streams, and the <c>Last-Event-ID</c> a connect resumes after.
 /// <list type="bullet">
 /// <item><c>N.K</c>: the K-th event (1-based) run N emitted, as it was emitted (the run's own stream and the active
-/// run in a connect). K is also the field name of the event in that run's Redis stream, whose entries are the written batches (entry id <c>0-K</c> of each batch's last event).</item>
+/// run in a connect). The run's Redis stream holds its events in written batches (entry id <c>0-K</c> of each batch's last event; see <see cref="RedisEventBatch"/>).</item>
 /// <item><c>N.cK</c>: the K-th event of run N's compacted replay (a finished run in a connect).</item>
 /// </list>
 /// N is the thread's run sequence number (1, 2, …). Resuming after <c>N.K</c> gives the rest of run N as emitted

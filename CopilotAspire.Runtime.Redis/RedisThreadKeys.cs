@@ -21,7 +21,8 @@ namespace CopilotAspire.Runtime.Redis;
 /// {prefix}{t:id}:msgs     hash    message id → seq of the newest stored run holding it (RUN_STARTED.input filtering)
 /// {prefix}{t:id}:runmsgs  list    per stored run, JSON [seq, message ids…], oldest first, trimmed with runs: a run
 ///                                 dropped from runs takes its ids out of msgs (unless a newer stored run holds them)
-/// {prefix}{t:id}:run:N    stream  raw events of run N, entry ids 0-1, 0-2, … (ThreadTtl while active, ResumeWindow after)
+/// {prefix}{t:id}:run:N    stream  raw events of run N, an entry per written batch: id 0-K (K: its last event's index), one
+///                                 field F → the JSON of events F…K, one per line (ThreadTtl while active, ResumeWindow after)
 /// {prefix}{t:id}:notify   channel "new events / run ended" wake-ups for connect subscribers
 /// {prefix}replica:ID:stop channel stop requests for the replica that owns a run
 /// </code>
