@@ -33,8 +33,9 @@ internal sealed partial class RedisActiveRun
     private int _count;
     private volatile bool _detached;
     private volatile bool _ended; // the agent is done: the writer leaves the last batch to the finish
-    private TaskCompletionSource? _wake; // set while the writer waits for events
     private int _written; // events the writer has appended to the stream (the finish writes the rest)
+    private int _writerRunning;
+    private Task _writing = Task.CompletedTask; // the writer's latest run
     private int _heartbeating;
     private long _leaseUntil;
 
@@ -78,7 +79,7 @@ internal sealed partial class RedisActiveRun
     private async Task RunAsync()
     {
         var options = _runner.Options;
-        var writer = WriteLoopAsync();
+        var max = options.MaxWriteBatch;
         try
         {
             await _execution.ExecuteAsync(e =>
@@ -86,23 +87,35 @@ internal sealed partial class RedisActiveRun
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
                 // Serialized once: for the Redis stream, the stored run and the local readers' frames.
                 _log.Append(e, AgUiJson.SerializeToUtf8Bytes(e));
-                Interlocked.Exchange(ref _wake, null)?.TrySetResult();
-                if (++_count == options.MaxEventsPerRun)
+                if (++_count - Volatile.Read(ref _written) >= max)
+                {
+                    KickWriter();
+                }
+                if (_count == options.MaxEventsPerRun)
                 {
                     _execution.Abort($"Run exceeded the limit of {options.MaxEventsPerRun} events.", RedisAgentRunner.EventLimitCode);
                 }
                 return ValueTask.CompletedTask;
+            }, idle: () =>
+            {
+                if (_count > Volatile.Read(ref _written))
+                {
+                    KickWriter(); // the agent waits: what it has emitted goes to Redis now
+                }
             }).ConfigureAwait(false);
         }
         finally
         {
             _ended = true;
-            Interlocked.Exchange(ref _wake, null)?.TrySetResult();
+            if (_count - Volatile.Read(ref _written) > max)
+            {
+                KickWriter(); // more than the finish takes
+            }
             if (_detached || !_runner.IsConnected)
             {
                 _log.Complete(); // the store is unreachable: do not hold the client's stream open for it
             }
-            await writer.ConfigureAwait(false);
+            await _writing.ConfigureAwait(false);
             if (!_detached)
             {
                 await StoreAsync().ConfigureAwait(false);
@@ -114,40 +127,50 @@ internal sealed partial class RedisActiveRun
     }
 
     /// <summary>
-    /// Appends the run's events to its stream in batches while the agent runs: whatever has accumulated while the
-    /// previous batch was in flight, up to <see cref="RedisAgentRunnerOptions.MaxWriteBatch"/>. Once the agent is done,
-    /// the last batch is left to <see cref="StoreAsync"/>, which writes it with the finish in one call (a fast run
-    /// costs two calls: start and finish).
+    /// Starts the writer unless it is running. It is started when the agent waits with events unwritten, when a full
+    /// batch (<see cref="RedisAgentRunnerOptions.MaxWriteBatch"/>) is pending, and at the end only if more than a batch
+    /// is left: an agent that runs through without waiting (the fast case) never starts it, and its events go with the
+    /// finish in one call (a run then costs two calls: start and finish).
+    /// </summary>
+    private void KickWriter()
+    {
+        if (Interlocked.CompareExchange(ref _writerRunning, 1, 0) == 0)
+        {
+            _writing = Task.Run(WriteLoopAsync);
+        }
+    }
+
+    /// <summary>
+    /// Appends what has accumulated, in batches of at most <see cref="RedisAgentRunnerOptions.MaxWriteBatch"/> (the
+    /// events emitted while one batch is in flight go in the next), until nothing is pending; once the agent is done,
+    /// it leaves the last batch to <see cref="StoreAsync"/>.
     /// </summary>
     private async Task WriteLoopAsync()
     {
-        // Runs on the run's own task until its first wait (no events yet): no hop to start it.
         var max = _runner.Options.MaxWriteBatch;
         var batch = new List<RunnerEvent>(Math.Min(max, 256));
-        while (!_detached)
+        while (true)
         {
-            if (!_ended && _log.Count <= _written)
+            while (!_detached && HasWork(max))
             {
-                var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Interlocked.Exchange(ref _wake, wake);
-                if (!_ended && _log.Count <= _written)
-                {
-                    await wake.Task.ConfigureAwait(false);
-                }
-                Interlocked.CompareExchange(ref _wake, null, wake);
+                batch.Clear();
+                _log.CopyTo(_written, max, batch);
+                await WriteBatchAsync(_written + 1, batch).ConfigureAwait(false);
+                Volatile.Write(ref _written, _written + batch.Count);
             }
-            var available = _log.Count - _written;
-            if (_ended && available <= max)
+            Interlocked.Exchange(ref _writerRunning, 0);
+            // An event (or the end) that came after the last check, whose kick found the writer still running.
+            if (_detached || !HasWork(max) || Interlocked.CompareExchange(ref _writerRunning, 1, 0) != 0)
             {
                 return;
             }
-            batch.Clear();
-            if (_log.CopyTo(_written, max, batch) > 0)
-            {
-                await WriteBatchAsync(_written + 1, batch).ConfigureAwait(false);
-                _written += batch.Count;
-            }
         }
+    }
+
+    private bool HasWork(int max)
+    {
+        var pending = _log.Count - _written;
+        return _ended ? pending > max : pending > 0;
     }
 
     /// <summary>Appends one batch, retrying it while Redis is unavailable and the lease lasts.</summary>
