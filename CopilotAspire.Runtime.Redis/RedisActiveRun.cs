@@ -28,6 +28,7 @@ internal sealed partial class RedisActiveRun
     // Every event of the run with its JSON, in order: the client that started the run reads it, the writer takes its
     // batches from it (no copy per event), the stored run is compacted from it.
     private readonly RunEventLog _log = new();
+    private readonly RunJsonArena _json = new();
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
     private int _count;
@@ -70,9 +71,10 @@ internal sealed partial class RedisActiveRun
     public async IAsyncEnumerable<RunnerEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long index = 0;
+        var prefix = RedisEventId.RawPrefix(Seq);
         await foreach (var e in _log.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            yield return e with { Id = RedisEventId.Raw(Seq, ++index) };
+            yield return e with { Id = RedisEventId.WithPrefix(prefix, ++index) };
         }
     }
 
@@ -86,7 +88,7 @@ internal sealed partial class RedisActiveRun
             {
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
                 // Serialized once: for the Redis stream, the stored run and the local readers' frames.
-                _log.Append(e, AgUiJson.SerializeToUtf8Bytes(e));
+                _log.Append(e, _json.Add(e));
                 if (++_count - Volatile.Read(ref _written) >= max)
                 {
                     KickWriter();

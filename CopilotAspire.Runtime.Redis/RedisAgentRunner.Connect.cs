@@ -82,18 +82,19 @@ public sealed partial class RedisAgentRunner
 
         foreach (var run in history)
         {
+            var prefix = RedisEventId.CompactedPrefix(run.Seq);
             if (run.Seq == resumeCompactedSeq)
             {
                 for (var i = (int)resumeCompactedIndex; i < run.Events.Count; i++)
                 {
-                    yield return run.ToRunnerEvent(i, RedisEventId.OfCompacted(run.Seq, i + 1));
+                    yield return run.ToRunnerEvent(i, RedisEventId.WithPrefix(prefix, i + 1));
                 }
             }
             else if (run.Seq > historyAfterSeq)
             {
                 for (var i = 0; i < run.Events.Count; i++)
                 {
-                    yield return run.ToRunnerEvent(i, RedisEventId.OfCompacted(run.Seq, i + 1));
+                    yield return run.ToRunnerEvent(i, RedisEventId.WithPrefix(prefix, i + 1));
                 }
             }
         }
@@ -200,6 +201,7 @@ public sealed partial class RedisAgentRunner
         TailProgress progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var streamKey = keys.Run(seq);
+        var rawPrefix = RedisEventId.RawPrefix(seq);
         var last = after;
         var batch = _options.MaxWriteBatch * 2;
         var lastCheck = false;
@@ -230,7 +232,7 @@ public sealed partial class RedisAgentRunner
                         var terminal = e is RunFinishedEvent or RunErrorEvent;
                         if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
                         {
-                            yield return new RunnerEvent(e, RedisEventId.Raw(seq, last)) { Json = json };
+                            yield return new RunnerEvent(e, RedisEventId.WithPrefix(rawPrefix, last)) { Json = json };
                         }
                         if (terminal)
                         {

@@ -41,7 +41,7 @@ public sealed partial class RedisAgentRunner
             keys.NotifyName,
             firstIndex,
             firstIndex + events.Count - 1,
-            events.Count == 0 ? RedisValue.EmptyString : RedisEventBatch.Join(events), // JSON serialized once by the run
+            events.Count == 0 ? RedisValue.EmptyString : RunJsonArena.Batch(events), // JSON serialized once by the run
         ];
         var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Append, [keys.Lock, keys.Active, keys.Run(seq), keys.Seq], args).ConfigureAwait(false);
         if (events.Count > 0 && result >= 0)
@@ -72,7 +72,7 @@ public sealed partial class RedisAgentRunner
         args[6] = seq;
         args[7] = firstIndex;
         args[8] = firstIndex + events.Count - 1;
-        args[9] = events.Count == 0 ? RedisValue.EmptyString : RedisEventBatch.Join(events);
+        args[9] = events.Count == 0 ? RedisValue.EmptyString : RunJsonArena.Batch(events);
         var i = 10;
         foreach (var id in messageIds)
         {

@@ -21,9 +21,26 @@ internal readonly record struct RedisEventId(long Seq, long Index, bool Compacte
         ? string.Create(CultureInfo.InvariantCulture, $"{Seq}.c{Index}")
         : string.Create(CultureInfo.InvariantCulture, $"{Seq}.{Index}");
 
-    public static string Raw(long seq, long index) => string.Create(CultureInfo.InvariantCulture, $"{seq}.{index}");
+    /// <summary>An id from its run's prefix (<see cref="RawPrefix"/> or <see cref="CompactedPrefix"/>) and K: one allocation, the id itself.</summary>
+    public static string WithPrefix(string prefix, long index)
+    {
+        var digits = 1;
+        for (var rest = index / 10; rest > 0; rest /= 10)
+        {
+            digits++;
+        }
+        return string.Create(prefix.Length + digits, (prefix, index), static (span, state) =>
+        {
+            state.prefix.CopyTo(span);
+            state.index.TryFormat(span[state.prefix.Length..], out _, default, CultureInfo.InvariantCulture);
+        });
+    }
 
-    public static string OfCompacted(long seq, long index) => string.Create(CultureInfo.InvariantCulture, $"{seq}.c{index}");
+    /// <summary>The <c>N.</c> that the raw ids of run <paramref name="seq"/> start with.</summary>
+    public static string RawPrefix(long seq) => string.Create(CultureInfo.InvariantCulture, $"{seq}.");
+
+    /// <summary>The <c>N.c</c> that the compacted ids of run <paramref name="seq"/> start with.</summary>
+    public static string CompactedPrefix(long seq) => string.Create(CultureInfo.InvariantCulture, $"{seq}.c");
 
     public static bool TryParse(string? value, out RedisEventId id)
     {
