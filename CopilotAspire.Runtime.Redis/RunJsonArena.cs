@@ -13,8 +13,8 @@ namespace CopilotAspire.Runtime.Redis;
 /// </summary>
 internal sealed class RunJsonArena : IBufferWriter<byte>
 {
-    private const int FirstChunk = 4 * 1024;
-    private const int LargestChunk = 64 * 1024;
+    private const int FirstChunk = 32 * 1024; // a typical run (~200 events of ~100 bytes) fits in one
+    private const int LargestChunk = 64 * 1024; // below the large object heap
 
     private byte[] _chunk = [];
     private int _start; // where the event being written starts in _chunk
@@ -83,7 +83,7 @@ internal sealed class RunJsonArena : IBufferWriter<byte>
         }
         var partial = _at - _start;
         var length = Math.Max(Math.Clamp(_chunk.Length * 2, FirstChunk, LargestChunk), (partial + size) * 2);
-        var next = new byte[length];
+        var next = GC.AllocateUninitializedArray<byte>(length); // only what is written is ever read
         _chunk.AsSpan(_start, partial).CopyTo(next);
         _chunk = next;
         _start = 0;
