@@ -228,7 +228,7 @@ public sealed partial class RedisAgentRunner
                             continue; // resuming inside a batch
                         }
                         last = index;
-                        var e = AgUiJson.DeserializeEvent(json.Span);
+                        var e = StoredEventReader.Read(json.Span);
                         var terminal = e is RunFinishedEvent or RunErrorEvent;
                         if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
                         {

@@ -67,8 +67,10 @@ internal static class StoredRunCodec
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var start = (int)reader.TokenStartIndex;
-                    events.Add(JsonSerializer.Deserialize(ref reader, AgUiJson.Context.AgUiEvent) ?? throw new JsonException("Stored event was null."));
-                    json.Add(utf8.AsMemory(start, (int)reader.BytesConsumed - start));
+                    reader.Skip();
+                    var item = utf8.AsMemory(start, (int)reader.BytesConsumed - start);
+                    events.Add(StoredEventReader.Read(item.Span));
+                    json.Add(item);
                 }
                 continue;
             }
