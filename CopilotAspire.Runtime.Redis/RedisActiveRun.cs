@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
@@ -67,29 +66,22 @@ internal sealed partial class RedisActiveRun
 
     public void RequestStop() => _execution.RequestStop();
 
-    /// <summary>The run's events from its start, from memory, each with its id <c>seq.K</c>.</summary>
-    public async IAsyncEnumerable<RunnerEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        long index = 0;
-        var prefix = RedisEventId.RawPrefix(Seq);
-        await foreach (var e in _log.ReadAsync(0, cancellationToken).ConfigureAwait(false))
-        {
-            yield return e with { Id = RedisEventId.WithPrefix(prefix, ++index) };
-        }
-    }
+    /// <summary>The run's events from its start, from memory, each with its id <c>seq.K</c> (given when appended).</summary>
+    public IAsyncEnumerable<RunnerEvent> ReadAsync() => _log.ReadAsync(0);
 
     private async Task RunAsync()
     {
         var options = _runner.Options;
         var max = options.MaxWriteBatch;
+        var idPrefix = RedisEventId.RawPrefix(Seq);
         try
         {
             await _execution.ExecuteAsync(e =>
             {
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
                 // Serialized once: for the Redis stream, the stored run and the local readers' frames.
-                _log.Append(e, _json.Add(e));
-                if (++_count - Volatile.Read(ref _written) >= max)
+                _log.Append(e, _json.Add(e), RedisEventId.WithPrefix(idPrefix, ++_count));
+                if (_count - Volatile.Read(ref _written) >= max)
                 {
                     KickWriter();
                 }

@@ -16,7 +16,8 @@ public sealed class RunEventLog
     private bool _completed;
 
     /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
-    public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default)
+    /// <param name="id">The event's SSE id, if the runner gives its events ids (every reader gets it).</param>
+    public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default, string? id = null)
     {
         TaskCompletionSource? changed = null;
         lock (_lock)
@@ -25,7 +26,7 @@ public sealed class RunEventLog
             {
                 throw new InvalidOperationException("The run has already completed.");
             }
-            _events.Add(new RunnerEvent(e) { Json = json });
+            _events.Add(new RunnerEvent(e, id) { Json = json });
             if (_waitedOn)
             {
                 // Only when a reader is waiting: no signal (and no allocation) per event otherwise.
