@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
@@ -26,14 +24,19 @@ internal sealed partial class RedisActiveRun
     private readonly AgentRunRequest _request;
     private readonly IReadOnlyList<Message> _newMessages;
     private readonly AgentRunExecution _execution;
+    // Every event of the run with its JSON, in order: the client that started the run reads it, the writer takes its
+    // batches from it (no copy per event), the stored run is compacted from it.
     private readonly RunEventLog _log = new();
-    // The stream's JSON of events that compaction keeps as they are (not deltas or state), reused for the stored run.
-    private readonly Dictionary<AgUiEvent, byte[]> _serialized = new(ReferenceEqualityComparer.Instance);
-    private readonly Channel<(AgUiEvent Event, byte[] Json)> _pending = Channel.CreateUnbounded<(AgUiEvent Event, byte[] Json)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly RunJsonArena _json = new();
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
     private int _count;
     private volatile bool _detached;
+    private volatile bool _ended; // the agent is done: the writer leaves the last batch to the finish
+    private int _written; // events the writer has appended to the stream (the finish writes the rest)
+    private int _writerRunning;
+    private Task _writing = Task.CompletedTask; // the writer's latest run
+    private int _heartbeating;
     private long _leaseUntil;
 
     /// <param name="leaseStart">A <see cref="Stopwatch"/> timestamp taken before the lock was acquired.</param>
@@ -63,48 +66,50 @@ internal sealed partial class RedisActiveRun
 
     public void RequestStop() => _execution.RequestStop();
 
-    /// <summary>The run's events from its start, from memory, each with its id <c>seq.K</c>.</summary>
-    public async IAsyncEnumerable<RunnerEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        long index = 0;
-        await foreach (var e in _log.ReadAsync(0, cancellationToken).ConfigureAwait(false))
-        {
-            yield return e with { Id = RedisEventId.Raw(Seq, ++index) };
-        }
-    }
+    /// <summary>The run's events from its start, from memory, each with its id <c>seq.K</c> (given when appended).</summary>
+    public IAsyncEnumerable<RunnerEvent> ReadAsync() => _log.ReadAsync(0);
 
     private async Task RunAsync()
     {
         var options = _runner.Options;
-        var writer = WriteLoopAsync();
-        // Ended by disposing the timer (its wait then returns false): no exception thrown per run.
-        var heartbeatTimer = new PeriodicTimer(options.LockTtl / 3);
-        var heartbeat = HeartbeatLoopAsync(heartbeatTimer);
+        var max = options.MaxWriteBatch;
+        var idPrefix = RedisEventId.RawPrefix(Seq);
         try
         {
             await _execution.ExecuteAsync(e =>
             {
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
-                var json = AgUiJson.SerializeToUtf8Bytes(e); // once: for the Redis stream, local readers and the stored run
-                _log.Append(e, json);
-                _pending.Writer.TryWrite((e, json));
-                if (++_count == options.MaxEventsPerRun)
+                // Serialized once: for the Redis stream, the stored run and the local readers' frames.
+                _log.Append(e, _json.Add(e), RedisEventId.WithPrefix(idPrefix, ++_count));
+                if (_count - Volatile.Read(ref _written) >= max)
+                {
+                    KickWriter();
+                }
+                if (_count == options.MaxEventsPerRun)
                 {
                     _execution.Abort($"Run exceeded the limit of {options.MaxEventsPerRun} events.", RedisAgentRunner.EventLimitCode);
                 }
                 return ValueTask.CompletedTask;
+            }, idle: () =>
+            {
+                if (_count > Volatile.Read(ref _written))
+                {
+                    KickWriter(); // the agent waits: what it has emitted goes to Redis now
+                }
             }).ConfigureAwait(false);
         }
         finally
         {
-            _pending.Writer.TryComplete();
+            _ended = true;
+            if (_count - Volatile.Read(ref _written) > max)
+            {
+                KickWriter(); // more than the finish takes
+            }
             if (_detached || !_runner.IsConnected)
             {
                 _log.Complete(); // the store is unreachable: do not hold the client's stream open for it
             }
-            await writer.ConfigureAwait(false);
-            heartbeatTimer.Dispose();
-            await heartbeat.ConfigureAwait(false);
+            await _writing.ConfigureAwait(false);
             if (!_detached)
             {
                 await StoreAsync().ConfigureAwait(false);
@@ -115,34 +120,55 @@ internal sealed partial class RedisActiveRun
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Starts the writer unless it is running. It is started when the agent waits with events unwritten, when a full
+    /// batch (<see cref="RedisAgentRunnerOptions.MaxWriteBatch"/>) is pending, and at the end only if more than a batch
+    /// is left: an agent that runs through without waiting (the fast case) never starts it, and its events go with the
+    /// finish in one call (a run then costs two calls: start and finish).
+    /// </summary>
+    private void KickWriter()
     {
-        await Task.Yield();
-        var reader = _pending.Reader;
-        var batch = new List<byte[]>(_runner.Options.MaxWriteBatch);
-        long next = 1;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        if (Interlocked.CompareExchange(ref _writerRunning, 1, 0) == 0)
         {
-            batch.Clear();
-            while (batch.Count < _runner.Options.MaxWriteBatch && reader.TryRead(out var item))
-            {
-                var (e, json) = item;
-                if (e is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
-                {
-                    lock (_serialized)
-                    {
-                        _serialized[e] = json;
-                    }
-                }
-                batch.Add(json);
-            }
-            await WriteBatchAsync(next, batch).ConfigureAwait(false);
-            next += batch.Count;
+            _writing = Task.Run(WriteLoopAsync);
         }
     }
 
+    /// <summary>
+    /// Appends what has accumulated, in batches of at most <see cref="RedisAgentRunnerOptions.MaxWriteBatch"/> (the
+    /// events emitted while one batch is in flight go in the next), until nothing is pending; once the agent is done,
+    /// it leaves the last batch to <see cref="StoreAsync"/>.
+    /// </summary>
+    private async Task WriteLoopAsync()
+    {
+        var max = _runner.Options.MaxWriteBatch;
+        var batch = new List<RunnerEvent>(Math.Min(max, 256));
+        while (true)
+        {
+            while (!_detached && HasWork(max))
+            {
+                batch.Clear();
+                _log.CopyTo(_written, max, batch);
+                await WriteBatchAsync(_written + 1, batch).ConfigureAwait(false);
+                Volatile.Write(ref _written, _written + batch.Count);
+            }
+            Interlocked.Exchange(ref _writerRunning, 0);
+            // An event (or the end) that came after the last check, whose kick found the writer still running.
+            if (_detached || !HasWork(max) || Interlocked.CompareExchange(ref _writerRunning, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool HasWork(int max)
+    {
+        var pending = _log.Count - _written;
+        return _ended ? pending > max : pending > 0;
+    }
+
     /// <summary>Appends one batch, retrying it while Redis is unavailable and the lease lasts.</summary>
-    private async Task WriteBatchAsync(long firstIndex, List<byte[]> batch)
+    private async Task WriteBatchAsync(long firstIndex, List<RunnerEvent> batch)
     {
         var backoff = TimeSpan.FromMilliseconds(50);
         while (!_detached)
@@ -167,21 +193,30 @@ internal sealed partial class RedisActiveRun
         }
     }
 
-    private async Task HeartbeatLoopAsync(PeriodicTimer timer)
+    /// <summary>
+    /// Renews the lock (the runner's heartbeat calls it every <see cref="RedisAgentRunnerOptions.LockTtl"/>/3 for each
+    /// of its runs); a failure is retried at the next beat while the lease lasts. One at a time per run.
+    /// </summary>
+    public async Task HeartbeatAsync()
     {
-        while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && !_detached)
+        if (_detached || Interlocked.Exchange(ref _heartbeating, 1) == 1)
+        {
+            return;
+        }
+        try
         {
             var sent = Stopwatch.GetTimestamp();
-            try
-            {
-                OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
-            }
+            OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
+        }
 #pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
-            catch (Exception ex)
+        catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                Retryable(ex); // the next tick tries again while the lease lasts
-            }
+        {
+            Retryable(ex); // the next beat tries again while the lease lasts
+        }
+        finally
+        {
+            Volatile.Write(ref _heartbeating, 0);
         }
     }
 
@@ -252,19 +287,28 @@ internal sealed partial class RedisActiveRun
         LogDetached(_logger, _request.ThreadId, _request.Input.RunId, exception is null ? "its lock was lost" : "Redis failed", exception);
     }
 
+    /// <summary>Writes the events the writer left (the last batch), stores the compacted run and frees the thread.</summary>
     private async Task StoreAsync()
     {
-        var events = _log.Snapshot();
+        var events = new List<RunnerEvent>(_log.Count);
+        _log.CopyTo(0, int.MaxValue, events);
+        var rest = events.GetRange(_written, events.Count - _written);
         byte[]? stored = null;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (_execution.HasAgentEvents)
         {
-            lock (_serialized)
+            var plain = events.ConvertAll(static e => e.Event);
+            // The stream's JSON of the events compaction keeps as they are (not deltas or state), written as is.
+            var json = new Dictionary<AgUiEvent, ReadOnlyMemory<byte>>(ReferenceEqualityComparer.Instance);
+            foreach (var e in events)
             {
-                stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(events)), _serialized);
-                _serialized.Clear();
+                if (e.Event is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
+                {
+                    json[e.Event] = e.Json;
+                }
             }
-            RunHistoryRules.CollectMessageIds(events, ids);
+            stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(plain)), json);
+            RunHistoryRules.CollectMessageIds(plain, ids);
         }
         var retried = false;
         var backoff = TimeSpan.FromMilliseconds(50);
@@ -273,7 +317,7 @@ internal sealed partial class RedisActiveRun
             try
             {
                 // After a retry, "not the lock's owner" may mean the earlier attempt did finish the run.
-                if (!await _runner.FinishAsync(_keys, Token, Seq, stored, ids).ConfigureAwait(false) && !retried)
+                if (!await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids).ConfigureAwait(false) && !retried)
                 {
                     Detach(null);
                 }

@@ -6,7 +6,7 @@ namespace CopilotAspire.Runtime.Redis;
 /// The SSE <c>id:</c> of an event the Redis runner streams, and the <c>Last-Event-ID</c> a connect resumes after.
 /// <list type="bullet">
 /// <item><c>N.K</c>: the K-th event (1-based) run N emitted, as it was emitted (the run's own stream and the active
-/// run in a connect). K is also the field name of the event in that run's Redis stream, whose entries are the written batches (entry id <c>0-K</c> of each batch's last event).</item>
+/// run in a connect). The run's Redis stream holds its events in written batches (entry id <c>0-K</c> of each batch's last event; see <see cref="RedisEventBatch"/>).</item>
 /// <item><c>N.cK</c>: the K-th event of run N's compacted replay (a finished run in a connect).</item>
 /// </list>
 /// N is the thread's run sequence number (1, 2, …). Resuming after <c>N.K</c> gives the rest of run N as emitted
@@ -21,9 +21,26 @@ internal readonly record struct RedisEventId(long Seq, long Index, bool Compacte
         ? string.Create(CultureInfo.InvariantCulture, $"{Seq}.c{Index}")
         : string.Create(CultureInfo.InvariantCulture, $"{Seq}.{Index}");
 
-    public static string Raw(long seq, long index) => string.Create(CultureInfo.InvariantCulture, $"{seq}.{index}");
+    /// <summary>An id from its run's prefix (<see cref="RawPrefix"/> or <see cref="CompactedPrefix"/>) and K: one allocation, the id itself.</summary>
+    public static string WithPrefix(string prefix, long index)
+    {
+        var digits = 1;
+        for (var rest = index / 10; rest > 0; rest /= 10)
+        {
+            digits++;
+        }
+        return string.Create(prefix.Length + digits, (prefix, index), static (span, state) =>
+        {
+            state.prefix.CopyTo(span);
+            state.index.TryFormat(span[state.prefix.Length..], out _, default, CultureInfo.InvariantCulture);
+        });
+    }
 
-    public static string OfCompacted(long seq, long index) => string.Create(CultureInfo.InvariantCulture, $"{seq}.c{index}");
+    /// <summary>The <c>N.</c> that the raw ids of run <paramref name="seq"/> start with.</summary>
+    public static string RawPrefix(long seq) => string.Create(CultureInfo.InvariantCulture, $"{seq}.");
+
+    /// <summary>The <c>N.c</c> that the compacted ids of run <paramref name="seq"/> start with.</summary>
+    public static string CompactedPrefix(long seq) => string.Create(CultureInfo.InvariantCulture, $"{seq}.c");
 
     public static bool TryParse(string? value, out RedisEventId id)
     {

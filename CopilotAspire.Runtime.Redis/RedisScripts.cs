@@ -28,30 +28,17 @@ internal static class RedisScripts
 
     /// <summary>
     /// Appends a batch of events (or, with none, just renews the lock: the heartbeat). KEYS: lock, active, stream, seq.
-    /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index of the first event, event JSON…. A batch is one
-    /// stream entry (one per 1,000 events at most), its id 0-K with K the index of its last event, its fields the
-    /// events (field name: the event's index K, value: its JSON); events already written (a retried batch) are
-    /// skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
+    /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index F of the batch's first event, index K of its last
+    /// (K &lt; F: no events), the batch (<see cref="RedisEventBatch"/>). A batch is one stream entry, id 0-K, with one
+    /// field: F → the events' JSON, one per line. A batch already written (a retried call: K not above the count of
+    /// events written) is skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
     /// </summary>
     public const string Append = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
-        local first = tonumber(ARGV[5])
-        local k = first + #ARGV - 6
-        local fields = {}
-        for i = 6, #ARGV do
-          local index = first + i - 6
-          if index > n then
-            fields[#fields + 1] = index
-            fields[#fields + 1] = ARGV[i]
-            if #fields >= 2000 or i == #ARGV then
-              redis.call('XADD', KEYS[3], '0-' .. index, unpack(fields))
-              fields = {}
-            end
-          end
-        end
-        if k > n then
+        local k = tonumber(ARGV[6])
+        if k >= tonumber(ARGV[5]) and k > tonumber(redis.call('HGET', KEYS[2], 'n') or '0') then
+          redis.call('XADD', KEYS[3], '0-' .. k, ARGV[5], ARGV[7])
           redis.call('HSET', KEYS[2], 'n', k)
           redis.call('PEXPIRE', KEYS[3], ARGV[3])
           redis.call('PUBLISH', ARGV[4], k)
@@ -63,19 +50,25 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Ends a run: stores its compacted events as one history entry and its message ids (msgs: id → seq; runmsgs:
-    /// [seq, ids…]), drops the oldest runs past the cap together with the ids only they held, clears the active run
-    /// and the lock, keeps the raw stream for the resume window, wakes connects. KEYS: lock, active, stream, runs,
-    /// msgs, seq, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify channel, run JSON ('' = store
-    /// nothing, and no ids), seq, message ids…. Returns 0 if the lock is not the caller's.
+    /// Ends a run: appends its last batch of events to its stream (as <see cref="Append"/> does: the batch a fast run
+    /// would otherwise write in a call of its own), stores its compacted events as one history entry and its message ids
+    /// (msgs: id → seq; runmsgs: [seq, ids…]), drops the oldest runs past the cap together with the ids only they held,
+    /// clears the active run and the lock, keeps the raw stream for the resume window, wakes connects. KEYS: lock,
+    /// active, stream, runs, msgs, seq, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify channel,
+    /// run JSON ('' = store nothing, and no ids), seq, index F of the batch's first event, index K of its last (K &lt; F:
+    /// none), the batch, then the message ids. Returns 0 if the lock is not the caller's.
     /// </summary>
     public const string Finish = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        local k = tonumber(ARGV[9])
+        if k >= tonumber(ARGV[8]) and k > tonumber(redis.call('HGET', KEYS[2], 'n') or '0') then
+          redis.call('XADD', KEYS[3], '0-' .. k, ARGV[8], ARGV[10])
+        end
         if ARGV[6] ~= '' then
           redis.call('RPUSH', KEYS[4], ARGV[6])
           redis.call('LTRIM', KEYS[4], -tonumber(ARGV[4]), -1)
           local entry = {ARGV[7]}
-          for i = 8, #ARGV do
+          for i = 11, #ARGV do
             redis.call('HSET', KEYS[5], ARGV[i], ARGV[7])
             entry[#entry + 1] = ARGV[i]
           end

@@ -21,7 +21,8 @@ namespace CopilotAspire.Runtime.Redis;
 /// {prefix}{t:id}:msgs     hash    message id → seq of the newest stored run holding it (RUN_STARTED.input filtering)
 /// {prefix}{t:id}:runmsgs  list    per stored run, JSON [seq, message ids…], oldest first, trimmed with runs: a run
 ///                                 dropped from runs takes its ids out of msgs (unless a newer stored run holds them)
-/// {prefix}{t:id}:run:N    stream  raw events of run N, entry ids 0-1, 0-2, … (ThreadTtl while active, ResumeWindow after)
+/// {prefix}{t:id}:run:N    stream  raw events of run N, an entry per written batch: id 0-K (K: its last event's index), one
+///                                 field F → the JSON of events F…K, one per line (ThreadTtl while active, ResumeWindow after)
 /// {prefix}{t:id}:notify   channel "new events / run ended" wake-ups for connect subscribers
 /// {prefix}replica:ID:stop channel stop requests for the replica that owns a run
 /// </code>
@@ -44,7 +45,8 @@ internal sealed class RedisThreadKeys
         Runs = _base + "runs";
         MessageIds = _base + "msgs";
         RunMessageIds = _base + "runmsgs";
-        Notify = RedisChannel.Literal(_base + "notify");
+        NotifyName = _base + "notify";
+        Notify = RedisChannel.Literal(NotifyName);
     }
 
     public string ThreadId { get; }
@@ -59,6 +61,9 @@ internal sealed class RedisThreadKeys
     public RedisKey MessageIds { get; }
     public RedisKey RunMessageIds { get; }
     public RedisChannel Notify { get; }
+
+    /// <summary>The name of <see cref="Notify"/> (a script argument: scripts publish to it).</summary>
+    public string NotifyName { get; }
 
     public RedisKey Run(long seq) => _base + "run:" + seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

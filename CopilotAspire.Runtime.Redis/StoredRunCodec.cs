@@ -21,7 +21,7 @@ internal sealed record StoredRun(long Seq, string RunId, string AgentId, List<Ag
 internal static class StoredRunCodec
 {
     /// <param name="serialized">The JSON of events already serialized for the run's stream (written as is), if any.</param>
-    public static byte[] Serialize(StoredRun run, IReadOnlyDictionary<AgUiEvent, byte[]>? serialized = null)
+    public static byte[] Serialize(StoredRun run, IReadOnlyDictionary<AgUiEvent, ReadOnlyMemory<byte>>? serialized = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = AgUiJson.Options.Encoder }))
@@ -33,9 +33,9 @@ internal static class StoredRunCodec
             writer.WriteStartArray("events");
             foreach (var e in run.Events)
             {
-                if (serialized is not null && serialized.TryGetValue(e, out var json))
+                if (serialized is not null && serialized.TryGetValue(e, out var json) && !json.IsEmpty)
                 {
-                    writer.WriteRawValue(json, skipInputValidation: true);
+                    writer.WriteRawValue(json.Span, skipInputValidation: true);
                 }
                 else
                 {
@@ -67,8 +67,10 @@ internal static class StoredRunCodec
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var start = (int)reader.TokenStartIndex;
-                    events.Add(JsonSerializer.Deserialize(ref reader, AgUiJson.Context.AgUiEvent) ?? throw new JsonException("Stored event was null."));
-                    json.Add(utf8.AsMemory(start, (int)reader.BytesConsumed - start));
+                    reader.Skip();
+                    var item = utf8.AsMemory(start, (int)reader.BytesConsumed - start);
+                    events.Add(StoredEventReader.Read(item.Span));
+                    json.Add(item);
                 }
                 continue;
             }

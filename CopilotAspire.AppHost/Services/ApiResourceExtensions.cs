@@ -41,6 +41,11 @@ public static class ApiResourceExtensions
             .WithEnvironment("CopilotRuntime__Runner", "Redis")
             .WithReference(transcriber.GetEndpoint("http"))
             .WithEnvironment("CopilotRuntime__Transcription__Endpoint", $"http://{transcriber.Resource.Name}/v1");
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            // The dashboard shows a span per Redis command (the runner leaves them off elsewhere: they cost memory under load).
+            api.WithEnvironment("Aspire__StackExchange__Redis__DisableTracing", "false");
+        }
         foreach (var setting in builder.Configuration.GetSection(EnvironmentSection).GetChildren())
         {
             api.WithEnvironment(setting.Key, setting.Value);

@@ -74,7 +74,11 @@ public sealed partial class AgentRunExecution : IDisposable
     }
 
     /// <summary>Runs the agent to its end, handing each event of the valid stream to <paramref name="sink"/> in order.</summary>
-    public async Task ExecuteAsync(Func<AgUiEvent, ValueTask> sink)
+    /// <param name="idle">
+    /// Called when the agent's next event is not ready yet (it is waiting, e.g. for a model), so a runner that batches
+    /// its writes can write what it has instead of waking a writer per event.
+    /// </param>
+    public async Task ExecuteAsync(Func<AgUiEvent, ValueTask> sink, Action? idle = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         var expander = new ChunkExpander();
@@ -94,8 +98,20 @@ public sealed partial class AgentRunExecution : IDisposable
 
         try
         {
-            await foreach (var raw in _agent.RunAsync(agentInput, _abort.Token).WithCancellation(_abort.Token))
+            var source = _agent.RunAsync(agentInput, _abort.Token).WithCancellation(_abort.Token).GetAsyncEnumerator();
+            await using var _ = source;
+            while (true)
             {
+                var next = source.MoveNextAsync();
+                if (idle is not null && !next.GetAwaiter().IsCompleted)
+                {
+                    idle();
+                }
+                if (!await next)
+                {
+                    break;
+                }
+                var raw = source.Current;
                 expanded.Clear();
                 expander.Process(raw, expanded);
                 foreach (var e in expanded)

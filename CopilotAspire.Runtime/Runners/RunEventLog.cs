@@ -22,7 +22,8 @@ public sealed class RunEventLog
     private bool _completed;
 
     /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
-    public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default)
+    /// <param name="id">The event's SSE id, if the runner gives its events ids (every reader gets it).</param>
+    public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default, string? id = null)
     {
         TaskCompletionSource? changed = null;
         lock (_lock)
@@ -41,7 +42,7 @@ public sealed class RunEventLog
                 Array.Copy(_chunks, chunks, chunk);
                 _chunks = chunks;
             }
-            (_chunks[chunk] ??= new Chunk()).Set(index & ChunkMask, e, json);
+            (_chunks[chunk] ??= new Chunk()).Set(index & ChunkMask, e, json, id);
             Volatile.Write(ref _count, index + 1);
             if (_waitedOn)
             {
@@ -84,6 +85,23 @@ public sealed class RunEventLog
             changed = _changed;
         }
         changed.TrySetResult();
+    }
+
+    /// <summary>How many events the log holds.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Copies up to <paramref name="max"/> events from index <paramref name="start"/> on (with their JSON and id) into <paramref name="into"/>; returns how many.</summary>
+    public int CopyTo(int start, int max, List<RunnerEvent> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var published = Volatile.Read(ref _count);
+        var chunks = Volatile.Read(ref _chunks);
+        var count = Math.Clamp(published - start, 0, max);
+        for (var i = start; i < start + count; i++)
+        {
+            into.Add(chunks[i >> ChunkShift].Get(i & ChunkMask));
+        }
+        return count;
     }
 
     /// <summary>A copy of the events so far.</summary>
@@ -143,21 +161,26 @@ public sealed class RunEventLog
         }
     }
 
-    /// <summary>64 events; their JSON beside them only if the runner serialized them (most runs keep none).</summary>
+    /// <summary>64 events; their JSON and ids beside them only if the runner gives them (an in-memory run keeps neither).</summary>
     private sealed class Chunk
     {
         public readonly AgUiEvent[] Events = new AgUiEvent[ChunkSize];
         private ReadOnlyMemory<byte>[]? _json;
+        private string?[]? _ids;
 
-        public void Set(int slot, AgUiEvent e, ReadOnlyMemory<byte> json)
+        public void Set(int slot, AgUiEvent e, ReadOnlyMemory<byte> json, string? id)
         {
             Events[slot] = e;
             if (!json.IsEmpty)
             {
                 (_json ??= new ReadOnlyMemory<byte>[ChunkSize])[slot] = json;
             }
+            if (id is not null)
+            {
+                (_ids ??= new string?[ChunkSize])[slot] = id;
+            }
         }
 
-        public RunnerEvent Get(int slot) => new(Events[slot]) { Json = _json is { } json ? json[slot] : default };
+        public RunnerEvent Get(int slot) => new(Events[slot], _ids?[slot]) { Json = _json is { } json ? json[slot] : default };
     }
 }

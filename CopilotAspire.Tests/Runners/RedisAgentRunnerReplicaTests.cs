@@ -175,19 +175,51 @@ public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : ICl
         Assert.Equal("1.6", resumed[0].Id);
     }
 
-    [Fact]
-    public async Task Resuming_from_any_raw_id_of_a_run_written_in_large_batches_gives_exactly_the_rest_of_it()
+    [Theory]
+    [InlineData(4096)] // the whole run in the finish's batch: one stream entry of 2,502 events
+    [InlineData(100)]  // written while the agent runs, a batch whenever 100 are pending, the rest with the finish
+    public async Task Resuming_from_any_raw_id_of_a_run_written_in_large_batches_gives_exactly_the_rest_of_it(int maxWriteBatch)
     {
-        // Batches of up to 4,096 events: stream entries hold up to 1,000 events each, resumes land inside them.
-        var a = await _factory.CreateAsync(o => o.MaxWriteBatch = 4096);
+        var (a, connection) = await _factory.CreateReplicaAsync(o => o.MaxWriteBatch = maxWriteBatch);
         var b = await _factory.CreateAsync();
         var thread = NewThread();
         var run = await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Flood(2_500)), Ct)).ReadAllAsync(Ct);
         Assert.Equal(2_502, run.Count);
+        var entries = await connection.GetDatabase().StreamRangeAsync(new RedisThreadKeys("copilot:", thread).Run(1));
+        Assert.InRange(entries.Length, 2_502 / maxWriteBatch + 1, 2_502);
+        Assert.All(entries, entry => Assert.InRange(entry.Values.Single().Value.ToString().Count(c => c == '\n') + 1, 1, maxWriteBatch));
 
-        foreach (var i in (int[])[0, 998, 999, 1_000, 1_001, 1_999, 2_000, 2_499, 2_500])
+        foreach (var i in (int[])[0, 98, 99, 100, 101, 998, 999, 1_000, 1_001, 1_999, 2_000, 2_499, 2_500])
         {
             var resumed = await ConnectAllAsync(b, thread, run[i].Id);
+            Assert.Equal(run.Skip(i + 1).Json(), resumed.Json());
+            Assert.Equal(run.Skip(i + 1).Select(e => e.Id), resumed.Select(e => e.Id));
+        }
+    }
+
+    [Fact]
+    public async Task A_raw_stream_written_a_field_per_event_resumes_as_the_batched_form_does()
+    {
+        // The form written before a batch became one field: a field per event, named by its index.
+        var (a, connection) = await _factory.CreateReplicaAsync();
+        var thread = NewThread();
+        var run = await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Flood(10)), Ct)).ReadAllAsync(Ct);
+        var db = connection.GetDatabase();
+        var key = new RedisThreadKeys("copilot:", thread).Run(1);
+        var batched = Assert.Single(await db.StreamRangeAsync(key));
+        Assert.Equal("0-12", batched.Id.ToString());
+        Assert.Equal(string.Join('\n', run.Select(e => AgUiJson.Serialize(e.Event))), Assert.Single(batched.Values).Value.ToString());
+
+        await db.KeyDeleteAsync(key);
+        for (var start = 0; start < run.Count; start += 5)
+        {
+            var fields = run.Skip(start).Take(5).Select((e, i) => new NameValueEntry(start + i + 1, AgUiJson.Serialize(e.Event))).ToArray();
+            await db.StreamAddAsync(key, fields, $"0-{start + fields.Length}");
+        }
+
+        foreach (var i in (int[])[0, 3, 4, 5, 9, 10])
+        {
+            var resumed = await ConnectAllAsync(a, thread, run[i].Id);
             Assert.Equal(run.Skip(i + 1).Json(), resumed.Json());
             Assert.Equal(run.Skip(i + 1).Select(e => e.Id), resumed.Select(e => e.Id));
         }

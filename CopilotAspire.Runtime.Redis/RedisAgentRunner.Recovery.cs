@@ -1,0 +1,77 @@
+using CopilotAspire.Runtime.Pipeline;
+using CopilotAspire.Runtime.Protocol;
+using CopilotAspire.Runtime.Runners;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+namespace CopilotAspire.Runtime.Redis;
+
+/// <summary>Closing a run whose replica died (its lock expired) so that the thread's history stays well-formed.</summary>
+public sealed partial class RedisAgentRunner
+{
+    /// <summary>
+    /// Closes an active run whose owner is gone (its lock expired): the events it wrote get the finalizer's closing
+    /// events and <c>RUN_ERROR {code: RUN_INTERRUPTED}</c>, and the run is stored like any other, so the thread's
+    /// history stays a valid stream. Only one replica does it (it takes the lock first); others see a busy thread.
+    /// </summary>
+    internal async Task RecoverOrphanAsync(RedisThreadKeys keys)
+    {
+        var db = Database;
+        var token = ReplicaId + "/recover/" + Guid.NewGuid().ToString("N");
+        if (!await db.StringSetAsync(keys.Lock, token, _options.LockTtl, When.NotExists).ConfigureAwait(false))
+        {
+            return;
+        }
+        using var activity = RedisRunnerTelemetry.ActivitySource.StartActivity("copilot.redis.run.recover");
+        activity?.SetTag("agui.thread_id", keys.ThreadId);
+        var released = false;
+        try
+        {
+            var active = (await db.HashGetAllAsync(keys.Active).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
+            if (!active.TryGetValue("seq", out var seqValue))
+            {
+                return;
+            }
+            var seq = (long)seqValue;
+            var runId = active.GetValueOrDefault("runId").ToString();
+            var written = (long)active.GetValueOrDefault("n");
+            var events = (await db.StreamRangeAsync(keys.Run(seq)).ConfigureAwait(false))
+                .SelectMany(entry => entry.Values).SelectMany(v => RedisEventBatch.Split((byte[])v.Value!)).Select(json => StoredEventReader.Read(json.Span)).ToList();
+            activity?.SetTag("agui.run_id", runId);
+            var finalizer = new RunFinalizer();
+            foreach (var e in events)
+            {
+                finalizer.Observe(e);
+            }
+            List<RunnerEvent> closing = [];
+            if (events.Count > 0)
+            {
+                // Written with the finish, in the same call.
+                closing = finalizer.Finalize(RunEnding.Failed(InterruptedMessage, InterruptedCode), keys.ThreadId, runId)
+                    .ConvertAll(e => new RunnerEvent(e) { Json = AgUiJson.SerializeToUtf8Bytes(e) });
+                events.AddRange(closing.Select(e => e.Event));
+            }
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            RunHistoryRules.CollectMessageIds(events, ids);
+            var stored = events.Count > 0
+                ? new StoredRun(seq, runId, active.GetValueOrDefault("agentId").ToString(), EventCompactor.Compact(events))
+                : null;
+            released = await FinishAsync(keys, token, seq, written + 1, closing, stored, ids).ConfigureAwait(false);
+            if (!released)
+            {
+                return;
+            }
+            Metrics.RunsInterrupted.Add(1);
+            LogRecoveredOrphan(_logger, keys.ThreadId, runId, active.GetValueOrDefault("owner").ToString(), events.Count);
+        }
+        finally
+        {
+            if (!released)
+            {
+                await db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [keys.Lock], [token]).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Closed run {RunId} of thread {ThreadId}: its replica {Owner} stopped before it finished ({EventCount} events stored)")]
+    private static partial void LogRecoveredOrphan(ILogger logger, string threadId, string runId, string owner, int eventCount);
+}

@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CopilotAspire.Runtime.Protocol;
+
+namespace CopilotAspire.Runtime.Redis;
+
+/// <summary>
+/// Reads an event the runner wrote itself (<see cref="AgUiEventWriter"/>: compact, <c>"type"</c> first) as its
+/// concrete type: the polymorphic path reads every object twice to find its discriminator (the wire options allow it
+/// anywhere), which was most of a Redis <c>connect</c>'s replay. Any other form takes the general path.
+/// </summary>
+internal static class StoredEventReader
+{
+    private const int MaxTypeLength = 64;
+    private const int StackBytes = 512;
+
+    private static readonly FrozenDictionary<string, JsonTypeInfo> s_types = AgUiJson.Context.AgUiEvent.PolymorphismOptions!.DerivedTypes
+        .ToFrozenDictionary(d => (string)d.TypeDiscriminator!, d => AgUiJson.Context.Options.GetTypeInfo(d.DerivedType), StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, JsonTypeInfo>.AlternateLookup<ReadOnlySpan<char>> s_byName = s_types.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <exception cref="JsonException">Not a valid AG-UI event.</exception>
+    public static AgUiEvent Read(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!(reader.Read() && reader.TokenType == JsonTokenType.StartObject
+            && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("type"u8)
+            && reader.Read() && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxTypeLength))
+        {
+            return AgUiJson.DeserializeEvent(json);
+        }
+        Span<char> name = stackalloc char[MaxTypeLength];
+        var rest = json[(int)reader.BytesConsumed..]; // what follows the type: ',"…":…}' or '}'
+        if (!s_byName.TryGetValue(name[..Encoding.UTF8.GetChars(reader.ValueSpan, name)], out var info) || rest.IsEmpty || rest[0] is not ((byte)',' or (byte)'}'))
+        {
+            return AgUiJson.DeserializeEvent(json);
+        }
+        // The object without its type: '{' then the rest (its leading comma dropped).
+        var length = rest[0] == (byte)',' ? rest.Length : 2;
+        byte[]? rented = null;
+        var body = length <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            body[0] = (byte)'{';
+            if (rest[0] == (byte)',')
+            {
+                rest[1..].CopyTo(body[1..]);
+            }
+            else
+            {
+                body[1] = (byte)'}';
+            }
+            return JsonSerializer.Deserialize(body[..length], info) as AgUiEvent ?? throw new JsonException("Event JSON was null.");
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new JsonException(ex.Message, ex);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+}
