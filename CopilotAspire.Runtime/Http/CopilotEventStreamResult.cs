@@ -117,7 +117,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                 }
                 var item = events.Current;
                 unflushedBytes += WriteFrame(writer, item);
-                state.Observe(item.Event);
+                state.Observe(in item);
                 // Events that are ready are coalesced (replaying 10k stored events is not 10k flushes), up to a bound.
                 if (++unflushed >= MaxUnflushedFrames || unflushedBytes >= MaxUnflushedBytes)
                 {

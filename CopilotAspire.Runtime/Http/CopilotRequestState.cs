@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CopilotAspire.Runtime.Middleware;
 using CopilotAspire.Runtime.Protocol;
+using CopilotAspire.Runtime.Runners;
 using Microsoft.AspNetCore.Http;
 
 namespace CopilotAspire.Runtime.Http;
@@ -56,14 +57,15 @@ internal sealed class CopilotRequestState
     /// <summary>Rebuild the stream's messages (<see cref="AfterRequestContext.Messages"/>): only when some middleware may read them.</summary>
     public bool ReconstructMessages { get; set; }
 
-    public void Observe(AgUiEvent e)
+    /// <summary>Counts an event written to the stream; reads its object only if it is needed (a stored run keeps JSON).</summary>
+    public void Observe(in RunnerEvent item)
     {
         EventCount++;
         if (ReconstructMessages)
         {
-            (Reconstructor ??= new MessageReconstructor()).Observe(e);
+            (Reconstructor ??= new MessageReconstructor()).Observe(item.Event);
         }
-        if (e is RunErrorEvent error)
+        if (item.IsRunError && item.Event is RunErrorEvent error)
         {
             RunErrorCode = error.Code ?? "";
         }

@@ -4,12 +4,22 @@ namespace CopilotAspire.Runtime.Protocol;
 
 /// <summary>
 /// Events serialized once, their JSON side by side in one array (one allocation, not one per event): a finished run
-/// is written this way when it is stored, and every replay writes these bytes instead of serializing again.
+/// is kept this way when it is stored, and every replay writes these bytes instead of serializing again. The event
+/// objects are not kept (a stored run is its bytes, a few small arrays and the message ids): what a replay needs of
+/// them (is it a <c>RUN_ERROR</c>, its message id) is noted when it is stored, and <see cref="Read"/> reads one back
+/// from its JSON for the rare reader that needs the object.
 /// </summary>
 public sealed class SerializedEvents
 {
+    private const int MaxKeptScratchBytes = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     private readonly byte[] _json;
     private readonly int[] _ends;
+    private readonly string?[]? _messageIds;
+    private readonly int[] _runErrors;
 
     public SerializedEvents(IReadOnlyList<AgUiEvent> events)
     {
@@ -19,12 +29,22 @@ public sealed class SerializedEvents
         t_scratch = null;
         buffer.ResetWrittenCount();
         _ends = new int[events.Count];
+        List<int>? runErrors = null;
         for (var i = 0; i < events.Count; i++)
         {
-            AgUiEventWriter.Write(buffer, events[i]);
+            var e = events[i];
+            AgUiEventWriter.Write(buffer, e);
             _ends[i] = buffer.WrittenCount;
+            if (Runners.RunHistoryRules.MessageIdOf(e) is { } id)
+            {
+                (_messageIds ??= new string?[events.Count])[i] = id;
+            }
+            if (e is RunErrorEvent)
+            {
+                (runErrors ??= []).Add(i);
+            }
         }
-        Events = events;
+        _runErrors = runErrors?.ToArray() ?? [];
         _json = buffer.WrittenSpan.ToArray();
         if (buffer.Capacity <= MaxKeptScratchBytes)
         {
@@ -32,12 +52,8 @@ public sealed class SerializedEvents
         }
     }
 
-    private const int MaxKeptScratchBytes = 256 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
-
-    public IReadOnlyList<AgUiEvent> Events { get; }
+    /// <summary>How many events.</summary>
+    public int Count => _ends.Length;
 
     /// <summary>The bytes of all the events' JSON.</summary>
     public long Bytes => _json.Length;
@@ -48,4 +64,13 @@ public sealed class SerializedEvents
         var start = index == 0 ? 0 : _ends[index - 1];
         return _json.AsMemory(start, _ends[index] - start);
     }
+
+    /// <summary>Event <paramref name="index"/>, read from its JSON (a new object each time).</summary>
+    public AgUiEvent Read(int index) => AgUiJson.DeserializeEvent(JsonOf(index).Span);
+
+    /// <summary>The message id of event <paramref name="index"/> (<see cref="Runners.RunHistoryRules.MessageIdOf"/>).</summary>
+    public string? MessageIdOf(int index) => _messageIds?[index];
+
+    /// <summary>Event <paramref name="index"/> is a <c>RUN_ERROR</c>.</summary>
+    public bool IsRunError(int index) => _runErrors.Length > 0 && Array.IndexOf(_runErrors, index) >= 0;
 }

@@ -76,14 +76,53 @@ public sealed record AgentConnectRequest(string ThreadId, string AgentId, IReadO
     public ThreadKey Thread => new(ThreadId, Scope);
 }
 
-/// <summary>An event as a runner streams it, with an optional SSE id (written as an <c>id:</c> line).</summary>
-public readonly record struct RunnerEvent(AgUiEvent Event, string? Id = null)
+/// <summary>
+/// An event as a runner streams it, with an optional SSE id (written as an <c>id:</c> line). An event of a stored run
+/// may be held as its JSON only (<see cref="SerializedEvents"/>): <see cref="Event"/> then reads it from there when
+/// asked, which a replay written as is never does.
+/// </summary>
+public readonly record struct RunnerEvent
 {
+    private readonly AgUiEvent? _event;
+    private readonly SerializedEvents? _stored;
+    private readonly int _index;
+
+    public RunnerEvent(AgUiEvent @event, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        _event = @event;
+        Id = id;
+    }
+
+    /// <summary>Event <paramref name="index"/> of a stored run, written as its stored JSON.</summary>
+    public RunnerEvent(SerializedEvents stored, int index, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        _stored = stored;
+        _index = index;
+        Id = id;
+        Json = stored.JsonOf(index);
+    }
+
+    /// <summary>The event (read from its stored JSON, each time, when the runner keeps only that).</summary>
+    public AgUiEvent Event => _event ?? _stored!.Read(_index);
+
+    public string? Id { get; init; }
+
     /// <summary>
     /// The event's wire JSON when the runner has it already (a stored run keeps its events serialized; the Redis
     /// stream holds them as JSON): written as is, byte-identical to serializing <see cref="Event"/>. Empty: serialize.
     /// </summary>
     public ReadOnlyMemory<byte> Json { get; init; }
+
+    /// <summary>The event is a <c>RUN_ERROR</c> (known without reading a stored event).</summary>
+    public bool IsRunError => _event is RunErrorEvent || (_stored is not null && _stored.IsRunError(_index));
+
+    public void Deconstruct(out AgUiEvent @event, out string? id)
+    {
+        @event = Event;
+        id = Id;
+    }
 
     public static implicit operator RunnerEvent(AgUiEvent e) => new(e);
 }

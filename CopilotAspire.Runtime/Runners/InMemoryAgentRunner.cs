@@ -254,15 +254,14 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
         var seenMessageIds = active is null ? null : new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in history)
         {
-            var events = run.Events.Events;
+            var events = run.Events;
             for (var i = 0; i < events.Count; i++)
             {
-                var e = events[i];
-                if (seenMessageIds is not null && RunHistoryRules.MessageIdOf(e) is { } id)
+                if (seenMessageIds is not null && events.MessageIdOf(i) is { } id)
                 {
                     seenMessageIds.Add(id);
                 }
-                yield return new RunnerEvent(e) { Json = run.Events.JsonOf(i) };
+                yield return new RunnerEvent(events, i);
             }
         }
         if (active is null)
