@@ -62,7 +62,8 @@ internal sealed partial class RedisActiveRun
 
     public AgentRunExecution Execution => _execution;
 
-    public void Start() => Completion = Task.Run(RunAsync, CancellationToken.None);
+    /// <summary>Starts the agent on the caller's thread (it moves to the thread pool at its first wait: no hop for a run that has events ready).</summary>
+    public void Start() => Completion = RunAsync();
 
     public void RequestStop() => _execution.RequestStop();
 
