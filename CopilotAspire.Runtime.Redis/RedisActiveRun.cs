@@ -26,7 +26,7 @@ internal sealed partial class RedisActiveRun
     private readonly AgentRunExecution _execution;
     // Every event of the run with its JSON, in order: the client that started the run reads it, the writer takes its
     // batches from it (no copy per event), the stored run is compacted from it.
-    private readonly RunEventLog _log = new();
+    private readonly RunEventLog _log;
     private readonly RunJsonArena _json = new();
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
@@ -51,6 +51,7 @@ internal sealed partial class RedisActiveRun
         _logger = runner.Logger;
         Token = token;
         Seq = seq;
+        _log = new RunEventLog(RedisEventId.RawPrefix(seq)); // event K's id is seq.K, formatted only when written
         _execution = new AgentRunExecution(request.Agent, request.Input, _logger);
     }
 
@@ -74,14 +75,14 @@ internal sealed partial class RedisActiveRun
     {
         var options = _runner.Options;
         var max = options.MaxWriteBatch;
-        var idPrefix = RedisEventId.RawPrefix(Seq);
         try
         {
             await _execution.ExecuteAsync(e =>
             {
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
                 // Serialized once: for the Redis stream, the stored run and the local readers' frames.
-                _log.Append(e, _json.Add(e), RedisEventId.WithPrefix(idPrefix, ++_count));
+                _log.Append(e, _json.Add(e));
+                ++_count;
                 if (_count - Volatile.Read(ref _written) >= max)
                 {
                     KickWriter();
@@ -291,25 +292,25 @@ internal sealed partial class RedisActiveRun
     /// <summary>Writes the events the writer left (the last batch), stores the compacted run and frees the thread.</summary>
     private async Task StoreAsync()
     {
-        var events = new List<RunnerEvent>(_log.Count);
-        _log.CopyTo(0, int.MaxValue, events);
-        var rest = events.GetRange(_written, events.Count - _written);
+        var rest = new List<RunnerEvent>(Math.Max(0, _log.Count - _written));
+        _log.CopyTo(_written, int.MaxValue, rest);
         byte[]? stored = null;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (_execution.HasAgentEvents)
         {
-            var plain = events.ConvertAll(static e => e.Event);
+            var plain = _log.Snapshot();
             // The stream's JSON of the events compaction keeps as they are (not deltas or state), written as is.
             var json = new Dictionary<AgUiEvent, ReadOnlyMemory<byte>>(ReferenceEqualityComparer.Instance);
-            foreach (var e in events)
+            for (var i = 0; i < plain.Count; i++)
             {
-                if (e.Event is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
+                if (plain[i] is not (TextMessageContentEvent or ToolCallArgsEvent or StateSnapshotEvent or StateDeltaEvent))
                 {
-                    json[e.Event] = e.Json;
+                    json[plain[i]] = _log.JsonAt(i);
                 }
             }
-            stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, EventCompactor.Compact(plain)), json);
-            RunHistoryRules.CollectMessageIds(plain, ids);
+            var compacted = EventCompactor.Compact(plain);
+            stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, compacted), json);
+            RunHistoryRules.CollectMessageIds(compacted, ids); // compaction keeps every message id, in fewer events
         }
         var retried = false;
         var backoff = TimeSpan.FromMilliseconds(50);

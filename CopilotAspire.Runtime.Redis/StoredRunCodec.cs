@@ -23,7 +23,10 @@ internal static class StoredRunCodec
     /// <param name="serialized">The JSON of events already serialized for the run's stream (written as is), if any.</param>
     public static byte[] Serialize(StoredRun run, IReadOnlyDictionary<AgUiEvent, ReadOnlyMemory<byte>>? serialized = null)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        // This thread's scratch buffer (a run's entry is a few KB: no growth per run), copied once at the end.
+        var buffer = t_scratch ?? new ArrayBufferWriter<byte>(16 * 1024);
+        t_scratch = null;
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = AgUiJson.Options.Encoder }))
         {
             writer.WriteStartObject();
@@ -45,8 +48,18 @@ internal static class StoredRunCodec
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        var entry = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= MaxKeptScratchBytes)
+        {
+            t_scratch = buffer;
+        }
+        return entry;
     }
+
+    private const int MaxKeptScratchBytes = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
 
     /// <summary>Reads a history entry; each event keeps its stored JSON (a slice of <paramref name="utf8"/>) for replay.</summary>
     public static StoredRun Deserialize(byte[] utf8)

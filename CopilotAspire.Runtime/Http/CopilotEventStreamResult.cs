@@ -171,14 +171,20 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
             return idBytes + AgUiEventWriter.Write(writer, item.Event, "data: "u8, "\n\n"u8);
         }
         var payload = item.Json.Span;
-        var id = item.Id;
-        var length = payload.Length + 8 + (id is null ? 0 : 5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length));
+        var hasParts = item.TryGetIdParts(out var prefix, out var number);
+        var id = hasParts ? prefix : item.Id;
+        var length = payload.Length + 8 + (id is null ? 0 : 5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) + (hasParts ? 20 : 0));
         var span = writer.GetSpan(length);
         var written = 0;
         if (id is not null)
         {
             "id: "u8.CopyTo(span);
             written = 4 + System.Text.Encoding.UTF8.GetBytes(id, span[4..]);
+            if (hasParts)
+            {
+                number.TryFormat(span[written..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+                written += digits;
+            }
             span[written++] = (byte)'\n';
         }
         "data: "u8.CopyTo(span[written..]);

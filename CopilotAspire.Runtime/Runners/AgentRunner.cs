@@ -86,6 +86,9 @@ public readonly record struct RunnerEvent
     private readonly AgUiEvent? _event;
     private readonly SerializedEvents? _stored;
     private readonly int _index;
+    private readonly string? _id;
+    private readonly string? _idPrefix; // the id is this prefix and _idNumber, made into a string only if asked for
+    private readonly long _idNumber;
 
     public RunnerEvent(AgUiEvent @event, string? id = null)
     {
@@ -107,7 +110,33 @@ public readonly record struct RunnerEvent
     /// <summary>The event (read from its stored JSON, each time, when the runner keeps only that).</summary>
     public AgUiEvent Event => _event ?? _stored!.Read(_index);
 
-    public string? Id { get; init; }
+    /// <summary>The event's SSE id, if the runner gives its events ids.</summary>
+    public string? Id
+    {
+        get => _id ?? (_idPrefix is null ? null : string.Concat(_idPrefix, _idNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        init
+        {
+            _id = value;
+            _idPrefix = null;
+        }
+    }
+
+    /// <summary>An event whose id is <paramref name="idPrefix"/> followed by <paramref name="idNumber"/> (written without a string per event).</summary>
+    internal RunnerEvent(AgUiEvent @event, ReadOnlyMemory<byte> json, string idPrefix, long idNumber)
+    {
+        _event = @event;
+        Json = json;
+        _idPrefix = idPrefix;
+        _idNumber = idNumber;
+    }
+
+    /// <summary>The id as a prefix and a number, when it was given so (see the constructor taking them).</summary>
+    internal bool TryGetIdParts(out string prefix, out long number)
+    {
+        prefix = _idPrefix!;
+        number = _idNumber;
+        return _idPrefix is not null && _id is null;
+    }
 
     /// <summary>
     /// The event's wire JSON when the runner has it already (a stored run keeps its events serialized; the Redis

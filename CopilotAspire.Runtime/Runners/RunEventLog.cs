@@ -15,11 +15,23 @@ public sealed class RunEventLog
     private const int ChunkMask = ChunkSize - 1;
 
     private readonly Lock _lock = new();
+    private readonly string? _idPrefix;
     private Chunk[] _chunks = new Chunk[4];
     private int _count; // published: events below it are written and never change
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _waitedOn; // a reader holds _changed.Task: the next append must signal it and start a fresh one
     private bool _completed;
+
+    public RunEventLog()
+    {
+    }
+
+    /// <param name="idPrefix">Gives event K (1-based) the id <c>idPrefix + K</c>, formatted only when written.</param>
+    public RunEventLog(string idPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(idPrefix);
+        _idPrefix = idPrefix;
+    }
 
     /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
     /// <param name="id">The event's SSE id, if the runner gives its events ids (every reader gets it).</param>
@@ -99,9 +111,17 @@ public sealed class RunEventLog
         var count = Math.Clamp(published - start, 0, max);
         for (var i = start; i < start + count; i++)
         {
-            into.Add(chunks[i >> ChunkShift].Get(i & ChunkMask));
+            into.Add(Get(chunks, i));
         }
         return count;
+    }
+
+    /// <summary>The JSON event <paramref name="index"/> was appended with (empty if none); the event must be published.</summary>
+    public ReadOnlyMemory<byte> JsonAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Volatile.Read(ref _count));
+        return Volatile.Read(ref _chunks)[index >> ChunkShift].JsonAt(index & ChunkMask);
     }
 
     /// <summary>A copy of the events so far.</summary>
@@ -132,7 +152,7 @@ public sealed class RunEventLog
                 var chunks = Volatile.Read(ref _chunks);
                 for (; index < count; index++)
                 {
-                    yield return chunks[index >> ChunkShift].Get(index & ChunkMask);
+                    yield return Get(chunks, index);
                 }
                 continue;
             }
@@ -161,6 +181,13 @@ public sealed class RunEventLog
         }
     }
 
+    private RunnerEvent Get(Chunk[] chunks, int index)
+    {
+        var chunk = chunks[index >> ChunkShift];
+        var slot = index & ChunkMask;
+        return _idPrefix is null ? chunk.Get(slot) : new RunnerEvent(chunk.Events[slot], chunk.JsonAt(slot), _idPrefix, index + 1L);
+    }
+
     /// <summary>64 events; their JSON and ids beside them only if the runner gives them (an in-memory run keeps neither).</summary>
     private sealed class Chunk
     {
@@ -180,6 +207,8 @@ public sealed class RunEventLog
                 (_ids ??= new string?[ChunkSize])[slot] = id;
             }
         }
+
+        public ReadOnlyMemory<byte> JsonAt(int slot) => _json is { } json ? json[slot] : default;
 
         public RunnerEvent Get(int slot) => new(Events[slot], _ids?[slot]) { Json = _json is { } json ? json[slot] : default };
     }

@@ -91,4 +91,25 @@ public sealed class RunEventLogTests
         Assert.Equal(Enumerable.Range(100, 30).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), await fromMiddle.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         Assert.Throws<InvalidOperationException>(() => log.Append(Event(0)));
     }
+
+    [Fact]
+    public async Task A_log_with_an_id_prefix_numbers_its_events_from_one()
+    {
+        var log = new RunEventLog("7.");
+        for (var i = 0; i < 70; i++)
+        {
+            log.Append(Event(i));
+        }
+        log.Complete();
+        var ids = new List<string?>();
+        await foreach (var e in log.ReadAsync(0, TestContext.Current.CancellationToken))
+        {
+            ids.Add(e.Id);
+        }
+        Assert.Equal(Enumerable.Range(1, 70).Select(k => "7." + k.ToString(System.Globalization.CultureInfo.InvariantCulture)), ids);
+        var copied = new List<RunnerEvent>();
+        log.CopyTo(64, 1, copied);
+        Assert.Equal("7.65", copied[0].Id);
+        Assert.Equal("x", (copied[0] with { Id = "x" }).Id);
+    }
 }
