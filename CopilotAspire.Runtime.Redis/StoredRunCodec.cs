@@ -6,12 +6,45 @@ using CopilotAspire.Runtime.Runners;
 namespace CopilotAspire.Runtime.Redis;
 
 /// <summary>A finished run as the thread's history list stores it: one JSON element per run.</summary>
-internal sealed record StoredRun(long Seq, string RunId, string AgentId, List<AgUiEvent> Events)
+internal sealed record StoredRun(long Seq, string RunId, string AgentId, IReadOnlyList<AgUiEvent> Events)
 {
     /// <summary>The events' stored JSON, index for index, when the run was read from Redis (replay writes it as is).</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>>? Json { get; init; }
 
-    public RunnerEvent ToRunnerEvent(int index, string id) => new(Events[index], id) { Json = Json is { } json ? json[index] : default };
+    /// <summary>Event <paramref name="index"/> for a replay: its stored JSON, read into an object only if someone asks.</summary>
+    public RunnerEvent ToRunnerEvent(int index, string id) =>
+        Events is StoredEventList stored ? new RunnerEvent(stored, index, id) : new RunnerEvent(Events[index], id) { Json = Json is { } json ? json[index] : default };
+}
+
+/// <summary>
+/// The events of a run read from Redis, kept as their JSON: an event is read into an object (each time) only when asked
+/// for, which a replay written as is never does.
+/// </summary>
+internal sealed class StoredEventList(List<ReadOnlyMemory<byte>> json) : IReadOnlyList<AgUiEvent>, IStoredEvents
+{
+    private static readonly byte[] RunErrorStart = System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"{EventTypes.RunError}\"");
+
+    public int Count => json.Count;
+
+    public AgUiEvent this[int index] => Read(index);
+
+    public ReadOnlyMemory<byte> JsonOf(int index) => json[index];
+
+    public AgUiEvent Read(int index) => StoredEventReader.Read(json[index].Span);
+
+    // The runner writes "type" first (AgUiEventWriter); any other form is read to be sure.
+    public bool IsRunError(int index) =>
+        json[index].Span.StartsWith(RunErrorStart) || (!json[index].Span.StartsWith("{\"type\":"u8) && Read(index) is RunErrorEvent);
+
+    public IEnumerator<AgUiEvent> GetEnumerator()
+    {
+        for (var i = 0; i < json.Count; i++)
+        {
+            yield return Read(i);
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>
@@ -68,23 +101,22 @@ internal static class StoredRunCodec
         Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
         long? seq = null;
         string? runId = null, agentId = null;
-        List<AgUiEvent>? events = null;
+        IReadOnlyList<AgUiEvent>? events = null;
         List<ReadOnlyMemory<byte>>? json = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("events"u8))
             {
                 Expect(reader.Read() && reader.TokenType == JsonTokenType.StartArray);
-                events = [];
                 json = [];
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
+                    Expect(reader.TokenType == JsonTokenType.StartObject);
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    var item = utf8.AsMemory(start, (int)reader.BytesConsumed - start);
-                    events.Add(StoredEventReader.Read(item.Span));
-                    json.Add(item);
+                    json.Add(utf8.AsMemory(start, (int)reader.BytesConsumed - start));
                 }
+                events = new StoredEventList(json);
                 continue;
             }
             var name = reader.GetString();

@@ -9,7 +9,7 @@ namespace CopilotAspire.Runtime.Protocol;
 /// them (is it a <c>RUN_ERROR</c>, its message id) is noted when it is stored, and <see cref="Read"/> reads one back
 /// from its JSON for the rare reader that needs the object.
 /// </summary>
-public sealed class SerializedEvents
+public sealed class SerializedEvents : Runners.IStoredEvents
 {
     private const int MaxKeptScratchBytes = 256 * 1024;
 

@@ -76,6 +76,19 @@ public sealed record AgentConnectRequest(string ThreadId, string AgentId, IReadO
     public ThreadKey Thread => new(ThreadId, Scope);
 }
 
+/// <summary>The events of a stored run held as their JSON (<see cref="SerializedEvents"/>, a Redis history entry).</summary>
+public interface IStoredEvents
+{
+    /// <summary>The wire JSON of event <paramref name="index"/>.</summary>
+    ReadOnlyMemory<byte> JsonOf(int index);
+
+    /// <summary>Event <paramref name="index"/>, read from its JSON.</summary>
+    AgUiEvent Read(int index);
+
+    /// <summary>Event <paramref name="index"/> is a <c>RUN_ERROR</c> (known without reading it).</summary>
+    bool IsRunError(int index);
+}
+
 /// <summary>
 /// An event as a runner streams it, with an optional SSE id (written as an <c>id:</c> line). An event of a stored run
 /// may be held as its JSON only (<see cref="SerializedEvents"/>): <see cref="Event"/> then reads it from there when
@@ -84,7 +97,7 @@ public sealed record AgentConnectRequest(string ThreadId, string AgentId, IReadO
 public readonly record struct RunnerEvent
 {
     private readonly AgUiEvent? _event;
-    private readonly SerializedEvents? _stored;
+    private readonly IStoredEvents? _stored;
     private readonly int _index;
     private readonly string? _id;
     private readonly string? _idPrefix; // the id is this prefix and _idNumber, made into a string only if asked for
@@ -98,7 +111,7 @@ public readonly record struct RunnerEvent
     }
 
     /// <summary>Event <paramref name="index"/> of a stored run, written as its stored JSON.</summary>
-    public RunnerEvent(SerializedEvents stored, int index, string? id = null)
+    public RunnerEvent(IStoredEvents stored, int index, string? id = null)
     {
         ArgumentNullException.ThrowIfNull(stored);
         _stored = stored;

@@ -36,4 +36,29 @@ public sealed class StoredEventReaderTests
     {
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => StoredEventReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
     }
+
+    [Fact]
+    public void A_stored_run_read_back_keeps_its_events_as_json_and_reads_one_only_when_asked()
+    {
+        AgUiEvent[] events =
+        [
+            new RunStartedEvent { ThreadId = "t", RunId = "r" },
+            new TextMessageStartEvent { MessageId = "m", Role = "assistant" },
+            new TextMessageContentEvent { MessageId = "m", Delta = "hi" },
+            new TextMessageEndEvent { MessageId = "m" },
+            new RunErrorEvent { Message = "boom", Code = "E" },
+        ];
+        var run = StoredRunCodec.Deserialize(StoredRunCodec.Serialize(new StoredRun(3, "r", "a", events)));
+
+        Assert.Equal(events.Length, run.Events.Count);
+        for (var i = 0; i < events.Length; i++)
+        {
+            var item = run.ToRunnerEvent(i, "3.c" + (i + 1));
+            Assert.Equal(AgUiEventWriter.ToUtf8Bytes(events[i]), item.Json.ToArray());
+            Assert.Equal(events[i] is RunErrorEvent, item.IsRunError);
+            Assert.Equal(events[i], item.Event);
+            Assert.Equal(events[i], run.Events[i]);
+        }
+        Assert.Equal(events, run.Events);
+    }
 }
