@@ -79,7 +79,12 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
             // The body could not be read: the client went away mid-upload, or sent a broken body (a short
             // Content-Length, bad chunking, too slowly). Not a server error; any run already started goes on.
             LogRequestBodyFailed(logger, http.Request.Path, ex.StatusCode, ex.Message);
-            state.ClientDisconnected = http.RequestAborted.IsCancellationRequested;
+            state.ClientDisconnected = http.RequestAborted.IsCancellationRequested || HttpBodies.EndedWithConnection(ex);
+            if (HttpBodies.EndedWithConnection(ex))
+            {
+                http.Abort(); // the connection is gone: nothing to answer, no body to drain
+                return Results.Empty;
+            }
             return CopilotResults.Error(ex.StatusCode, "invalid_request", "The request body could not be read: " + ex.Message);
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)

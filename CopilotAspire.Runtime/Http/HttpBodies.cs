@@ -47,6 +47,18 @@ internal sealed partial class HttpBodiesJsonContext : JsonSerializerContext
 }
 
 /// <summary>Typed JSON results with the official <c>Content-Type: application/json</c> and relaxed escaping.</summary>
+/// <summary>Request bodies whose read failed.</summary>
+internal static class HttpBodies
+{
+    /// <summary>
+    /// Kestrel's "Unexpected end of request content": the connection ended before the declared body did, so the client
+    /// is gone (Kestrel's reason code is not public; its message is stable). Such a request is aborted, not answered:
+    /// Kestrel would otherwise try to drain the broken body after the response and log an error.
+    /// </summary>
+    public static bool EndedWithConnection(BadHttpRequestException ex) =>
+        ex.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal);
+}
+
 public static class CopilotResults
 {
     private const string JsonContentType = "application/json";

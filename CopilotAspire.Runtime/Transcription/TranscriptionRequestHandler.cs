@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using CopilotAspire.Runtime.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -91,6 +92,7 @@ public static partial class TranscriptionRequestHandler
         {
             LogClientAborted(Logger(request),
                 ex.GetType().Name, ex.Message);
+            request.HttpContext.Abort(); // nobody to answer, and Kestrel must not try to drain a body whose read broke
             return Results.Empty;
         }
         catch (BadHttpRequestException ex)
@@ -111,6 +113,7 @@ public static partial class TranscriptionRequestHandler
     /// </summary>
     private static bool IsClientAbort(HttpRequest request, Exception ex) =>
         ex is Microsoft.AspNetCore.Connections.ConnectionResetException
+        || (ex is BadHttpRequestException bad && HttpBodies.EndedWithConnection(bad))
         || (request.HttpContext.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Transcription upload aborted by the client ({Exception}: {Reason})")]
@@ -213,7 +216,8 @@ public static partial class TranscriptionRequestHandler
         {
             return Invalid($"Failed to parse multipart/form-data body: {ex.Message}");
         }
-        catch (IOException ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (IOException ex) when (ex is not (BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+            && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // MultipartReader's "Unexpected end of Stream": the body ended before its closing boundary (truncated,
             // another boundary, not multipart at all).

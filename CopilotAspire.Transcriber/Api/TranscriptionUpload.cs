@@ -75,7 +75,8 @@ public sealed record TranscriptionUpload(ReadOnlyMemory<byte> Audio, string File
         {
             throw new TranscriberApiException(StatusCodes.Status400BadRequest, $"The multipart/form-data body is malformed: {ex.Message}", "invalid_multipart");
         }
-        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (IOException ex) when (ex is not (BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+            && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // MultipartReader's "Unexpected end of Stream": the body ended before its closing boundary (truncated,
             // another boundary, not multipart at all).

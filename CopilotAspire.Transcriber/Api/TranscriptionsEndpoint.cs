@@ -89,6 +89,7 @@ public sealed partial class TranscriptionsEndpoint(
             // reports a connection that ended mid-body either as a reset or as a body cut short, whichever it sees first.
             TranscriberLog.ClientAborted(logger, ex.GetType().Name, ex.Message);
             telemetry.CountRequest("aborted");
+            context.Abort(); // nobody to answer, and Kestrel must not try to drain a body whose read broke
             return Results.Empty;
         }
         catch (BadHttpRequestException ex)
