@@ -22,8 +22,6 @@ internal sealed record StoredRun(long Seq, string RunId, string AgentId, IReadOn
 /// </summary>
 internal sealed class StoredEventList(List<ReadOnlyMemory<byte>> json) : IReadOnlyList<AgUiEvent>, IStoredEvents
 {
-    private static readonly byte[] RunErrorStart = System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"{EventTypes.RunError}\"");
-
     public int Count => json.Count;
 
     public AgUiEvent this[int index] => Read(index);
@@ -33,8 +31,7 @@ internal sealed class StoredEventList(List<ReadOnlyMemory<byte>> json) : IReadOn
     public AgUiEvent Read(int index) => StoredEventReader.Read(json[index].Span);
 
     // The runner writes "type" first (AgUiEventWriter); any other form is read to be sure.
-    public bool IsRunError(int index) =>
-        json[index].Span.StartsWith(RunErrorStart) || (!json[index].Span.StartsWith("{\"type\":"u8) && Read(index) is RunErrorEvent);
+    public bool IsRunError(int index) => AgUiEventWriter.IsWrittenAs<RunErrorEvent>(json[index].Span) ?? Read(index) is RunErrorEvent;
 
     public IEnumerator<AgUiEvent> GetEnumerator()
     {
@@ -57,9 +54,7 @@ internal static class StoredRunCodec
     public static byte[] Serialize(StoredRun run, IReadOnlyDictionary<AgUiEvent, ReadOnlyMemory<byte>>? serialized = null)
     {
         // This thread's scratch buffer (a run's entry is a few KB: no growth per run), copied once at the end.
-        var buffer = t_scratch ?? new ArrayBufferWriter<byte>(16 * 1024);
-        t_scratch = null;
-        buffer.ResetWrittenCount();
+        var buffer = ScratchBuffer.Rent(16 * 1024);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = AgUiJson.Options.Encoder }))
         {
             writer.WriteStartObject();
@@ -82,17 +77,9 @@ internal static class StoredRunCodec
             writer.WriteEndObject();
         }
         var entry = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity <= MaxKeptScratchBytes)
-        {
-            t_scratch = buffer;
-        }
+        ScratchBuffer.Return(buffer);
         return entry;
     }
-
-    private const int MaxKeptScratchBytes = 256 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
 
     /// <summary>Reads a history entry; each event keeps its stored JSON (a slice of <paramref name="utf8"/>) for replay.</summary>
     public static StoredRun Deserialize(byte[] utf8)

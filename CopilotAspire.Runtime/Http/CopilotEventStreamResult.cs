@@ -116,7 +116,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     break;
                 }
                 var item = events.Current;
-                unflushedBytes += WriteFrame(writer, item);
+                unflushedBytes += WriteFrame(writer, in item);
                 state.Observe(in item);
                 // Events that are ready are coalesced (replaying 10k stored events is not 10k flushes), up to a bound.
                 if (++unflushed >= MaxUnflushedFrames || unflushedBytes >= MaxUnflushedBytes)
@@ -162,31 +162,26 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
 
     /// <summary>Writes one frame with a single reservation of the output: <c>id: …\n</c> (when set), <c>data: …\n\n</c>.</summary>
     /// <returns>The bytes written.</returns>
-    private static int WriteFrame(System.IO.Pipelines.PipeWriter writer, RunnerEvent item)
+    private static int WriteFrame(System.IO.Pipelines.PipeWriter writer, in RunnerEvent item)
     {
+        var hasParts = item.TryGetIdParts(out var prefix, out var number);
+        var id = hasParts ? prefix : item.Id;
+        // "id: " + the id (+ up to 20 digits) + "\n"; a runner's ids are short.
+        var idBound = id is null ? 0 : 5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) + (hasParts ? 20 : 0);
         if (item.Json.IsEmpty)
         {
-            // Not serialized yet: the serializer writes the frame straight into the output.
-            var idBytes = item.Id is { } rawId ? WriteId(writer, rawId) : 0;
+            // Not serialized yet: the id line first, then the serializer writes the frame straight into the output.
+            var idBytes = 0;
+            if (id is not null)
+            {
+                idBytes = WriteIdLine(writer.GetSpan(idBound), id, hasParts, number);
+                writer.Advance(idBytes);
+            }
             return idBytes + AgUiEventWriter.Write(writer, item.Event, "data: "u8, "\n\n"u8);
         }
         var payload = item.Json.Span;
-        var hasParts = item.TryGetIdParts(out var prefix, out var number);
-        var id = hasParts ? prefix : item.Id;
-        var length = payload.Length + 8 + (id is null ? 0 : 5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) + (hasParts ? 20 : 0));
-        var span = writer.GetSpan(length);
-        var written = 0;
-        if (id is not null)
-        {
-            "id: "u8.CopyTo(span);
-            written = 4 + System.Text.Encoding.UTF8.GetBytes(id, span[4..]);
-            if (hasParts)
-            {
-                number.TryFormat(span[written..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
-                written += digits;
-            }
-            span[written++] = (byte)'\n';
-        }
+        var span = writer.GetSpan(idBound + payload.Length + 8);
+        var written = id is null ? 0 : WriteIdLine(span, id, hasParts, number);
         "data: "u8.CopyTo(span[written..]);
         written += 6;
         payload.CopyTo(span[written..]);
@@ -197,13 +192,17 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         return written;
     }
 
-    private static int WriteId(System.IO.Pipelines.PipeWriter writer, string id)
+    /// <summary>Writes <c>id: …\n</c>: the id, or its prefix and number when the runner gave it so (no string per event).</summary>
+    private static int WriteIdLine(Span<byte> span, string id, bool prefixAndNumber, long number)
     {
-        var span = writer.GetSpan(5 + System.Text.Encoding.UTF8.GetMaxByteCount(id.Length));
         "id: "u8.CopyTo(span);
         var written = 4 + System.Text.Encoding.UTF8.GetBytes(id, span[4..]);
+        if (prefixAndNumber)
+        {
+            number.TryFormat(span[written..], out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+            written += digits;
+        }
         span[written++] = (byte)'\n';
-        writer.Advance(written);
         return written;
     }
 

@@ -22,9 +22,6 @@ public static class AgUiEventWriter
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_output;
-
     /// <summary>Appends the event's JSON to <paramref name="output"/>.</summary>
     /// <returns>The bytes written.</returns>
     public static int Write(IBufferWriter<byte> output, AgUiEvent e) => Write(output, e, [], []);
@@ -106,22 +103,26 @@ public static class AgUiEventWriter
 
     private static T WithOutput<T>(AgUiEvent e, ReadOnlySpanFunc<T> use)
     {
-        var output = t_output ?? new ArrayBufferWriter<byte>(512);
-        t_output = null;
+        var output = ScratchBuffer.Rent(512);
         try
         {
-            output.ResetWrittenCount();
             Write(output, e);
             return use(output.WrittenSpan);
         }
         finally
         {
-            if (output.Capacity <= MaxKeptScratchBytes)
-            {
-                t_output = output;
-            }
+            ScratchBuffer.Return(output);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="json"/>, as this writer writes events (the type first), is a <typeparamref name="T"/>;
+    /// <see langword="null"/> when it does not start with its type (written some other way: read it to know).
+    /// </summary>
+    internal static bool? IsWrittenAs<T>(ReadOnlySpan<byte> json) where T : AgUiEvent =>
+        json.StartsWith(s_known[typeof(T)].Prefix) ? true
+        : json.StartsWith("{\"type\":"u8) ? false
+        : null;
 
     private delegate T ReadOnlySpanFunc<T>(ReadOnlySpan<byte> json);
 

@@ -34,8 +34,7 @@ public sealed class RunEventLog
     }
 
     /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
-    /// <param name="id">The event's SSE id, if the runner gives its events ids (every reader gets it).</param>
-    public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default, string? id = null)
+    public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default)
     {
         TaskCompletionSource? changed = null;
         lock (_lock)
@@ -54,7 +53,7 @@ public sealed class RunEventLog
                 Array.Copy(_chunks, chunks, chunk);
                 _chunks = chunks;
             }
-            (_chunks[chunk] ??= new Chunk()).Set(index & ChunkMask, e, json, id);
+            (_chunks[chunk] ??= new Chunk()).Set(index & ChunkMask, e, json);
             Volatile.Write(ref _count, index + 1);
             if (_waitedOn)
             {
@@ -188,28 +187,23 @@ public sealed class RunEventLog
         return _idPrefix is null ? chunk.Get(slot) : new RunnerEvent(chunk.Events[slot], chunk.JsonAt(slot), _idPrefix, index + 1L);
     }
 
-    /// <summary>64 events; their JSON and ids beside them only if the runner gives them (an in-memory run keeps neither).</summary>
+    /// <summary>64 events; their JSON beside them only if the runner serialized them (an in-memory run keeps none).</summary>
     private sealed class Chunk
     {
         public readonly AgUiEvent[] Events = new AgUiEvent[ChunkSize];
         private ReadOnlyMemory<byte>[]? _json;
-        private string?[]? _ids;
 
-        public void Set(int slot, AgUiEvent e, ReadOnlyMemory<byte> json, string? id)
+        public void Set(int slot, AgUiEvent e, ReadOnlyMemory<byte> json)
         {
             Events[slot] = e;
             if (!json.IsEmpty)
             {
                 (_json ??= new ReadOnlyMemory<byte>[ChunkSize])[slot] = json;
             }
-            if (id is not null)
-            {
-                (_ids ??= new string?[ChunkSize])[slot] = id;
-            }
         }
 
         public ReadOnlyMemory<byte> JsonAt(int slot) => _json is { } json ? json[slot] : default;
 
-        public RunnerEvent Get(int slot) => new(Events[slot], _ids?[slot]) { Json = _json is { } json ? json[slot] : default };
+        public RunnerEvent Get(int slot) => new(Events[slot]) { Json = JsonAt(slot) };
     }
 }
