@@ -170,15 +170,25 @@ internal sealed partial class RedisActiveRun
     }
 
     /// <summary>Appends one batch, retrying it while Redis is unavailable and the lease lasts.</summary>
-    private async Task WriteBatchAsync(long firstIndex, List<RunnerEvent> batch)
+    private Task WriteBatchAsync(long firstIndex, List<RunnerEvent> batch) => WhileLeasedAsync(async _ =>
     {
+        var sent = Stopwatch.GetTimestamp();
+        OnStatus(await _runner.AppendAsync(_keys, Token, Seq, firstIndex, batch).ConfigureAwait(false), sent);
+    });
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (told whether it is a retry) until it succeeds, the run detaches, or a failure is
+    /// not retryable: failures while Redis is unavailable are retried with backoff while the run's lease lasts.
+    /// </summary>
+    private async Task WhileLeasedAsync(Func<bool, Task> attempt)
+    {
+        var retried = false;
         var backoff = TimeSpan.FromMilliseconds(50);
         while (!_detached)
         {
-            var sent = Stopwatch.GetTimestamp();
             try
             {
-                OnStatus(await _runner.AppendAsync(_keys, Token, Seq, firstIndex, batch).ConfigureAwait(false), sent);
+                await attempt(retried).ConfigureAwait(false);
                 return;
             }
 #pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
@@ -190,6 +200,7 @@ internal sealed partial class RedisActiveRun
                     return;
                 }
             }
+            retried = true;
             await Task.Delay(Min(backoff, RemainingLease)).ConfigureAwait(false);
             backoff = Min(backoff * 2, TimeSpan.FromSeconds(1));
         }
@@ -312,32 +323,14 @@ internal sealed partial class RedisActiveRun
             stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, compacted), json);
             RunHistoryRules.CollectMessageIds(compacted, ids); // compaction keeps every message id, in fewer events
         }
-        var retried = false;
-        var backoff = TimeSpan.FromMilliseconds(50);
-        while (!_detached)
+        await WhileLeasedAsync(async retried =>
         {
-            try
+            // After a retry, "not the lock's owner" may mean the earlier attempt did finish the run.
+            if (!await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids).ConfigureAwait(false) && !retried)
             {
-                // After a retry, "not the lock's owner" may mean the earlier attempt did finish the run.
-                if (!await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids).ConfigureAwait(false) && !retried)
-                {
-                    Detach(null);
-                }
-                return;
+                Detach(null);
             }
-#pragma warning disable CA1031 // The client already has every event; the thread will show the run as interrupted.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                if (!Retryable(ex))
-                {
-                    return;
-                }
-            }
-            retried = true;
-            await Task.Delay(Min(backoff, RemainingLease)).ConfigureAwait(false);
-            backoff = Min(backoff * 2, TimeSpan.FromSeconds(1));
-        }
+        }).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 311, Level = LogLevel.Debug, Message = "Writing run {RunId} of thread {ThreadId} to Redis failed; retrying while its lease lasts ({Remaining} left)")]
