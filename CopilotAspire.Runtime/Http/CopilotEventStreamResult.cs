@@ -65,6 +65,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
 
         var aborted = httpContext.RequestAborted;
         var writer = response.BodyWriter;
+        var frames = new SseFrameBuffer(writer);
         using var lease = Drain?.Open(aborted);
         await using var keepAlive = _keepAlive > TimeSpan.Zero ? new SseKeepAlive(writer, _keepAlive, TimeProvider.System, aborted) : null;
         var unflushed = 0;
@@ -86,7 +87,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     // Nothing ready: send what is written (a paced event goes out at once), then wait; the
                     // keep-alive timer may write while the source is silent. The pending MoveNextAsync is always
                     // awaited (disposing a running async iterator throws); it ends when the client goes away.
-                    var gone = unflushed > 0 && await FlushEndedAsync(writer, aborted);
+                    var gone = unflushed > 0 && await FlushEndedAsync(frames, writer, aborted);
                     unflushed = 0;
                     unflushedBytes = 0;
                     var paused = keepAlive is not null && !gone;
@@ -116,14 +117,14 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     break;
                 }
                 var item = events.Current;
-                unflushedBytes += WriteFrame(writer, in item);
+                unflushedBytes += WriteFrame(frames, in item);
                 state.Observe(in item);
                 // Events that are ready are coalesced (replaying 10k stored events is not 10k flushes), up to a bound.
                 if (++unflushed >= MaxUnflushedFrames || unflushedBytes >= MaxUnflushedBytes)
                 {
                     unflushed = 0;
                     unflushedBytes = 0;
-                    if (await FlushEndedAsync(writer, aborted))
+                    if (await FlushEndedAsync(frames, writer, aborted))
                     {
                         state.ClientDisconnected = true;
                         break;
@@ -149,7 +150,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         }
         try
         {
-            if (unflushed > 0 && await FlushEndedAsync(writer, aborted))
+            if (unflushed > 0 && await FlushEndedAsync(frames, writer, aborted))
             {
                 state.ClientDisconnected = true;
             }
@@ -162,7 +163,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
 
     /// <summary>Writes one frame with a single reservation of the output: <c>id: …\n</c> (when set), <c>data: …\n\n</c>.</summary>
     /// <returns>The bytes written.</returns>
-    private static int WriteFrame(System.IO.Pipelines.PipeWriter writer, in RunnerEvent item)
+    private static int WriteFrame(IBufferWriter<byte> writer, in RunnerEvent item)
     {
         var hasParts = item.TryGetIdParts(out var prefix, out var number);
         var id = hasParts ? prefix : item.Id;
@@ -206,8 +207,9 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         return written;
     }
 
-    private static async ValueTask<bool> FlushEndedAsync(System.IO.Pipelines.PipeWriter writer, CancellationToken aborted)
+    private static async ValueTask<bool> FlushEndedAsync(SseFrameBuffer frames, System.IO.Pipelines.PipeWriter writer, CancellationToken aborted)
     {
+        frames.Commit();
         var flushed = await writer.FlushAsync(aborted);
         return flushed.IsCanceled || flushed.IsCompleted;
     }

@@ -93,6 +93,9 @@ public abstract record AgUiEvent
         set => Set(value, static (e, v) => e with { AdditionalProperties = v });
     }
 
+    /// <summary>Whether one of the rare fields above is set (an event without them can be written by hand).</summary>
+    internal bool HasExtras => _extras is not null;
+
     private void Set<T>(T value, Func<Extras, T, Extras> change)
     {
         if (value is not null || _extras is not null)

@@ -19,6 +19,9 @@ public static class AgUiEventWriter
             AgUiJson.Context.Options.GetTypeInfo(d.DerivedType),
             System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"{d.TypeDiscriminator}\"")));
 
+    private static readonly JsonEncodedText s_messageId = JsonEncodedText.Encode("messageId");
+    private static readonly JsonEncodedText s_delta = JsonEncodedText.Encode("delta");
+
     [ThreadStatic]
     private static Scratch? t_scratch;
 
@@ -50,7 +53,19 @@ public static class AgUiEventWriter
             }
             scratch.Buffer.ResetWrittenCount();
             scratch.Writer.Reset(scratch.Buffer);
-            JsonSerializer.Serialize(scratch.Writer, e, known.Info);
+            if (e is TextMessageContentEvent { HasExtras: false, MessageId: { } messageId, Delta: { } delta })
+            {
+                // A token: most of all events. Its two fields written by hand, as the serializer would (no property
+                // metadata walked, no absent field checked).
+                scratch.Writer.WriteStartObject();
+                scratch.Writer.WriteString(s_messageId, messageId);
+                scratch.Writer.WriteString(s_delta, delta);
+                scratch.Writer.WriteEndObject();
+            }
+            else
+            {
+                JsonSerializer.Serialize(scratch.Writer, e, known.Info);
+            }
             scratch.Writer.Flush();
             var body = scratch.Buffer.WrittenSpan; // {…}: becomes {"type":"…",…}
             var length = before.Length + known.Prefix.Length + Math.Max(body.Length, 1) + after.Length;

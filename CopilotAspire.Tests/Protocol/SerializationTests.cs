@@ -63,6 +63,20 @@ public sealed class SerializationTests
         Assert.Equal(System.Text.Encoding.UTF8.GetString(polymorphic), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
+    [Theory]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"é<b>&'\"\\\n\t😀 ünïcode \u0001"}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"d","timestamp":5}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"d","custom":{"a":[1]}}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"d","subagentRunId":"s","metadata":{"k":1}}""")]
+    public void A_token_written_by_hand_is_what_the_polymorphic_serializer_writes(string json)
+    {
+        var e = AgUiJson.DeserializeEvent(json);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        AgUiEventWriter.Write(buffer, e);
+        Assert.Equal(json, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.Equal(json, AgUiJson.Serialize(e));
+    }
+
     [Fact]
     public void Absent_fields_are_omitted_never_null()
     {
