@@ -5,7 +5,10 @@ namespace CopilotAspire.Bench;
 /// <summary>What to measure; <see cref="Parse"/> reads the command line of <c>eng/bench.sh</c>.</summary>
 public sealed record BenchOptions
 {
-    /// <summary>The published (or built) <c>CopilotAspire.Api.dll</c>, run with <c>dotnet</c>.</summary>
+    /// <summary>
+    /// Our published Api: <c>CopilotAspire.Api.dll</c> (run with <c>dotnet</c>) or the NativeAOT executable
+    /// <c>CopilotAspire.Api</c> (run itself).
+    /// </summary>
     public required string ApiDll { get; init; }
 
     /// <summary>The folder of <c>server.mjs</c> with its <c>node_modules</c> installed (<c>npm ci</c>).</summary>
@@ -37,7 +40,7 @@ public sealed record BenchOptions
     /// <summary>Extra environment for the baseline server only (e.g. a GC setting to compare with the same build).</summary>
     public IReadOnlyDictionary<string, string> BaselineEnvironment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Another build of <c>CopilotAspire.Api.dll</c> measured beside ours (A/B), when set.</summary>
+    /// <summary>Another build (<c>CopilotAspire.Api.dll</c>, or the NativeAOT executable) measured beside ours (A/B), when set.</summary>
     public string? BaselineDll { get; init; }
 
     /// <summary>Where the Markdown table is written (besides stdout); none when null.</summary>
@@ -77,7 +80,7 @@ public sealed record BenchOptions
         }
         var options = new BenchOptions
         {
-            ApiDll = api ?? throw new ArgumentException("--api <CopilotAspire.Api.dll> is required"),
+            ApiDll = api ?? throw new ArgumentException("--api <CopilotAspire.Api.dll or the NativeAOT CopilotAspire.Api> is required"),
             OfficialDirectory = official ?? throw new ArgumentException("--official <folder of server.mjs> is required"),
             Output = output,
             BaselineDll = baseline,

@@ -206,8 +206,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 {
                     env[key] = value;
                 }
-                var dll = Path.GetFullPath(kind == ServerKind.Baseline ? options.BaselineDll! : options.ApiDll);
-                return await ServerProcess.StartAsync(kind.ToString(), "dotnet", [dll], Path.GetDirectoryName(dll)!, env, readyPath, cancellationToken);
+                // A published build: CopilotAspire.Api.dll runs under `dotnet`; the NativeAOT executable runs itself.
+                var api = Path.GetFullPath(kind == ServerKind.Baseline ? options.BaselineDll! : options.ApiDll);
+                var (fileName, arguments) = api.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", new[] { api }) : (api, []);
+                return await ServerProcess.StartAsync(kind.ToString(), fileName, arguments, Path.GetDirectoryName(api)!, env, readyPath, cancellationToken);
         }
     }
 }

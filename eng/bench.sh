@@ -5,8 +5,11 @@
 # them to artifacts/bench/results.md. Exit status 1 if any run was incorrect.
 #   eng/bench.sh            the full matrix (C = 1, 16, 64; a few minutes)
 #   eng/bench.sh --quick    a small matrix (C = 1, 16; about a minute)
+# Ours is the Api published as production runs it: NativeAOT (eng/publish-api.sh) when a C toolchain (clang or gcc)
+# is present, else the framework-dependent (JIT) build, which --jit also selects.
 # Other options: --concurrency 1,64  --seconds 4  --no-redis  --no-ceiling  --ours-env DOTNET_gcServer=0
-#   --baseline artifacts/bench/api-base/CopilotAspire.Api.dll (another published build, measured beside ours: A/B)
+#   --baseline artifacts/bench/api/CopilotAspire.Api.dll (another published build, measured beside ours: A/B;
+#     the JIT build is published there on every run)
 #   --baseline artifacts/bench/api/CopilotAspire.Api.dll --baseline-env DOTNET_gcServer=0 (the same build, another setting)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +19,23 @@ mkdir -p "$out"
 command -v node >/dev/null || { echo "bench.sh: node is required (apt-get install nodejs npm)" >&2; exit 2; }
 command -v redis-server >/dev/null || { echo "bench.sh: redis-server is required (apt-get install redis-server), or pass --no-redis" >&2; exit 2; }
 
+jit=false
+args=()
+for arg in "$@"; do
+  if [ "$arg" = "--jit" ]; then jit=true; else args+=("$arg"); fi
+done
+
 (cd bench/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 dotnet publish CopilotAspire.Api -c Release -o "$out/api" -v quiet -nologo -clp:ErrorsOnly
 dotnet build CopilotAspire.Bench -c Release -o "$out/bench" -v quiet -nologo -clp:ErrorsOnly
+api="$out/api/CopilotAspire.Api.dll"
+if [ "$jit" = false ]; then
+  if eng/publish-api.sh "$out/api-aot" >/dev/null; then
+    api="$out/api-aot/CopilotAspire.Api"
+  else
+    echo "bench.sh: no NativeAOT build (see above); measuring the JIT build" >&2
+  fi
+fi
 
-dotnet "$out/bench/CopilotAspire.Bench.dll" --api "$out/api/CopilotAspire.Api.dll" --official bench/official \
-  --out "$out/results.md" "$@"
+dotnet "$out/bench/CopilotAspire.Bench.dll" --api "$api" --official bench/official \
+  --out "$out/results.md" ${args[@]+"${args[@]}"}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, espeak-ng, chromium,
-# node/npm, the npm harnesses) runs `dotnet test`, and ends with one line
+# node/npm, a C toolchain for NativeAOT, the npm harnesses) runs `dotnet test`, and ends with one line
 # "N passed, M failed". Exit status: 0 only if every test passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,8 @@ command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The NativeAOT publish (eng/publish-api.sh, tested) links with clang, or gcc when clang is absent.
+{ command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; } || missing+=(clang)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   sudo_cmd=""

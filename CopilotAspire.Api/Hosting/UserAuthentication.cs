@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using CopilotAspire.Runtime.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Api.Hosting;
 
@@ -30,7 +32,8 @@ public static class UserAuthenticationExtensions
     {
         ArgumentNullException.ThrowIfNull(runtime);
         var section = runtime.Configuration.GetSection(UserAuthenticationOptions.SectionName);
-        runtime.Services.AddOptions<UserAuthenticationOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        runtime.Services.AddOptions<UserAuthenticationOptions>().Bind(section).ValidateOnStart();
+        runtime.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserAuthenticationOptions>, UserAuthenticationOptionsValidator>());
         var options = section.Get<UserAuthenticationOptions>() ?? new();
         if (!options.Enabled)
         {
@@ -51,3 +54,6 @@ public static class UserAuthenticationExtensions
             : endpoints;
     }
 }
+
+[OptionsValidator]
+internal sealed partial class UserAuthenticationOptionsValidator : IValidateOptions<UserAuthenticationOptions>;

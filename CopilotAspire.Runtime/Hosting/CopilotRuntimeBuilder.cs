@@ -58,7 +58,7 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
     /// <summary>Keeps threads per authenticated user, by the value of their <paramref name="claimType"/> claim (see <see cref="ThreadScopes.FromClaim"/>).</summary>
     public CopilotRuntimeBuilder WithThreadScopeFromClaim(string claimType) => WithThreadScope(ThreadScopes.FromClaim(claimType));
 
-    public CopilotRuntimeBuilder WithRunner<TRunner>() where TRunner : AgentRunner
+    public CopilotRuntimeBuilder WithRunner<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TRunner>() where TRunner : AgentRunner
     {
         Services.Replace(ServiceDescriptor.Singleton<AgentRunner, TRunner>());
         return this;

@@ -32,13 +32,15 @@ public static class CopilotRuntimeHostingExtensions
         {
             options.Configure(o => o.ShutdownGracePeriod = CopilotRuntimeOptions.DevelopmentShutdownGracePeriod); // before Bind: configuration wins
         }
-        options.Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        options.Bind(section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CopilotRuntimeOptions>, CopilotRuntimeOptionsValidator>());
         if (configure is not null)
         {
             options.Configure(configure);
         }
         builder.AddCopilotRuntimeDrain();
-        builder.Services.AddOptions<InMemoryAgentRunnerOptions>().Bind(section.GetSection("InMemory")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<InMemoryAgentRunnerOptions>().Bind(section.GetSection("InMemory")).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryAgentRunnerOptions>, InMemoryAgentRunnerOptionsValidator>());
 
         builder.Services.TryAddSingleton<CopilotRuntime>();
         builder.Services.TryAddSingleton<CopilotRuntimeTelemetry>();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Runtime.Hosting;
 
@@ -38,7 +39,7 @@ public sealed class CopilotRuntimeOptions
     /// <c>RUN_ERROR {code: "RUN_INTERRUPTED"}</c>; new runs get 503 meanwhile. Default 10 s (2 s in Development), at
     /// most 10 minutes. The host's shutdown timeout is raised to fit it.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "ShutdownGracePeriod must be between 00:00:00 and 00:10:00.")]
+    [TimeSpanRange("00:00:00", "00:10:00")]
     public TimeSpan ShutdownGracePeriod { get; set; } = DefaultShutdownGracePeriod;
 
     /// <summary>The default <see cref="ShutdownGracePeriod"/>.</summary>
@@ -47,6 +48,7 @@ public sealed class CopilotRuntimeOptions
     /// <summary>The default <see cref="ShutdownGracePeriod"/> in Development, so Ctrl-C answers quickly.</summary>
     public static TimeSpan DevelopmentShutdownGracePeriod { get; } = TimeSpan.FromSeconds(2);
 
+    [ValidateObjectMembers]
     public CopilotCorsOptions Cors { get; set; } = new();
 
     public ForwardHeadersOptions ForwardHeaders { get; set; } = new();
@@ -91,3 +93,6 @@ public sealed class ScriptedAgentOptions
     /// <summary>Register the keyless <c>scripted</c> agent. Default true, so a first run works with no API key.</summary>
     public bool Enabled { get; set; } = true;
 }
+
+[OptionsValidator]
+internal sealed partial class CopilotRuntimeOptionsValidator : IValidateOptions<CopilotRuntimeOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Runtime.Runners;
 
@@ -24,3 +25,6 @@ public sealed class InMemoryAgentRunnerOptions
     [Range(16, int.MaxValue)]
     public int MaxEventsPerRun { get; set; } = 250_000;
 }
+
+[OptionsValidator]
+internal sealed partial class InMemoryAgentRunnerOptionsValidator : IValidateOptions<InMemoryAgentRunnerOptions>;

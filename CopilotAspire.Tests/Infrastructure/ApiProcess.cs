@@ -37,23 +37,27 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="executable">A native executable to run instead (the NativeAOT publish), itself, not with <c>dotnet</c>.</param>
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
-        string assembly = "CopilotAspire.Api")
+        string assembly = "CopilotAspire.Api", string? executable = null)
     {
-        var directory = AppContext.BaseDirectory;
+        var directory = executable is null ? AppContext.BaseDirectory : Path.GetDirectoryName(Path.GetFullPath(executable))!;
         var dll = Path.Combine(directory, assembly + ".dll");
-        if (!File.Exists(dll))
+        if (executable is null && !File.Exists(dll))
         {
             throw new InvalidOperationException($"{dll} is missing: the test project must reference CopilotAspire.Api.");
         }
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(executable ?? "dotnet")
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
+        if (executable is null)
+        {
+            info.ArgumentList.Add(dll);
+        }
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["HealthChecks__Expose"] = "true";

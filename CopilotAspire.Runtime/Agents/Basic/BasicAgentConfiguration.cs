@@ -67,7 +67,8 @@ public static class BasicAgentConfiguration
         var options = defaults?.Snapshot() ?? new BasicAgentOptions();
         try
         {
-            section.Bind(options);
+            BasicAgentSettings bindable = options; // the chat client and tools are code-only
+            section.Bind(bindable);
             // ChatClientKey selects a registered IChatClient (even over a default Model); "" is the unkeyed one,
             // which an agent without a Model also falls back to.
             if (options.ChatClient is null && (options.ChatClientKey is not null || string.IsNullOrWhiteSpace(options.Model)))

@@ -6,18 +6,53 @@ namespace CopilotAspire.Runtime.Agents;
 /// Configuration of a <see cref="BuiltInAgent"/> (the classic config of CopilotKit's <c>BuiltInAgent</c>). Bindable
 /// from a configuration section (<c>CopilotRuntime:Agents:{id}</c>): <c>Model</c>, <c>Prompt</c>, <c>Temperature</c>,
 /// <c>MaxSteps</c>, <c>MaxOutputTokens</c>, <c>MaxRetries</c>, <c>Description</c>, <c>ApiKey</c>, <c>BaseUrl</c>,
-/// <c>ChatClientKey</c>… Set either <see cref="Model"/> or <see cref="ChatClient"/>.
+/// <c>ChatClientKey</c>… Set either <see cref="BasicAgentSettings.Model"/> or <see cref="ChatClient"/>.
 /// </summary>
-public sealed class BasicAgentOptions
+public sealed class BasicAgentOptions : BasicAgentSettings
+{
+    /// <summary>Any chat client (from DI, Azure OpenAI, Ollama…); wins over <see cref="BasicAgentSettings.Model"/>. Not bindable.</summary>
+    public IChatClient? ChatClient { get; set; }
+
+    /// <summary>Server-side tools: run on the server; their results are streamed as <c>TOOL_CALL_RESULT</c>. Not bindable.</summary>
+    public IList<AIFunction> Tools { get; set; } = [];
+
+    internal BasicAgentOptions Snapshot() => new()
+    {
+        Model = Model,
+        ChatClient = ChatClient,
+        ChatClientKey = ChatClientKey,
+        Prompt = Prompt,
+        Description = Description,
+        Temperature = Temperature,
+        TopP = TopP,
+        TopK = TopK,
+        PresencePenalty = PresencePenalty,
+        FrequencyPenalty = FrequencyPenalty,
+        Seed = Seed,
+        StopSequences = StopSequences is null ? null : [.. StopSequences],
+        MaxOutputTokens = MaxOutputTokens,
+        ToolChoice = ToolChoice,
+        MaxSteps = MaxSteps,
+        MaxRetries = MaxRetries,
+        ApiKey = ApiKey,
+        BaseUrl = BaseUrl,
+        ForwardSystemMessages = ForwardSystemMessages,
+        ForwardDeveloperMessages = ForwardDeveloperMessages,
+        Tools = [.. Tools],
+    };
+}
+
+/// <summary>
+/// The part of <see cref="BasicAgentOptions"/> that configuration binds (all but the code-only chat client and tools):
+/// binding this type keeps the source-generated binder (NativeAOT) away from the tools' types.
+/// </summary>
+public class BasicAgentSettings
 {
     /// <summary>
     /// The model as <c>"provider/model"</c>: <c>openai/gpt-4o</c>, <c>anthropic/claude-sonnet-4-5</c>,
     /// <c>google/gemini-2.5-flash</c> (also <c>gemini/…</c>), <c>azure-openai/&lt;deployment&gt;</c>.
     /// </summary>
     public string? Model { get; set; }
-
-    /// <summary>Any chat client (from DI, Azure OpenAI, Ollama…); wins over <see cref="Model"/>. Not bindable.</summary>
-    public IChatClient? ChatClient { get; set; }
 
     /// <summary>
     /// The key of a keyed <see cref="IChatClient"/> service to use (configuration-created agents only);
@@ -58,7 +93,7 @@ public sealed class BasicAgentOptions
 
     /// <summary>
     /// Retries of a failed model call made by the provider SDK (default 0: a provider error becomes <c>RUN_ERROR</c>
-    /// at once; the official agent uses the AI SDK's default of 2). Not applied to a supplied <see cref="ChatClient"/>.
+    /// at once; the official agent uses the AI SDK's default of 2). Not applied to a supplied <see cref="BasicAgentOptions.ChatClient"/>.
     /// </summary>
     public int MaxRetries { get; set; }
 
@@ -73,32 +108,4 @@ public sealed class BasicAgentOptions
 
     /// <summary>Send the input's <c>developer</c> messages to the model as system messages. Default false.</summary>
     public bool ForwardDeveloperMessages { get; set; }
-
-    /// <summary>Server-side tools: run on the server; their results are streamed as <c>TOOL_CALL_RESULT</c>. Not bindable.</summary>
-    public IList<AIFunction> Tools { get; set; } = [];
-
-    internal BasicAgentOptions Snapshot() => new()
-    {
-        Model = Model,
-        ChatClient = ChatClient,
-        ChatClientKey = ChatClientKey,
-        Prompt = Prompt,
-        Description = Description,
-        Temperature = Temperature,
-        TopP = TopP,
-        TopK = TopK,
-        PresencePenalty = PresencePenalty,
-        FrequencyPenalty = FrequencyPenalty,
-        Seed = Seed,
-        StopSequences = StopSequences is null ? null : [.. StopSequences],
-        MaxOutputTokens = MaxOutputTokens,
-        ToolChoice = ToolChoice,
-        MaxSteps = MaxSteps,
-        MaxRetries = MaxRetries,
-        ApiKey = ApiKey,
-        BaseUrl = BaseUrl,
-        ForwardSystemMessages = ForwardSystemMessages,
-        ForwardDeveloperMessages = ForwardDeveloperMessages,
-        Tools = [.. Tools],
-    };
 }

@@ -435,7 +435,7 @@ internal sealed class BuiltInAgentRun
                 {
                     normalized["value"] = op.TryGetProperty("value", out var value) ? JsonNode.Parse(value.GetRawText()) : null;
                 }
-                patch.Add(normalized);
+                patch.Add((JsonNode)normalized);
             }
         }
         return JsonSerializer.SerializeToElement<JsonNode>(patch, AgUiJsonContext.Default.JsonNode);
