@@ -38,6 +38,11 @@ public static class AgUiEventWriter
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(e);
+        if (e is TextMessageContentEvent { HasExtras: false, MessageId: { } id, Delta: { } text }
+            && JsonStringifyEncoder.IsVerbatim(id) && JsonStringifyEncoder.IsVerbatim(text))
+        {
+            return WriteVerbatimToken(output, id, text, before, after);
+        }
         var scratch = t_scratch ??= new Scratch();
         t_scratch = null; // re-entrancy (a converter writing an event) gets its own scratch
         try
@@ -97,6 +102,34 @@ public static class AgUiEventWriter
                 t_scratch = scratch;
             }
         }
+    }
+
+    /// <summary>
+    /// A token (most of all events) whose strings have nothing to escape: its JSON is fixed text around their UTF-8,
+    /// written straight into the output with no serializer and no copy.
+    /// </summary>
+    private static int WriteVerbatimToken(IBufferWriter<byte> output, string messageId, string delta, ReadOnlySpan<byte> before, ReadOnlySpan<byte> after)
+    {
+        ReadOnlySpan<byte> head = "{\"type\":\"TEXT_MESSAGE_CONTENT\",\"messageId\":\""u8;
+        ReadOnlySpan<byte> middle = "\",\"delta\":\""u8;
+        ReadOnlySpan<byte> tail = "\"}"u8;
+        var utf8 = System.Text.Encoding.UTF8;
+        var span = output.GetSpan(before.Length + head.Length + utf8.GetMaxByteCount(messageId.Length) + middle.Length
+            + utf8.GetMaxByteCount(delta.Length) + tail.Length + after.Length);
+        before.CopyTo(span);
+        var written = before.Length;
+        head.CopyTo(span[written..]);
+        written += head.Length;
+        written += utf8.GetBytes(messageId, span[written..]);
+        middle.CopyTo(span[written..]);
+        written += middle.Length;
+        written += utf8.GetBytes(delta, span[written..]);
+        tail.CopyTo(span[written..]);
+        written += tail.Length;
+        after.CopyTo(span[written..]);
+        written += after.Length;
+        output.Advance(written);
+        return written;
     }
 
     /// <summary>The event's JSON as a new array.</summary>

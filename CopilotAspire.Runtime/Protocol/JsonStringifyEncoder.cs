@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 
@@ -13,6 +14,14 @@ public sealed class JsonStringifyEncoder : JavaScriptEncoder
 {
     public static JsonStringifyEncoder Instance { get; } = new();
 
+    /// <summary>Every character that is escaped, or may be (a surrogate: escaped when lone).</summary>
+    private static readonly SearchValues<char> s_special = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\" +
+        string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+
+    /// <summary>Whether <paramref name="text"/> is written as is (its UTF-8), with nothing to escape and no surrogate.</summary>
+    public static bool IsVerbatim(ReadOnlySpan<char> text) => !text.ContainsAny(s_special);
+
     private JsonStringifyEncoder()
     {
     }
@@ -25,7 +34,12 @@ public sealed class JsonStringifyEncoder : JavaScriptEncoder
     public override unsafe int FindFirstCharacterToEncode(char* text, int textLength)
     {
         ArgumentNullException.ThrowIfNull(text);
-        for (var i = 0; i < textLength; i++)
+        var first = new ReadOnlySpan<char>(text, textLength).IndexOfAny(s_special); // vectorized: most text has none
+        if (first < 0)
+        {
+            return -1;
+        }
+        for (var i = first; i < textLength; i++)
         {
             var c = text[i];
             if (c < 0x20 || c == '"' || c == '\\')

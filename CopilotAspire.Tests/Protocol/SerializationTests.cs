@@ -65,6 +65,8 @@ public sealed class SerializationTests
 
     [Theory]
     [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"é<b>&'\"\\\n\t😀 ünïcode \u0001"}""")]
+    [InlineData("{\"type\":\"TEXT_MESSAGE_CONTENT\",\"messageId\":\"r1-text\",\"delta\":\" w12 ünïcode 😀 \u2028 \u007f <b>&'\"}")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m\"q","delta":""}""")]
     [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"d","timestamp":5}""")]
     [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"d","custom":{"a":[1]}}""")]
     [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"d","subagentRunId":"s","metadata":{"k":1}}""")]
@@ -75,6 +77,15 @@ public sealed class SerializationTests
         AgUiEventWriter.Write(buffer, e);
         Assert.Equal(json, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         Assert.Equal(json, AgUiJson.Serialize(e));
+    }
+
+    [Fact]
+    public void A_token_with_a_lone_surrogate_is_written_as_the_serializer_writes_it()
+    {
+        var e = new TextMessageContentEvent { MessageId = "m", Delta = "lone \ud83d surrogate" };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        AgUiEventWriter.Write(buffer, e);
+        Assert.Equal(AgUiJson.Serialize(e), System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     [Fact]
