@@ -137,46 +137,115 @@ public sealed class RunEventLog
     }
 
     /// <summary>Every event from <paramref name="start"/> on, live until the run completes.</summary>
-    public async IAsyncEnumerable<RunnerEvent> ReadAsync(int start = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RunnerEvent> ReadAsync(int start = 0, CancellationToken cancellationToken = default)
     {
-        var index = start;
-        // One registration per reader (not a cancellable wait per event): cancelling wakes the waiters, and each
-        // reader checks its own token.
-        using var registration = cancellationToken.UnsafeRegister(static log => ((RunEventLog)log!).Wake(), this);
-        while (true)
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        return new Reader(this, start, cancellationToken);
+    }
+
+    /// <summary>
+    /// A subscriber. Written by hand, not as an async iterator: an event already published is returned by
+    /// <see cref="MoveNextAsync"/> at once, with no state machine stepped, no context saved and no copy of it kept
+    /// (<see cref="Current"/> reads it from its chunk); only a reader that has caught up waits, on the log's signal.
+    /// Each enumeration reads from <c>start</c>; a token (of <c>ReadAsync</c> or of the enumeration) ends a wait with
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    private sealed class Reader(RunEventLog log, int start, CancellationToken readToken) : IAsyncEnumerable<RunnerEvent>, IAsyncEnumerator<RunnerEvent>
+    {
+        private readonly int _start = start;
+        private readonly CancellationToken _readToken = readToken;
+        private int _next = start;
+        private int _current = -1;
+        private Chunk[] _chunks = log._chunks;
+        private CancellationToken _token = readToken;
+        private CancellationTokenSource? _linked;
+        private CancellationTokenRegistration _registration;
+        private bool _registered;
+        private bool _enumerating;
+
+        public RunnerEvent Current => log.Get(_chunks, _current);
+
+        public IAsyncEnumerator<RunnerEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default)
         {
-            var count = Volatile.Read(ref _count);
-            if (index < count)
+            var reader = _enumerating ? new Reader(log, _start, _readToken) : this;
+            reader._enumerating = true;
+            if (cancellationToken.CanBeCanceled && cancellationToken != _readToken)
             {
-                var chunks = Volatile.Read(ref _chunks);
-                for (; index < count; index++)
+                if (_readToken.CanBeCanceled)
                 {
-                    yield return Get(chunks, index);
+                    reader._linked = CancellationTokenSource.CreateLinkedTokenSource(_readToken, cancellationToken);
+                    reader._token = reader._linked.Token;
                 }
-                continue;
-            }
-            Task? changed = null;
-            bool ended;
-            lock (_lock)
-            {
-                ended = index >= _count && _completed;
-                if (index >= _count && !_completed)
+                else
                 {
-                    changed = _changed.Task;
-                    _waitedOn = true;
+                    reader._token = cancellationToken;
                 }
             }
-            if (ended)
+            return reader;
+        }
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_next < Volatile.Read(ref log._count))
             {
-                yield break;
+                Advance();
+                return new ValueTask<bool>(true);
             }
-            if (changed is null)
+            return WaitAsync();
+        }
+
+        private void Advance()
+        {
+            _chunks = Volatile.Read(ref log._chunks); // the table may have grown; it is published before the count
+            _current = _next++;
+        }
+
+        private async ValueTask<bool> WaitAsync()
+        {
+            if (!_registered)
             {
-                continue; // appended meanwhile
+                // One registration per reader (not a cancellable wait per event): cancelling wakes the waiters, and
+                // each reader checks its own token.
+                _registration = _token.UnsafeRegister(static l => ((RunEventLog)l!).Wake(), log);
+                _registered = true;
             }
-            cancellationToken.ThrowIfCancellationRequested();
-            await changed.ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+            while (true)
+            {
+                if (_next < Volatile.Read(ref log._count))
+                {
+                    Advance();
+                    return true;
+                }
+                Task? changed = null;
+                bool ended;
+                lock (log._lock)
+                {
+                    ended = _next >= log._count && log._completed;
+                    if (_next >= log._count && !log._completed)
+                    {
+                        changed = log._changed.Task;
+                        log._waitedOn = true;
+                    }
+                }
+                if (ended)
+                {
+                    return false;
+                }
+                if (changed is null)
+                {
+                    continue; // appended meanwhile
+                }
+                _token.ThrowIfCancellationRequested();
+                await changed.ConfigureAwait(false);
+                _token.ThrowIfCancellationRequested();
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _registration.Dispose();
+            _linked?.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 

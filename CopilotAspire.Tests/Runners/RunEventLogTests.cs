@@ -93,6 +93,33 @@ public sealed class RunEventLogTests
     }
 
     [Fact]
+    public async Task The_enumeration_token_stops_a_waiting_reader_and_each_enumeration_reads_from_its_start()
+    {
+        var log = new RunEventLog();
+        log.Append(Event(0));
+        log.Append(Event(1));
+        var events = log.ReadAsync(1, TestContext.Current.CancellationToken);
+        using var cts = new CancellationTokenSource();
+        async Task<List<string>> Enumerate(CancellationToken token)
+        {
+            var seen = new List<string>();
+            await foreach (var e in events.WithCancellation(token))
+            {
+                seen.Add(((TextMessageContentEvent)e.Event).Delta);
+            }
+            return seen;
+        }
+        var waiting = Enumerate(cts.Token); // both tokens: linked
+        var second = Enumerate(TestContext.Current.CancellationToken); // the same enumerable again, from index 1 too
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.False(second.IsCompleted);
+        log.Append(Event(2));
+        log.Complete();
+        Assert.Equal(["1", "2"], await second.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_log_with_an_id_prefix_numbers_its_events_from_one()
     {
         var log = new RunEventLog("7.");
