@@ -14,8 +14,10 @@ internal static class RedisScripts
     /// stored run of the thread.
     /// </summary>
     public const string Acquire = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy'} end
-        if redis.call('EXISTS', KEYS[2]) == 1 then return {'orphan'} end
+        if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then
+          if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy'} end
+          return {'orphan'}
+        end
         local seq = redis.call('INCR', KEYS[3])
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         redis.call('HSET', KEYS[2], 'seq', seq, 'runId', ARGV[4], 'threadId', ARGV[5], 'agentId', ARGV[6],
@@ -65,15 +67,14 @@ internal static class RedisScripts
           redis.call('XADD', KEYS[3], '0-' .. k, ARGV[8], ARGV[10])
         end
         if ARGV[6] ~= '' then
-          redis.call('RPUSH', KEYS[4], ARGV[6])
-          redis.call('LTRIM', KEYS[4], -tonumber(ARGV[4]), -1)
+          local max = tonumber(ARGV[4])
+          if redis.call('RPUSH', KEYS[4], ARGV[6]) > max then redis.call('LTRIM', KEYS[4], -max, -1) end
           local entry = {ARGV[7]}
           for i = 11, #ARGV do
             redis.call('HSET', KEYS[5], ARGV[i], ARGV[7])
             entry[#entry + 1] = ARGV[i]
           end
-          redis.call('RPUSH', KEYS[7], cjson.encode(entry))
-          for _ = 1, redis.call('LLEN', KEYS[7]) - tonumber(ARGV[4]) do
+          for _ = 1, redis.call('RPUSH', KEYS[7], cjson.encode(entry)) - max do
             local dropped = cjson.decode(redis.call('LPOP', KEYS[7]))
             for i = 2, #dropped do
               if redis.call('HGET', KEYS[5], dropped[i]) == dropped[1] then redis.call('HDEL', KEYS[5], dropped[i]) end

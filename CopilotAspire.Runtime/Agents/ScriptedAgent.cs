@@ -179,16 +179,15 @@ public sealed partial class ScriptedAgent : AbstractAgent
     private static int? Directive(Regex pattern, string text) =>
         pattern.Match(text) is { Success: true } m && long.TryParse(m.Groups[1].ValueSpan, out var v) ? (int)Math.Min(v, int.MaxValue) : null;
 
-    private static async ValueTask PauseAsync(int? delayMs, CancellationToken cancellationToken)
+    /// <summary>The scripted delay, or (none) only a cancellation check: no state machine per token.</summary>
+    private static ValueTask PauseAsync(int? delayMs, CancellationToken cancellationToken)
     {
         if (delayMs is > 0)
         {
-            await Task.Delay(delayMs.Value, cancellationToken);
+            return new ValueTask(Task.Delay(delayMs.Value, cancellationToken));
         }
-        else
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.CompletedTask;
     }
 
     [GeneratedRegex(@"\btokens:(\d+)")]
