@@ -20,18 +20,7 @@ public sealed class BenchmarkQuickTests
         {
             Assert.Fail($"The official runtime is not installed: run `npm ci` in {official} (eng/test.sh does).");
         }
-        var options = new BenchOptions
-        {
-            ApiDll = Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Api.dll"),
-            OfficialDirectory = official,
-            BenchDll = Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Bench.dll"),
-            Concurrency = [3],
-            Duration = TimeSpan.FromSeconds(0.3),
-            Warmup = TimeSpan.FromSeconds(0.1),
-            Tokens = 20,
-            ReplaySizes = [101],
-            ReplayRepeats = 1,
-        };
+        var options = SmallMatrix(Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Api.dll"));
         var log = new StringWriter();
         var runner = new BenchRunner(options, log);
 
@@ -47,6 +36,20 @@ public sealed class BenchmarkQuickTests
         Assert.Contains("| scripted: runs/s, C=3 |", table, StringComparison.Ordinal);
         Assert.Contains("all correct", table, StringComparison.Ordinal);
     }
+
+    /// <summary>A matrix of a fraction of a second per row (C=3, 20 tokens, one replay of 101 events) against <paramref name="api"/>.</summary>
+    internal static BenchOptions SmallMatrix(string api) => new()
+    {
+        ApiDll = api,
+        OfficialDirectory = Path.Combine(NodeClient.RepoRoot(), "bench", "official"),
+        BenchDll = Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Bench.dll"),
+        Concurrency = [3],
+        Duration = TimeSpan.FromSeconds(0.3),
+        Warmup = TimeSpan.FromSeconds(0.1),
+        Tokens = 20,
+        ReplaySizes = [101],
+        ReplayRepeats = 1,
+    };
 
     [Fact]
     public void The_frame_counter_sees_frames_split_anywhere_skips_comments_and_reads_the_last_type()

@@ -18,20 +18,7 @@ public sealed class NativeAotPublishTests(NativeAotPublish publish)
     [Fact]
     public async Task The_native_executable_serves_both_agents_on_both_runners_and_replays_them()
     {
-        var official = Path.Combine(NodeClient.RepoRoot(), "bench", "official");
-        var options = new BenchOptions
-        {
-            ApiDll = publish.Executable,
-            OfficialDirectory = official,
-            BenchDll = Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Bench.dll"),
-            Concurrency = [3],
-            Duration = TimeSpan.FromSeconds(0.3),
-            Warmup = TimeSpan.FromSeconds(0.1),
-            Tokens = 20,
-            ReplaySizes = [101],
-            ReplayRepeats = 1,
-            Ceiling = false,
-        };
+        var options = CopilotAspire.Tests.Bench.BenchmarkQuickTests.SmallMatrix(publish.Executable) with { Ceiling = false };
         var log = new StringWriter();
         var runner = new BenchRunner(options, log);
 
