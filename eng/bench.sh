@@ -4,7 +4,7 @@
 # configuration, the same C# load generator. Prints Markdown tables with the ratio ours/official per row and writes
 # them to artifacts/bench/results.md. Exit status 1 if any run was incorrect.
 #   eng/bench.sh            the full matrix (C = 1, 16, 64; a few minutes)
-#   eng/bench.sh --quick    a small matrix (C = 1, 16; about a minute)
+#   eng/bench.sh --quick    a small matrix (C = 1, 16; about two minutes, publishing included)
 # Ours is the Api published as production runs it: NativeAOT (eng/publish-api.sh) when a C toolchain (clang or gcc)
 # is present, else the framework-dependent (JIT) build, which --jit also selects.
 # Other options: --concurrency 1,64  --seconds 4  --no-redis  --no-ceiling  --ours-env DOTNET_gcServer=0
