@@ -3,7 +3,7 @@ using System.Diagnostics;
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
-using CopilotAspire.Tests.Transcription;
+using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 

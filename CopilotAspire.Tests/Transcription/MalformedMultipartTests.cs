@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using static CopilotAspire.Tests.Transcription.TranscriberForms;
 

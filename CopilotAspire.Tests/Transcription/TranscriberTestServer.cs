@@ -1,3 +1,4 @@
+using CopilotAspire.Tests.Infrastructure;
 using CopilotAspire.Transcriber.Engine.Whisper;
 using CopilotAspire.Transcriber.Hosting;
 using Microsoft.AspNetCore.Hosting;
