@@ -101,7 +101,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             _local.Track(run.Execution, run.Completion);
             return run.ReadAsync();
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (IsOutage(ex))
         {
             throw Unavailable(ex);
         }
@@ -133,7 +133,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             activity?.SetTag("copilot.redis.history_runs", snapshot.Runs.Count);
             return ConnectStream(keys, snapshot, resumeAfter);
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (IsOutage(ex))
         {
             throw Unavailable(ex);
         }
@@ -153,7 +153,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             var active = await activeTask.ConfigureAwait(false);
             return !lockValue.IsNull && lockValue == active[0] && active[1] == "running";
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (IsOutage(ex))
         {
             throw Unavailable(ex);
         }
@@ -191,7 +191,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
                     return StopResult.NotRunning;
             }
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (IsOutage(ex))
         {
             throw Unavailable(ex);
         }
@@ -259,6 +259,13 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         LogUnavailable(_logger, ex);
         return new RunnerUnavailableException("Redis is not reachable; the runner cannot start or connect to runs until it is back.", ex);
     }
+
+    /// <summary>
+    /// A request failed because Redis is out: a failure that says so (<see cref="IsUnavailable"/>), or any failure
+    /// while the connection is down (a connection dropped in the middle of a call is not always reported as a
+    /// connection error): answered 503, never 500.
+    /// </summary>
+    private bool IsOutage(Exception ex) => IsUnavailable(ex) || !_redis.IsConnected;
 
     /// <summary>
     /// Whether <paramref name="ex"/> means Redis cannot serve us right now (rather than a bug): no connection, a
