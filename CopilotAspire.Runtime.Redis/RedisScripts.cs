@@ -24,7 +24,10 @@ internal static class RedisScripts
           'owner', ARGV[7], 'token', ARGV[1], 'status', 'running', 'n', 0)
         for i = 2, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
         local result = {'ok', seq}
-        for i = 8, #ARGV do result[#result + 1] = redis.call('HEXISTS', KEYS[4], ARGV[i]) end
+        for i = 8, #ARGV, 1000 do -- one HMGET per 1000 ids (unpack's stack is bounded), not a call per id
+          local held = redis.call('HMGET', KEYS[4], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+          for j = 1, #held do result[#result + 1] = held[j] and 1 or 0 end
+        end
         return result
         """;
 

@@ -87,6 +87,20 @@ public abstract class AgentRunnerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_a_long_conversation_only_the_new_message_is_new()
+    {
+        var thread = NewThread();
+        var history = Enumerable.Range(0, 2_500).Select(i => Message.User($"u{i}", $"message {i}")).ToArray();
+        var first = await RunToEndAsync(Runner, TestAgents.Request(thread, "r1", TestAgents.Fixed(), history));
+        Assert.Equal(2_500, Assert.IsType<RunStartedEvent>(first[0].Event).Input!.Messages.Count);
+
+        var events = await RunToEndAsync(Runner, TestAgents.Request(thread, "r2", TestAgents.Fixed(), [.. history, Message.User("new", "and one more")]));
+
+        var started = Assert.IsType<RunStartedEvent>(events[0].Event);
+        Assert.Equal(["new"], started.Input!.Messages.Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task Reasoning_messages_and_tool_only_assistant_turns_of_earlier_runs_are_not_new()
     {
         var thread = NewThread();
