@@ -30,7 +30,6 @@ internal sealed partial class RedisActiveRun
     private readonly RunJsonArena _json = new();
     private readonly ILogger _logger;
     private readonly long _leaseTicks;
-    private int _count;
     private volatile bool _detached;
     private volatile bool _ended; // the agent is done: the writer leaves the last batch to the finish
     private int _written; // events the writer has appended to the stream (the finish writes the rest)
@@ -82,19 +81,19 @@ internal sealed partial class RedisActiveRun
                 e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
                 // Serialized once: for the Redis stream, the stored run and the local readers' frames.
                 _log.Append(e, _json.Add(e));
-                ++_count;
-                if (_count - Volatile.Read(ref _written) >= max)
+                var count = _log.Count;
+                if (count - Volatile.Read(ref _written) >= max)
                 {
                     KickWriter();
                 }
-                if (_count == options.MaxEventsPerRun)
+                if (count == options.MaxEventsPerRun)
                 {
                     _execution.Abort($"Run exceeded the limit of {options.MaxEventsPerRun} events.", RedisAgentRunner.EventLimitCode);
                 }
                 return ValueTask.CompletedTask;
             }, idle: () =>
             {
-                if (_count > Volatile.Read(ref _written))
+                if (_log.Count > Volatile.Read(ref _written))
                 {
                     KickWriter(); // the agent waits: what it has emitted goes to Redis now
                 }
@@ -103,7 +102,7 @@ internal sealed partial class RedisActiveRun
         finally
         {
             _ended = true;
-            if (_count - Volatile.Read(ref _written) > max)
+            if (_log.Count - Volatile.Read(ref _written) > max)
             {
                 KickWriter(); // more than the finish takes
             }

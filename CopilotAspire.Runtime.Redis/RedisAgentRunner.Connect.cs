@@ -4,6 +4,7 @@ using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+
 namespace CopilotAspire.Runtime.Redis;
 
 /// <summary>Connect: the thread's snapshot, replay of its stored runs, resume after an event id and the live tail of its active run.</summary>

@@ -3,6 +3,7 @@ using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+
 namespace CopilotAspire.Runtime.Redis;
 
 /// <summary>Closing a run whose replica died (its lock expired) so that the thread's history stays well-formed.</summary>

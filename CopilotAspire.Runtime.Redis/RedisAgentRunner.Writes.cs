@@ -1,6 +1,7 @@
 using System.Globalization;
 using CopilotAspire.Runtime.Runners;
 using StackExchange.Redis;
+
 namespace CopilotAspire.Runtime.Redis;
 
 /// <summary>The writes of a run's owner: starting a run (the lock), appending its events, finishing it.</summary>

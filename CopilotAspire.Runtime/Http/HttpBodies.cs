@@ -46,7 +46,6 @@ internal sealed partial class HttpBodiesJsonContext : JsonSerializerContext
     public static HttpBodiesJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = CopilotAspire.Runtime.Protocol.JsonStringifyEncoder.Instance });
 }
 
-/// <summary>Typed JSON results with the official <c>Content-Type: application/json</c> and relaxed escaping.</summary>
 /// <summary>Request bodies whose read failed.</summary>
 internal static class HttpBodies
 {
@@ -59,6 +58,7 @@ internal static class HttpBodies
         ex.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal);
 }
 
+/// <summary>Typed JSON results with the official <c>Content-Type: application/json</c> and relaxed escaping.</summary>
 public static class CopilotResults
 {
     private const string JsonContentType = "application/json";

@@ -38,10 +38,11 @@ public static class AgUiEventWriter
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(e);
-        if (e is TextMessageContentEvent { HasExtras: false, MessageId: { } id, Delta: { } text }
-            && JsonStringifyEncoder.IsVerbatim(id) && JsonStringifyEncoder.IsVerbatim(text))
+        // A token (most of all events), without the rare fields: written by hand, the serializer's bytes exactly.
+        var token = e is TextMessageContentEvent { HasExtras: false, MessageId: not null, Delta: not null } t ? t : null;
+        if (token is not null && JsonStringifyEncoder.IsVerbatim(token.MessageId) && JsonStringifyEncoder.IsVerbatim(token.Delta))
         {
-            return WriteVerbatimToken(output, id, text, before, after);
+            return WriteVerbatimToken(output, token.MessageId, token.Delta, before, after);
         }
         var scratch = t_scratch ??= new Scratch();
         t_scratch = null; // re-entrancy (a converter writing an event) gets its own scratch
@@ -58,13 +59,13 @@ public static class AgUiEventWriter
             }
             scratch.Buffer.ResetWrittenCount();
             scratch.Writer.Reset(scratch.Buffer);
-            if (e is TextMessageContentEvent { HasExtras: false, MessageId: { } messageId, Delta: { } delta })
+            if (token is not null)
             {
-                // A token: most of all events. Its two fields written by hand, as the serializer would (no property
-                // metadata walked, no absent field checked).
+                // Its two fields need escaping: written by hand all the same (no property metadata walked, no absent
+                // field checked).
                 scratch.Writer.WriteStartObject();
-                scratch.Writer.WriteString(s_messageId, messageId);
-                scratch.Writer.WriteString(s_delta, delta);
+                scratch.Writer.WriteString(s_messageId, token.MessageId);
+                scratch.Writer.WriteString(s_delta, token.Delta);
                 scratch.Writer.WriteEndObject();
             }
             else

@@ -12,7 +12,6 @@ internal static class RunHistoryRules
     /// <summary>Adds the message ids a run's events make known to the thread.</summary>
     public static void CollectMessageIds(IEnumerable<AgUiEvent> events, ISet<string> ids)
     {
-        string? last = null;
         foreach (var e in events)
         {
             switch (e)
@@ -28,10 +27,9 @@ internal static class RunHistoryRules
                     ids.Add(parent);
                     break;
                 default:
-                    if (MessageIdOf(e) is { } id && !ReferenceEquals(id, last))
+                    if (MessageIdOf(e) is { } id)
                     {
                         ids.Add(id);
-                        last = id; // a message's events usually come in a row, sharing its id
                     }
                     break;
             }

@@ -73,7 +73,11 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (line is null)
             {
-                listening.TrySetException(new InvalidOperationException("The Api exited before listening:\n" + api.Output));
+                // Its output ended: once it has exited and both outputs are read to their end (what it wrote to
+                // stderr last, a start-up refusal, may come after stdout's end), the start failed with all of it.
+                _ = api._process.WaitForExitAsync().ContinueWith(
+                    _ => listening.TrySetException(new InvalidOperationException("The Api exited before listening:\n" + api.Output)),
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 return;
             }
             api.Append(line);
