@@ -6,7 +6,7 @@ using CopilotAspire.Runtime.Protocol;
 namespace CopilotAspire.Runtime.Agents;
 
 /// <summary>
-/// A deterministic agent with no LLM (wire behaviour: <c>spec/scripted-agent.md</c> §1.2). Its script is chosen by
+/// A deterministic agent with no LLM (wire behaviour: <c>docs/spec/scripted-agent.md</c> §1.2). Its script is chosen by
 /// the text of the last user message: by default a text message, a tool call with its result, state snapshot and
 /// delta, and two <c>CUSTOM</c> events echoing what it received; <c>error…</c>, <c>throw…</c>,
 /// <c>tokens:N [delay:MS]</c> and <c>events:E [delay:MS]</c> select the other scripts. Ids derive from the run id,

@@ -6,7 +6,7 @@ namespace CopilotAspire.Runtime.Pipeline;
 /// <summary>
 /// Watches a run's events and, when the agent ends without a terminal event, produces the closing events of
 /// CopilotKit's <c>finalizeRunEvents</c>: open messages ended, open tool calls ended and given a result, then
-/// exactly one terminal. One deliberate difference (design §6): after a stop the terminal <c>RUN_FINISHED</c>
+/// exactly one terminal. One deliberate difference (docs/compatibility.md): after a stop the terminal <c>RUN_FINISHED</c>
 /// carries <c>threadId</c> and <c>runId</c>, so the official client's schema accepts it.
 /// </summary>
 public sealed class RunFinalizer

@@ -102,7 +102,7 @@ public sealed class AspireAppFixture : IAsyncLifetime
 
     /// <summary>
     /// Where each running instance of a resource listens: its <c>ASPNETCORE_URLS</c>. DCP gives every replica its own port
-    /// behind the proxy, and the resource snapshot's URLs hold only the proxy's (notes §00).
+    /// behind the proxy, and the resource snapshot's URLs hold only the proxy's (checked with Aspire 13.6).
     /// </summary>
     private static async Task<List<Uri>> ListenUrlsAsync(DistributedApplication app, string resource, int count, CancellationToken cancellationToken)
     {
