@@ -1,4 +1,5 @@
 using CopilotAspire.AppHost.Launcher;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -10,16 +11,19 @@ public static class LauncherExtensions
     /// <summary>
     /// In run mode, reads the <c>Launcher</c> section: with <c>Launcher:Lifeline=true</c> the app stops when standard input
     /// closes (the launcher ended, however it ended); with <c>Launcher:ReadyFile</c> that file is written once the
-    /// <c>Launcher:ReadyResources</c> (default <c>api</c>, <c>web</c>) are healthy. Both unset: nothing changes.
+    /// <c>Launcher:ReadyResources</c> (default <c>api</c>, <c>web</c>) are healthy. Both unset: nothing changes. A bad
+    /// value stops the AppHost at start, naming the setting.
     /// </summary>
     public static IDistributedApplicationBuilder AddLauncherLink(this IDistributedApplicationBuilder builder)
     {
         if (builder.ExecutionContext.IsRunMode)
         {
-            builder.Services.AddOptions<LauncherOptions>()
-                .BindConfiguration(LauncherOptions.SectionName)
-                .ValidateOnStart();
-            builder.Services.AddSingleton<IValidateOptions<LauncherOptions>, LauncherOptionsValidator>();
+            var options = builder.Configuration.GetSection(LauncherOptions.SectionName).Get<LauncherOptions>() ?? new LauncherOptions();
+            if (options.Validate() is { } failure)
+            {
+                throw new DistributedApplicationException(failure);
+            }
+            builder.Services.AddSingleton(Options.Create(options));
             builder.Services.AddHostedService<LauncherLink>();
         }
         return builder;

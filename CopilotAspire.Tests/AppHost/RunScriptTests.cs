@@ -12,7 +12,7 @@ namespace CopilotAspire.Tests.AppHost;
 /// tests' own build (<c>--no-build --configuration</c>), with the machine's redis-server and a generated Whisper model.
 /// </summary>
 [Collection(nameof(FixedPortsCollection))]
-public sealed class RunScriptTests : IDisposable
+public sealed class RunScriptTests : IAsyncDisposable
 {
     private const string MarkerName = "COPILOTASPIRE_RUN_TEST";
     private static readonly int[] AppPorts = [5180, 5190, 5200, 15886, 15887, 15888];
@@ -24,6 +24,7 @@ public sealed class RunScriptTests : IDisposable
     private readonly string _marker = $"{MarkerName}={Guid.NewGuid():N}";
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-runsh-" + Guid.NewGuid().ToString("N"));
     private IReadOnlyList<CensusProcess> _started = [];
+    private TmuxTerminal? _terminal;
 
     public RunScriptTests() => Directory.CreateDirectory(_directory);
 
@@ -36,13 +37,10 @@ public sealed class RunScriptTests : IDisposable
     [Fact(Timeout = 480_000)]
     public async Task Closing_the_terminal_stops_the_app_and_a_second_start_meanwhile_refuses_naming_the_port_holder()
     {
-        await using var terminal = await TmuxTerminal.OpenAsync(NodeClient.RepoRoot(), Ct);
-        await terminal.TypeAsync(AppCommand, Ct);
-        await terminal.WaitForTextAsync("run.sh: Chat:", StartTimeout, Ct);
-        var runSh = TakeCensus();
+        var runSh = await StartAppAsync(AppCommand);
 
         // Without --no-build: had it not refused first, it would have said "building".
-        var (exitCode, output) = await RunAsync("bash", "eng/run.sh", "--configuration", Configuration);
+        var (exitCode, output) = await RunScriptAsync("--configuration", Configuration);
         Assert.True(exitCode == 1, output);
         Assert.Contains("run.sh: port 5180 is in use by pid ", output, StringComparison.Ordinal);
         Assert.Contains($"stop it with: kill {runSh.Pid}", output, StringComparison.Ordinal);
@@ -50,7 +48,7 @@ public sealed class RunScriptTests : IDisposable
         Assert.DoesNotContain("building", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Chat:", output, StringComparison.Ordinal);
 
-        await terminal.CloseAsync(Ct);
+        await _terminal!.CloseAsync(Ct);
         await AssertAllStoppedAsync(AppPorts);
     }
 
@@ -58,13 +56,10 @@ public sealed class RunScriptTests : IDisposable
     public async Task Ctrl_C_with_the_output_piped_into_tee_stops_the_app()
     {
         var log = Path.Combine(_directory, "run.log");
-        await using var terminal = await TmuxTerminal.OpenAsync(NodeClient.RepoRoot(), Ct);
-        await terminal.TypeAsync($"{AppCommand} | tee {log}", Ct);
-        await terminal.WaitForTextAsync("run.sh: Chat:", StartTimeout, Ct);
-        TakeCensus();
+        await StartAppAsync($"{AppCommand} | tee {log}");
 
         // Ctrl-C reaches run.sh and tee (one job): tee ends first, and run.sh's next write meets a closed pipe.
-        await terminal.PressAsync("C-c", Ct);
+        await _terminal!.PressAsync("C-c", Ct);
         await AssertAllStoppedAsync(AppPorts);
         Assert.Contains("run.sh: Chat:", await File.ReadAllTextAsync(log, Ct), StringComparison.Ordinal);
     }
@@ -72,10 +67,7 @@ public sealed class RunScriptTests : IDisposable
     [Fact(Timeout = 480_000)]
     public async Task SIGKILL_of_run_sh_stops_the_app()
     {
-        await using var terminal = await TmuxTerminal.OpenAsync(NodeClient.RepoRoot(), Ct);
-        await terminal.TypeAsync(AppCommand, Ct);
-        await terminal.WaitForTextAsync("run.sh: Chat:", StartTimeout, Ct);
-        var runSh = TakeCensus();
+        var runSh = await StartAppAsync(AppCommand);
 
         using (var process = Process.GetProcessById(runSh.Pid))
         {
@@ -87,7 +79,7 @@ public sealed class RunScriptTests : IDisposable
     [Fact(Timeout = 300_000)]
     public async Task Api_only_refuses_a_second_start_and_stops_when_the_terminal_closes()
     {
-        await using var terminal = await TmuxTerminal.OpenAsync(NodeClient.RepoRoot(), Ct);
+        var terminal = await OpenTerminalAsync();
         await terminal.TypeAsync($"{_marker} eng/run.sh --api-only --no-build --configuration {Configuration}", Ct);
         await terminal.WaitForTextAsync("Now listening on: http://localhost:5180", StartTimeout, Ct);
         _started = ProcessCensus.StartedWith(_marker);
@@ -95,7 +87,7 @@ public sealed class RunScriptTests : IDisposable
         var api = Assert.Single(_started);
         Assert.Contains("CopilotAspire.Api.dll", api.CommandLine, StringComparison.Ordinal);
 
-        var (exitCode, output) = await RunAsync("bash", "eng/run.sh", "--api-only", "--no-build", "--configuration", Configuration);
+        var (exitCode, output) = await RunScriptAsync("--api-only", "--no-build", "--configuration", Configuration);
         Assert.True(exitCode == 1, output);
         Assert.Contains($"run.sh: port 5180 is in use by pid {api.Pid}", output, StringComparison.Ordinal);
         Assert.Contains($"stop it with: kill {api.Pid}", output, StringComparison.Ordinal);
@@ -137,37 +129,28 @@ public sealed class RunScriptTests : IDisposable
             string.Join('\n', running));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
+    /// <summary>Runs <c>eng/run.sh</c> with <paramref name="args"/> outside the terminal; returns its exit code and output.</summary>
+    private static async Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = NodeClient.RepoRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync("bash", ["eng/run.sh", .. args], NodeClient.RepoRoot(),
+            TimeSpan.FromMinutes(2), Ct);
+        return (exitCode, stdout + stderr);
     }
 
-    /// <summary>A failed test leaves nothing running either: what still runs is killed by pid, and the folder removed.</summary>
-    public void Dispose()
+    private async Task<TmuxTerminal> OpenTerminalAsync() =>
+        _terminal = await TmuxTerminal.OpenAsync(NodeClient.RepoRoot(), Ct);
+
+    /// <summary>Types <paramref name="command"/> into a new terminal and waits for the success lines; returns run.sh.</summary>
+    private async Task<CensusProcess> StartAppAsync(string command)
+    {
+        var terminal = await OpenTerminalAsync();
+        await terminal.TypeAsync(command, Ct);
+        await terminal.WaitForTextAsync("run.sh: Chat:", StartTimeout, Ct);
+        return TakeCensus();
+    }
+
+    /// <summary>A failed test leaves nothing running either: what still runs is killed by pid, the terminal closed, the folder removed.</summary>
+    public async ValueTask DisposeAsync()
     {
         foreach (var process in ProcessCensus.StillRunning(_started, _marker))
         {
@@ -180,6 +163,10 @@ public sealed class RunScriptTests : IDisposable
             {
                 // Ended meanwhile.
             }
+        }
+        if (_terminal is not null)
+        {
+            await _terminal.DisposeAsync();
         }
         Directory.Delete(_directory, recursive: true);
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CopilotAspire.Tests.Infrastructure;
 
 namespace CopilotAspire.Tests.AppHost;
 
@@ -9,6 +9,7 @@ namespace CopilotAspire.Tests.AppHost;
 public sealed class TmuxTerminal : IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private readonly string _socket = "copilot-test-" + Guid.NewGuid().ToString("N")[..12];
 
     private TmuxTerminal()
@@ -74,19 +75,7 @@ public sealed class TmuxTerminal : IAsyncDisposable
 
     private async Task<string> TmuxAsync(CancellationToken cancellationToken, params string[] args)
     {
-        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-L");
-        start.ArgumentList.Add(_socket);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var tmux = Process.Start(start)!;
-        var stdout = tmux.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = tmux.StandardError.ReadToEndAsync(cancellationToken);
-        await tmux.WaitForExitAsync(cancellationToken);
-        return tmux.ExitCode == 0
-            ? await stdout
-            : throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({tmux.ExitCode}): {await stderr}");
+        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync("tmux", ["-L", _socket, .. args], null, CommandTimeout, cancellationToken);
+        return exitCode == 0 ? stdout : throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({exitCode}): {stderr}");
     }
 }
