@@ -172,8 +172,7 @@ set +m
 
 # Ctrl-C, SIGTERM, SIGHUP, SIGPIPE: close the lifeline and wait until the AppHost has stopped everything.
 stop() {
-  trap '' INT TERM HUP
-  trap - PIPE
+  trap '' INT TERM HUP PIPE # once is enough; a write to a closed pipe then fails instead of ending the script
   log "stopping ($1)"
   exec 3>&-
   wait "$run_pid" 2>/dev/null || true
