@@ -51,19 +51,26 @@ port_holder() {
 
 command_line() { { tr '\0' ' ' <"/proc/$1/cmdline" | sed 's/ $//'; } 2>/dev/null || true; }
 
+# Whether pid $1 runs this script (`bash eng/run.sh ...` or `eng/run.sh ...`), not merely mentions it.
+is_run_sh() {
+  local args=()
+  { mapfile -d '' -t args <"/proc/$1/cmdline"; } 2>/dev/null || return 1
+  [[ "${args[0]:-}" == *eng/run.sh || "${args[1]:-}" == *eng/run.sh ]]
+}
+
 # The process to stop for the app that holds pid $1: the eng/run.sh that started it (COPILOTASPIRE_RUN_PID in its
 # environment, or an ancestor), else the AppHost (an ancestor, or the process DCP monitors), else the holder itself.
 owner_of() {
   local pid=$1 apphost="" ppid cmd launcher
   launcher=$({ tr '\0' '\n' <"/proc/$pid/environ" | sed -n 's/^COPILOTASPIRE_RUN_PID=//p' | head -1; } 2>/dev/null || true)
-  if [ -n "$launcher" ] && [[ "$(command_line "$launcher")" == *eng/run.sh* ]]; then
+  if [ -n "$launcher" ] && is_run_sh "$launcher"; then
     echo "$launcher"
     return
   fi
   while [ -n "$pid" ] && [ "$pid" -gt 1 ]; do
+    if is_run_sh "$pid"; then echo "$pid"; return; fi
     cmd=$(command_line "$pid")
     case "$cmd" in
-      *eng/run.sh*) echo "$pid"; return ;;
       *CopilotAspire.AppHost*) [ -n "$apphost" ] || apphost=$pid ;;
       *dcp\ start-apiserver*--monitor\ *) [ -n "$apphost" ] || apphost=$(sed -n 's/.*--monitor \([0-9]*\).*/\1/p' <<<"$cmd") ;;
     esac
@@ -76,25 +83,24 @@ owner_of() {
 
 # Refuses to start (exit 1) when one of the ports $@ is taken, saying which port, which process, and how to stop it.
 refuse_taken_ports() {
-  local port pid taken="" owner
+  local port pid taken="" owner owners=()
   for port in "$@"; do
     pid=$(port_holder "$port") || continue
     taken=1
     if [ -n "$pid" ]; then
       log "port $port is in use by pid $pid: $(command_line "$pid")"
       owner=$(owner_of "$pid")
-      if [ "$owner" != "$pid" ]; then
-        log "  it belongs to pid $owner: $(command_line "$owner")"
-      fi
-      log "  stop it with: kill $owner   (or Ctrl-C in its terminal); it may take up to 20 s to stop"
+      [[ " ${owners[*]} " == *" $owner "* ]] || owners+=("$owner")
     else
       log "port $port is in use (the process holding it cannot be read: try \`sudo ss -ltnp 'sport = :$port'\`)"
     fi
   done
-  if [ -n "$taken" ]; then
-    log "not starting: another instance (or another program) holds the ports above"
-    exit 1
-  fi
+  [ -n "$taken" ] || return 0
+  for owner in "${owners[@]}"; do
+    log "stop it with: kill $owner   ($(command_line "$owner" | cut -c1-160); or Ctrl-C in its terminal; stopping takes up to about 20 s)"
+  done
+  log "not starting: another instance (or another program) holds the ports above"
+  exit 1
 }
 
 if [ -n "$api_only" ]; then
