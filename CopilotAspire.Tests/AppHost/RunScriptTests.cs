@@ -127,6 +127,7 @@ public sealed class RunScriptTests : IAsyncDisposable
         Assert.True(running.Count == 0 && listening.Count == 0,
             $"{StopTimeout} after the end: {running.Count} of the {_started.Count} processes run, ports [{string.Join(", ", listening)}] listen:\n" +
             string.Join('\n', running));
+        TestContext.Current.TestOutputHelper?.WriteLine($"All {_started.Count} processes gone and ports free {deadline.Elapsed.TotalSeconds:F1} s after the end.");
     }
 
     /// <summary>Runs <c>eng/run.sh</c> with <paramref name="args"/> outside the terminal; returns its exit code and output.</summary>
