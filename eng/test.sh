@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, espeak-ng, chromium,
+# Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, espeak-ng, chromium, tmux,
 # node/npm, a C toolchain for NativeAOT, the npm harnesses) runs `dotnet test`, and ends with one line
 # "N passed, M failed". Exit status: 0 only if every test passed.
 set -uo pipefail
@@ -25,6 +25,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# eng/run.sh's tests type into a real terminal.
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 # The NativeAOT publish (eng/publish-api.sh, tested) links with clang, or gcc when clang is absent.

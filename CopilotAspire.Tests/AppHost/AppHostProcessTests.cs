@@ -66,6 +66,14 @@ public sealed class AppHostProcessTests : IDisposable
         Assert.Contains(expected, output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_bad_Launcher_setting_stops_the_AppHost_at_start_naming_it()
+    {
+        var (exitCode, output) = await RunAppHostAsync(["--Redis:Mode=local", "--Launcher:Lifeline=true", "--Launcher:ReadyFile=relative/ready"]);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Launcher:ReadyFile is 'relative/ready'; expected an absolute path.", output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the built AppHost (same configuration as the tests) and returns its exit code and output.</summary>
     private async Task<(int ExitCode, string Output)> RunAppHostAsync(string[] args)
     {
