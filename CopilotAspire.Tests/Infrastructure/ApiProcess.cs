@@ -146,6 +146,28 @@ public sealed class ApiProcess : IAsyncDisposable
         return seen.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Completes once <c>/health</c> (readiness) answers 200, asking every 100 ms for up to 60 s: how a platform learns
+    /// that the service recovered by itself (the Redis runner reconnecting), which the process does not announce.
+    /// </summary>
+    public async Task UntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(60));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            using (var health = await Client.GetAsync("/health", patience.Token))
+            {
+                if (health.StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            await timer.WaitForNextTickAsync(patience.Token);
+        }
+    }
+
     /// <summary>Sends SIGTERM to the process (its own pid) and returns its exit code once it has exited.</summary>
     public async Task<int> StopAsync(CancellationToken cancellationToken)
     {
