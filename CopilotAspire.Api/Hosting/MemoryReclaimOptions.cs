@@ -20,9 +20,9 @@ public sealed class MemoryReclaimOptions
     [Range(1, 3600)]
     public int CheckIntervalSeconds { get; set; } = 5;
 
-    /// <summary>How far the GC's committed heap must have grown above its level after the last reclaim (or at start) to count as a spike. Default 64 MiB.</summary>
+    /// <summary>How far the GC's committed heap must have grown above its level after the last reclaim (or at start) to count as a spike. Default 16 MiB.</summary>
     [Range(1L << 20, 1L << 40)]
-    public long SpikeBytes { get; set; } = 64L << 20;
+    public long SpikeBytes { get; set; } = 16L << 20;
 
     /// <summary>The allocation rate under which the app counts as quiet, in bytes per second. Default 2 MiB/s.</summary>
     [Range(0, 1L << 40)]

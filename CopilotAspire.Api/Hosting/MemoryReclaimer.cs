@@ -38,9 +38,9 @@ public sealed partial class MemoryReclaimer(IOptions<MemoryReclaimOptions> optio
     {
         var variables = GC.GetConfigurationVariables();
         string Get(string name) => variables.TryGetValue(name, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" : "?";
-        return $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, concurrent {Get("ConcurrentGC")}, " +
-            $"ConserveMemory {Get("ConserveMemory")}, RetainVM {Get("RetainVM")}, DATAS {Get("GCDynamicAdaptationMode")}, " +
-            $"heaps {Get("HeapCount")}, heap hard limit {Get("HeapHardLimit")}";
+        return $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, concurrent {Get("ConcurrentGC")}, heaps {Get("HeapCount")}, " +
+            $"ConserveMemory {Get("GCConserveMem")}, RetainVM {Get("RetainVM")}, DATAS {(GCSettings.IsServerGC ? Get("GCDynamicAdaptationMode") : "n/a")}, " +
+            $"heap hard limit {Get("GCHeapHardLimit")}";
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,6 +53,7 @@ public sealed partial class MemoryReclaimer(IOptions<MemoryReclaimOptions> optio
         }
         var interval = TimeSpan.FromSeconds(settings.CheckIntervalSeconds);
         using var timer = new PeriodicTimer(interval);
+        IsDue(GC.GetGCMemoryInfo().TotalCommittedBytes, 0, interval); // the level at start, before any traffic
         var allocated = GC.GetTotalAllocatedBytes();
         try
         {
@@ -62,10 +63,11 @@ public sealed partial class MemoryReclaimer(IOptions<MemoryReclaimOptions> optio
                 var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
                 if (IsDue(committed, now - allocated, interval))
                 {
+                    var workingSet = Environment.WorkingSet;
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                     _floor = GC.GetGCMemoryInfo().TotalCommittedBytes;
                     Reclaims++;
-                    LogReclaimed(logger, committed >> 20, _floor >> 20);
+                    LogReclaimed(logger, committed >> 20, _floor >> 20, workingSet >> 20, Environment.WorkingSet >> 20);
                 }
                 allocated = GC.GetTotalAllocatedBytes();
             }
@@ -79,6 +81,6 @@ public sealed partial class MemoryReclaimer(IOptions<MemoryReclaimOptions> optio
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "GC: {Settings}; reclaim after spikes: {Enabled} (spike {SpikeMiB} MiB, quiet under {QuietKiBPerSecond} KiB/s)")]
     private static partial void LogGcSettings(ILogger logger, string settings, bool enabled, long spikeMiB, long quietKiBPerSecond);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Memory reclaimed after a spike: GC heap committed {BeforeMiB} MiB -> {AfterMiB} MiB")]
-    private static partial void LogReclaimed(ILogger logger, long beforeMiB, long afterMiB);
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Memory reclaimed after a spike: GC heap committed {BeforeMiB} MiB -> {AfterMiB} MiB, working set {WorkingSetBeforeMiB} MiB -> {WorkingSetAfterMiB} MiB")]
+    private static partial void LogReclaimed(ILogger logger, long beforeMiB, long afterMiB, long workingSetBeforeMiB, long workingSetAfterMiB);
 }

@@ -48,6 +48,6 @@ public sealed class MemoryReclaimerTests
     public void The_GC_settings_line_names_the_flavour_and_the_knobs_in_force()
     {
         var line = MemoryReclaimer.DescribeGcSettings();
-        Assert.Matches("^(workstation|server) GC, concurrent (True|False), ConserveMemory [0-9?]+, RetainVM (True|False|\\?), ", line);
+        Assert.Matches("^(workstation|server) GC, concurrent (True|False), heaps [0-9]+, ConserveMemory [0-9]+, RetainVM (True|False), DATAS ", line);
     }
 }
