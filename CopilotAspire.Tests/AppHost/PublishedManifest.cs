@@ -18,31 +18,15 @@ public static partial class PublishedManifest
         Directory.CreateDirectory(workingDirectory);
         var configuration = typeof(PublishedManifest).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var appHostDirectory = Path.Combine(NodeClient.RepoRoot(), "CopilotAspire.AppHost");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = appHostDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = appHostDirectory };
         start.ArgumentList.Add(Path.Combine(appHostDirectory, "bin", configuration, "net10.0", "CopilotAspire.AppHost.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await ProcessRun.RunAsync(start, cancellationToken);
+        return (exitCode, stdout + stderr);
     }
 
     /// <summary>Publishes the manifest into <paramref name="directory"/> (as <c>azd up</c> does) and returns its resources.</summary>
