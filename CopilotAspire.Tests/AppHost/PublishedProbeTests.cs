@@ -23,7 +23,6 @@ public sealed class PublishedProbeTests(RedisServerFixture redis) : IClassFixtur
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DOTNET_ENVIRONMENT"] = "Production",
-        ["HealthChecks__Expose"] = "", // ApiProcess turns the old switch on for other tests: off here
     };
 
     [Fact(Timeout = 300_000)]

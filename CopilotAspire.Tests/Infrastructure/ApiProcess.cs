@@ -60,7 +60,6 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        info.Environment["HealthChecks__Expose"] = "true";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in environment)
         {
