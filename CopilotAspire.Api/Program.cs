@@ -4,6 +4,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseKestrelHttpsConfiguration();
 
 builder.AddServiceDefaults();
+builder.AddMemoryReclaim(); // Memory:…: one compacting GC once the app is quiet after a spike, so the peak heap goes back to the OS
 
 // Agents, runner, CORS, limits: all from the "CopilotRuntime" configuration section (see README).
 builder.AddCopilotRuntime()

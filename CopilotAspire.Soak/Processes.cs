@@ -14,6 +14,9 @@ internal sealed class Processes : IAsyncDisposable
 {
     private readonly List<Process> _started = [];
 
+    /// <summary>Settings every Api process gets on top of the scenario's (<c>--api-env KEY=VALUE;…</c>: A/B runs of runtime knobs).</summary>
+    public static IReadOnlyDictionary<string, string> ApiEnvironment { get; set; } = new Dictionary<string, string>();
+
     public async Task<ApiNode> StartApiAsync(string apiDll, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -22,14 +25,23 @@ internal sealed class Processes : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        info.Environment["HealthChecks__Expose"] = "true";
-        foreach (var (key, value) in environment)
+        info.Environment["Logging__LogLevel__CopilotAspire.Api.Hosting.MemoryReclaimer"] = "Information";
+        foreach (var (key, value) in environment.Concat(ApiEnvironment))
         {
             info.Environment[key] = value;
         }
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gc = new System.Runtime.CompilerServices.StrongBox<string>("not reported");
         var process = Start(info, line =>
         {
+            if (line.TrimStart().StartsWith("GC: ", StringComparison.Ordinal))
+            {
+                gc.Value = line.Trim()[4..];
+            }
+            else if (line.TrimStart().StartsWith("Memory reclaimed", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"  [Api] {line.Trim()}");
+            }
             const string Marker = "Now listening on: ";
             var at = line.IndexOf(Marker, StringComparison.Ordinal);
             if (at >= 0)
@@ -37,7 +49,7 @@ internal sealed class Processes : IAsyncDisposable
                 listening.TrySetResult(new Uri(line[(at + Marker.Length)..].Trim() + "/"));
             }
         }, () => listening.TrySetException(new InvalidOperationException("The Api exited before it listened.")));
-        var node = new ApiNode(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken));
+        var node = new ApiNode(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken), gc);
         Console.WriteLine($"  Api pid {process.Id} on {node.Address}");
         return node;
     }
@@ -132,9 +144,12 @@ internal sealed class Processes : IAsyncDisposable
 }
 
 /// <summary>An Api process: its address, its pid, its memory.</summary>
-internal sealed class ApiNode(Process process, Uri address)
+internal sealed class ApiNode(Process process, Uri address, System.Runtime.CompilerServices.StrongBox<string> gcSettings)
 {
     public Uri Address { get; } = address;
+
+    /// <summary>The GC settings in force in the process, as it logged them at start.</summary>
+    public string GcSettings => gcSettings.Value ?? "not reported";
 
     public int ProcessId => process.Id;
 

@@ -4,6 +4,7 @@ using CopilotAspire.Soak;
 // The soak tool (run it with eng/soak.sh): scenarios against real Api processes on loopback, each bounded in count
 // and time; every process it starts is stopped by its pid when the scenario ends.
 var options = SoakOptions.Parse(args);
+Processes.ApiEnvironment = options.ApiEnvironment;
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -39,8 +40,13 @@ foreach (var scenario in options.Scenarios)
 Console.WriteLine($"soak: load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end; {failed} scenario(s) failed");
 return failed == 0 ? 0 : 1;
 
-/// <summary>The tool's arguments: <c>--api DLL [--scenario held,crash,restart] [--streams N] [--seconds S] [--runs N] [--lock-ttl S] [--downtime S]</c>.</summary>
-internal sealed record SoakOptions(string ApiDll, string[] Scenarios, int Streams, int HoldSeconds, int Runs, int LockTtlSeconds, int DowntimeSeconds)
+/// <summary>
+/// The tool's arguments: <c>--api DLL [--scenario held,crash,restart] [--streams N] [--seconds S] [--runs N] [--lock-ttl S]
+/// [--downtime S] [--held-runner memory|redis] [--api-env KEY=VALUE;KEY=VALUE]</c> (<c>--held-runner</c>: where the held
+/// streams' threads are stored; <c>--api-env</c>: settings for every Api process, e.g. GC knobs to compare).
+/// </summary>
+internal sealed record SoakOptions(string ApiDll, string[] Scenarios, int Streams, int HoldSeconds, int Runs, int LockTtlSeconds, int DowntimeSeconds,
+    string HeldRunner, IReadOnlyDictionary<string, string> ApiEnvironment)
 {
     public static SoakOptions Parse(string[] args)
     {
@@ -64,6 +70,10 @@ internal sealed record SoakOptions(string ApiDll, string[] Scenarios, int Stream
             Number("--seconds", 60, 600),
             Number("--runs", 200, 1_000),
             Number("--lock-ttl", 5, 60),
-            Number("--downtime", 2, 30));
+            Number("--downtime", 2, 30),
+            Value("--held-runner", "memory") is "memory" or "redis" ? Value("--held-runner", "memory") : throw new ArgumentException("--held-runner must be memory or redis."),
+            Value("--api-env", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(pair => pair.Split('=', 2))
+                .ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : throw new ArgumentException($"--api-env: '{pair[0]}' has no '=VALUE'.")));
     }
 }

@@ -5,6 +5,8 @@
 #   eng/soak.sh                                        # all three, full size (10,000 streams for 60 s, 200 runs)
 #   eng/soak.sh --scenario crash,restart --runs 50     # a short fault run
 # Options: --scenario held,crash,restart  --streams N  --seconds S  --runs N  --lock-ttl S  --downtime S
+#          --held-runner memory|redis (where the held streams' threads live; redis: the deployed shape, the memory-given-back verdict)
+#          --api-env "KEY=VALUE;KEY=VALUE" (settings for every Api process: A/B runs of GC knobs, e.g. DOTNET_GCConserveMemory=5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v redis-server >/dev/null 2>&1 || { echo "soak.sh: redis-server is needed (apt-get install -y redis-server)"; exit 1; }

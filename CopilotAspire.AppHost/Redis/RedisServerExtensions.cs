@@ -31,11 +31,33 @@ public static class RedisServerExtensions
         }
         return mode switch
         {
-            RedisMode.Container => builder.ExecutionContext.IsRunMode ? builder.AddRedis(name).WithDataVolume() : builder.AddRedis(name),
+            RedisMode.Container => builder.ExecutionContext.IsRunMode ? builder.AddRedis(name).WithDataVolume() : builder.AddDurableRedis(name),
             RedisMode.Local => builder.AddLocalRedisServer(name),
             _ => builder.AddExistingRedis(name),
         };
     }
+
+    /// <summary>
+    /// Publish mode: the Redis container with its data on the volume <see cref="DataVolumeName"/> (at <c>/data</c>) and the
+    /// append-only file on (<c>--appendonly yes</c>, fsync every second), beside the snapshots <c>WithDataVolume</c> turns
+    /// on: a restarted container replays every write up to the last second, where snapshots alone lose the last minute.
+    /// </summary>
+    private static IResourceBuilder<IResourceWithConnectionString> AddDurableRedis(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddRedis(name)
+            .WithDataVolume(DataVolumeName)
+            .WithArgs(context =>
+            {
+                // The image runs `/bin/sh -c "redis-server …"`: the option goes into that command line, not after it.
+                var at = context.Args.ToList().FindIndex(a => a is string s && s.StartsWith("redis-server", StringComparison.Ordinal));
+                if (at < 0)
+                {
+                    throw new DistributedApplicationException("The Redis container's arguments have no redis-server command line to add --appendonly to.");
+                }
+                context.Args[at] = (string)context.Args[at] + " --appendonly yes";
+            });
+
+    /// <summary>The published Redis container's data volume (its <c>/data</c>: snapshots and the append-only file).</summary>
+    public const string DataVolumeName = "redis-data";
 
     /// <summary>Gives the resource <c>ConnectionStrings__&lt;redis&gt;</c> and, unless Redis exists outside the app, waits for it to answer.</summary>
     public static IResourceBuilder<T> WithRedis<T>(this IResourceBuilder<T> builder, IResourceBuilder<IResourceWithConnectionString> redis)

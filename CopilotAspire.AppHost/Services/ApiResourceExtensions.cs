@@ -34,9 +34,10 @@ public static class ApiResourceExtensions
             throw new DistributedApplicationException($"{ReplicasKey} is {replicas}; expected 1 to 16.");
         }
         var api = builder.AddProject<Projects.CopilotAspire_Api>(name, "http")
+            .WithoutPublishedHttpsEndpoint()
             .WithReplicas(replicas)
             .WithExternalHttpEndpoints()
-            .WithHttpHealthCheck("/health")
+            .WithServiceProbes()
             .WithRedis(redis)
             .WithEnvironment("CopilotRuntime__Runner", "Redis")
             .WithReference(transcriber.GetEndpoint("http"))

@@ -23,10 +23,11 @@ public static class TranscriberResourceExtensions
             return builder.AddDockerfile(name, "..", "CopilotAspire.Transcriber/Dockerfile")
                 .WithHttpEndpoint(targetPort: 8080, name: "http")
                 .WithVolume("whisper-models", ContainerModelDirectory)
+                .WithServiceProbes()
                 .WithModel(model);
         }
         return builder.AddProject<Projects.CopilotAspire_Transcriber>(name, "http")
-            .WithHttpHealthCheck("/health")
+            .WithServiceProbes()
             .WithModel(model);
     }
 

@@ -11,8 +11,9 @@ public static class WebResourceExtensions
     public static IResourceBuilder<ProjectResource> AddCopilotWeb(this IDistributedApplicationBuilder builder, string name,
         IResourceBuilder<ProjectResource> api) =>
         builder.AddProject<Projects.CopilotAspire_Web>(name, "http")
+            .WithoutPublishedHttpsEndpoint()
             .WithExternalHttpEndpoints()
-            .WithHttpHealthCheck("/health")
+            .WithServiceProbes()
             .WithReference(api)
             .WaitFor(api);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using CopilotAspire.Tests.Infrastructure;
 
@@ -16,23 +14,26 @@ public sealed class AppHostProcessTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact(Timeout = 120_000)]
-    public async Task The_manifest_has_the_Redis_container_a_public_Api_an_internal_Transcriber_image_and_no_executable()
+    public async Task The_manifest_has_the_durable_Redis_container_a_public_Api_an_internal_Transcriber_image_exactly_their_bindings_and_no_executable()
     {
-        var manifestPath = Path.Combine(_directory, "aspire-manifest.json");
         // Redis:Mode=local is ignored in publish mode: the deployed app always gets the Redis container.
-        var (exitCode, output) = await RunAppHostAsync(["--publisher", "manifest", "--output-path", manifestPath, "--Redis:Mode=local", "--Parameters:openai-api-key=unused"]);
-        Assert.True(exitCode == 0, output);
-        var resources = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath, Ct))!["resources"]!.AsObject();
+        var resources = await PublishedManifest.PublishAsync(_directory, Ct, "--Redis:Mode=local");
 
         Assert.DoesNotContain(resources, r => ((string?)r.Value!["type"])?.StartsWith("executable", StringComparison.Ordinal) == true);
 
         var redis = resources["redis"]!;
         Assert.Equal("container.v0", (string?)redis["type"]);
         Assert.StartsWith("docker.io/library/redis:", (string?)redis["image"], StringComparison.Ordinal);
+        // Durable: its /data on a named volume, snapshots (WithDataVolume) and the append-only file, in the one command line.
+        Assert.Equal("""[{"name":"redis-data","target":"/data","readOnly":false}]""", redis["volumes"]!.ToJsonString());
+        Assert.Equal("""["-c","redis-server --requirepass $REDIS_PASSWORD --save 60 1 --appendonly yes"]""", redis["args"]!.ToJsonString());
+        Assert.Equal("""{"tcp":{"scheme":"redis","protocol":"tcp","transport":"tcp","targetPort":6379}}""", redis["bindings"]!.ToJsonString());
 
+        // Exactly the bindings the services serve: plain http (the platform's ingress terminates TLS), no https.
+        const string PublicHttp = """{"http":{"scheme":"http","protocol":"tcp","transport":"http","external":true}}""";
         var api = resources["api"]!;
         Assert.Equal("project.v0", (string?)api["type"]);
-        Assert.Equal(true, (bool?)api["bindings"]!["http"]!["external"]);
+        Assert.Equal(PublicHttp, api["bindings"]!.ToJsonString());
         var env = api["env"]!;
         Assert.Equal("{redis.connectionString}", (string?)env["ConnectionStrings__redis"]);
         Assert.Equal("Redis", (string?)env["CopilotRuntime__Runner"]);
@@ -40,18 +41,20 @@ public sealed class AppHostProcessTests : IDisposable
         Assert.Equal("http://transcriber/v1", (string?)env["CopilotRuntime__Transcription__Endpoint"]);
         Assert.Equal("{openai-api-key.value}", (string?)env["OPENAI_API_KEY"]);
         Assert.Equal(true, (bool?)resources["openai-api-key"]!["inputs"]!["value"]!["secret"]);
+        Assert.DoesNotContain(env.AsObject(), e => e.Key.StartsWith("HealthChecks", StringComparison.Ordinal)); // probes need no switch
 
         var web = resources["web"]!;
         Assert.Equal("project.v0", (string?)web["type"]);
-        Assert.Equal(true, (bool?)web["bindings"]!["http"]!["external"]);
+        Assert.Equal(PublicHttp, web["bindings"]!.ToJsonString());
         Assert.Equal("{api.bindings.http.url}", (string?)web["env"]!["services__api__http__0"]);
+        Assert.DoesNotContain(web["env"]!.AsObject(), e => e.Key.Contains("HTTPS", StringComparison.OrdinalIgnoreCase));
 
         var transcriber = resources["transcriber"]!;
         Assert.StartsWith("container.", (string?)transcriber["type"], StringComparison.Ordinal);
         var dockerfile = Path.GetFullPath((string)transcriber["build"]!["dockerfile"]!, _directory);
         Assert.Equal(Path.Combine(NodeClient.RepoRoot(), "CopilotAspire.Transcriber", "Dockerfile"), dockerfile);
         Assert.True(File.Exists(dockerfile));
-        Assert.NotEqual(true, (bool?)transcriber["bindings"]!["http"]!["external"]);
+        Assert.Equal("""{"http":{"scheme":"http","protocol":"tcp","transport":"http","targetPort":8080}}""", transcriber["bindings"]!.ToJsonString());
         Assert.Contains(transcriber["volumes"]!.AsArray(), v => (string?)v!["target"] == "/home/app/.local/share/CopilotAspire/whisper-models");
     }
 
@@ -74,38 +77,7 @@ public sealed class AppHostProcessTests : IDisposable
         Assert.Contains("Launcher:ReadyFile is 'relative/ready'; expected an absolute path.", output, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the built AppHost (same configuration as the tests) and returns its exit code and output.</summary>
-    private async Task<(int ExitCode, string Output)> RunAppHostAsync(string[] args)
-    {
-        Directory.CreateDirectory(_directory);
-        var configuration = typeof(AppHostProcessTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var appHostDirectory = Path.Combine(NodeClient.RepoRoot(), "CopilotAspire.AppHost");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = appHostDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(appHostDirectory, "bin", configuration, "net10.0", "CopilotAspire.AppHost.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        try
-        {
-            await process.WaitForExitAsync(Ct);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunAppHostAsync(string[] args) => PublishedManifest.RunAppHostAsync(args, _directory, Ct);
 
     public void Dispose()
     {

@@ -49,7 +49,7 @@ public sealed class RedisRestartUnderTrafficTests(PersistentRedisServerFixture r
         }
 
         // No Api restart: it reconnects by itself (its health check says when).
-        await WaitHealthyAsync(api);
+        await api.UntilReadyAsync(Ct);
         await using (var after = await ApiStreams.OpenAsync(api, "/run", ApiStreams.Body(prefix + "-after", "r1", "hello"), Ct))
         {
             Assert.Equal("RUN_FINISHED", (await after.ReadToEndAsync())[^1].Type);
@@ -68,23 +68,5 @@ public sealed class RedisRestartUnderTrafficTests(PersistentRedisServerFixture r
         var history = await replay.ReadToEndAsync();
         Assert.Equal(["RUN_STARTED"], history.Where(f => f.Type == "RUN_STARTED").Select(f => f.Type));
         Assert.Equal("RUN_FINISHED", history[^1].Type);
-    }
-
-    private static async Task WaitHealthyAsync(ApiProcess api)
-    {
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        patience.CancelAfter(TimeSpan.FromSeconds(60));
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (true)
-        {
-            using (var health = await api.Client.GetAsync("/health", patience.Token))
-            {
-                if (health.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            await timer.WaitForNextTickAsync(patience.Token);
-        }
     }
 }

@@ -60,7 +60,6 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        info.Environment["HealthChecks__Expose"] = "true";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in environment)
         {
@@ -144,6 +143,28 @@ public sealed class ApiProcess : IAsyncDisposable
             _waiters.Add((match, seen));
         }
         return seen.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes once <c>/health</c> (readiness) answers 200, asking every 100 ms for up to 60 s: how a platform learns
+    /// that the service recovered by itself (the Redis runner reconnecting), which the process does not announce.
+    /// </summary>
+    public async Task UntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(60));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            using (var health = await Client.GetAsync("/health", patience.Token))
+            {
+                if (health.StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            await timer.WaitForNextTickAsync(patience.Token);
+        }
     }
 
     /// <summary>Sends SIGTERM to the process (its own pid) and returns its exit code once it has exited.</summary>

@@ -22,30 +22,19 @@ public static class NodeClient
         {
             Assert.Fail($"The node clients are not installed: run `npm ci` in {HarnessDirectory} (the README's test command does).");
         }
-        var start = new ProcessStartInfo("node") { WorkingDirectory = HarnessDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = HarnessDirectory };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        var output = (await stdout).Trim();
-        Assert.True(output.Length > 0, $"node printed nothing; stderr: {await stderr}");
+        var (_, stdout, stderr) = await ProcessRun.RunAsync(start, cancellationToken);
+        var output = stdout.Trim();
+        Assert.True(output.Length > 0, $"node printed nothing; stderr: {stderr}");
         using var doc = JsonDocument.Parse(output.Split('\n')[^1]);
         var result = doc.RootElement.Clone();
         if (!result.GetProperty("ok").GetBoolean())
         {
-            throw new NodeClientException($"@ag-ui/client failed: {result.GetProperty("error")}\nstderr: {await stderr}");
+            throw new NodeClientException($"@ag-ui/client failed: {result.GetProperty("error")}\nstderr: {stderr}");
         }
         return result;
     }

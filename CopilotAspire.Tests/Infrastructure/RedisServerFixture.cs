@@ -23,6 +23,12 @@ public class RedisServerFixture : IAsyncLifetime
     protected RedisServerFixture(bool appendOnly) => _appendOnly = appendOnly;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-redis-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>How the server keeps its data: by default nothing, or every write in the append-only file (fsync per write).</summary>
+    protected virtual IEnumerable<string> PersistenceArguments => ["--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always"];
+
+    /// <summary>The server's data directory (its <c>--dir</c>).</summary>
+    public string DataDirectory => _directory;
     private Process? _process;
 
     public int Port { get; private set; }
@@ -50,7 +56,7 @@ public class RedisServerFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", _directory, "--protected-mode", "no" })
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--protected-mode", "no" }.Concat(PersistenceArguments))
         {
             info.ArgumentList.Add(arg);
         }
@@ -95,6 +101,21 @@ public class RedisServerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops the server as a container restart does (SIGTERM: it writes what it has and exits) and waits for it to exit.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!)
+            {
+                await kill.WaitForExitAsync();
+            }
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
@@ -132,3 +153,12 @@ public class RedisServerFixture : IAsyncLifetime
 
 /// <summary>A <see cref="RedisServerFixture"/> that keeps its data across a restart (AOF, as the AppHost's Redis on a volume).</summary>
 public sealed class PersistentRedisServerFixture() : RedisServerFixture(appendOnly: true);
+
+/// <summary>
+/// A <see cref="RedisServerFixture"/> persisting as the published Redis container does (snapshots every minute with a
+/// write, plus the append-only file with its default fsync every second) and as <c>Redis:DataDirectory</c> does locally.
+/// </summary>
+public sealed class DeployedRedisServerFixture : RedisServerFixture
+{
+    protected override IEnumerable<string> PersistenceArguments => ["--save", "60 1", "--appendonly", "yes"];
+}

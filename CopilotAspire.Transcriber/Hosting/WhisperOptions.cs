@@ -24,9 +24,26 @@ public sealed class WhisperOptions
     [Required, Url]
     public string DownloadBaseUrl { get; set; } = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/";
 
-    /// <summary>CPU threads per transcription; 0 lets whisper.cpp choose. Default 0.</summary>
+    /// <summary>
+    /// CPU threads per transcription. Default 0: chosen from the cores this process may use (<see cref="DefaultThreads"/>),
+    /// not whisper.cpp's own choice (up to 4 from the machine's cores, ignoring a container's CPU limit).
+    /// </summary>
     [Range(0, 256)]
     public int Threads { get; set; }
+
+    /// <summary>The threads a transcription runs on: <see cref="Threads"/>, or <see cref="DefaultThreads"/> when it is 0.</summary>
+    public int EffectiveThreads => Threads > 0 ? Threads : DefaultThreads(Environment.ProcessorCount);
+
+    /// <summary>
+    /// The default for <paramref name="processorCount"/> usable cores (<see cref="Environment.ProcessorCount"/>, which
+    /// honours CPU affinity and a container's CPU quota, where whisper.cpp's own choice counts the host's cores): one
+    /// thread per usable core, at most 4, so 1 on a single core. Chosen by measurement (docs/deploy.md): with a
+    /// base-sized model, threads up to the usable cores make a clip faster, more threads than cores make it slower.
+    /// </summary>
+    public static int DefaultThreads(int processorCount) => Math.Clamp(processorCount, 1, MaxDefaultThreads);
+
+    /// <summary>The most threads <see cref="DefaultThreads"/> gives (whisper.cpp's own cap).</summary>
+    public const int MaxDefaultThreads = 4;
 
     /// <summary>At shutdown, how long running transcriptions may take to finish before the service stops anyway. Default 20.</summary>
     [Range(0, 3600)]

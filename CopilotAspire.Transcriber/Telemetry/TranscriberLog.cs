@@ -8,8 +8,8 @@ internal static partial class TranscriberLog
     [LoggerMessage(2, LogLevel.Information, "Loading the Whisper model from {Path}", EventName = "ModelLoading")]
     public static partial void ModelLoading(ILogger logger, string path);
 
-    [LoggerMessage(3, LogLevel.Information, "Whisper model {Path} loaded (runtime: {Runtime})", EventName = "ModelLoaded")]
-    public static partial void ModelLoaded(ILogger logger, string path, string runtime);
+    [LoggerMessage(3, LogLevel.Information, "Whisper model {Path} loaded (runtime: {Runtime}; {Threads} threads per transcription)", EventName = "ModelLoaded")]
+    public static partial void ModelLoaded(ILogger logger, string path, string runtime, int threads);
 
     [LoggerMessage(4, LogLevel.Error, "The speech model failed to load: {Reason}", EventName = "ModelFailed")]
     public static partial void ModelFailed(ILogger logger, Exception exception, string reason);

@@ -42,7 +42,7 @@ public sealed class WhisperSpeechEngine(GgmlModelStore store, IOptions<WhisperOp
             _languages = new SpeechLanguages(WhisperFactory.GetSupportedLanguages().ToFrozenSet(StringComparer.Ordinal));
             _factory.TrySetResult(factory);
             _status.Set(SpeechEngineState.Ready, $"Whisper model '{path}' loaded.");
-            TranscriberLog.ModelLoaded(logger, path, WhisperFactory.GetRuntimeInfo() ?? "unknown");
+            TranscriberLog.ModelLoaded(logger, path, WhisperFactory.GetRuntimeInfo() ?? "unknown", whisperOptions.Value.EffectiveThreads);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -110,11 +110,8 @@ public sealed class WhisperSpeechEngine(GgmlModelStore store, IOptions<WhisperOp
     {
 
         var builder = factory.CreateBuilder()
-            .WithLanguage(string.IsNullOrWhiteSpace(options?.SpeechLanguage) ? "auto" : options.SpeechLanguage);
-        if (whisperOptions.Value.Threads > 0)
-        {
-            builder = builder.WithThreads(whisperOptions.Value.Threads);
-        }
+            .WithLanguage(string.IsNullOrWhiteSpace(options?.SpeechLanguage) ? "auto" : options.SpeechLanguage)
+            .WithThreads(whisperOptions.Value.EffectiveThreads);
         if (options?.AdditionalProperties?.TryGetValue("prompt", out string? prompt) == true && !string.IsNullOrWhiteSpace(prompt))
         {
             builder = builder.WithPrompt(prompt);
