@@ -105,6 +105,10 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         {
             throw Unavailable(ex);
         }
+        catch (StoredFormatException ex)
+        {
+            throw NewerFormat(request.ThreadId, ex);
+        }
     }
 
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
@@ -136,6 +140,10 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         catch (Exception ex) when (IsOutage(ex))
         {
             throw Unavailable(ex);
+        }
+        catch (StoredFormatException ex)
+        {
+            throw NewerFormat(request.ThreadId, ex);
         }
     }
 
@@ -253,7 +261,15 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
-    private RunnerUnavailableException Unavailable(Exception ex)
+    /// <summary>The thread holds data a newer version wrote (a rollback, or a replica not yet upgraded): 503, nothing changed.</summary>
+    private RunnerUnavailableException NewerFormat(string threadId, StoredFormatException ex)
+    {
+        Metrics.Unavailable.Add(1);
+        LogNewerFormat(_logger, threadId, ex);
+        return new RunnerUnavailableException("This replica cannot read the thread's stored data (a newer version wrote it).", ex);
+    }
+
+        private RunnerUnavailableException Unavailable(Exception ex)
     {
         Metrics.Unavailable.Add(1);
         LogUnavailable(_logger, ex);

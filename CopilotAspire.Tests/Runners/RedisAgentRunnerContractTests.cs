@@ -6,7 +6,8 @@ using StackExchange.Redis;
 
 namespace CopilotAspire.Tests.Runners;
 
-public sealed class RedisAgentRunnerContractTests(RedisServerFixture redis) : AgentRunnerContractTests, IClassFixture<RedisServerFixture>
+/// <summary>The runner contract against a Redis deployment: one server (<see cref="SingleRedisAgentRunnerContractTests"/>) or a cluster (<see cref="ClusterRedisAgentRunnerContractTests"/>).</summary>
+public abstract class RedisAgentRunnerContractTests(IRedisTestServer redis) : AgentRunnerContractTests
 {
     private readonly RedisRunnerFactory _factory = new(redis);
 
@@ -27,11 +28,11 @@ public sealed class RedisAgentRunnerContractTests(RedisServerFixture redis) : Ag
 }
 
 /// <summary>Creates Redis runners ("replicas"), each on its own connection, and disposes them.</summary>
-public sealed class RedisRunnerFactory(RedisServerFixture redis) : IAsyncDisposable
+public sealed class RedisRunnerFactory(IRedisTestServer redis) : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public RedisServerFixture Server => redis;
+    public IRedisTestServer Server => redis;
 
     public async Task<RedisAgentRunner> CreateAsync(Action<RedisAgentRunnerOptions>? configure = null) =>
         (await CreateReplicaAsync(configure)).Runner;
