@@ -286,7 +286,9 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     /// <summary>
     /// Whether <paramref name="ex"/> means Redis cannot serve us right now (rather than a bug): no connection, a
     /// timeout, or a server error that says so (out of memory under <c>noeviction</c>, loading, a read-only replica
-    /// after a failover, master or cluster down, slot migration, a busy script).
+    /// after a failover, master or cluster down, slot migration, a busy script). <c>EXECABORT</c>: a cluster
+    /// discards a connect's snapshot transaction (MULTI/EXEC) while the thread's slot is moving between nodes (a
+    /// queued command was redirected); the client retries once the move is done (milliseconds to seconds).
     /// </summary>
     internal static bool IsUnavailable(Exception ex) => ex switch
     {
@@ -295,7 +297,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         _ => false,
     };
 
-    private static readonly string[] UnavailableServerErrors = ["OOM", "LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY"];
+    private static readonly string[] UnavailableServerErrors = ["OOM", "LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "EXECABORT"];
 
     private static bool IsUnavailableServerError(string message)
     {

@@ -55,7 +55,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
     /// the target imports, the source migrates, its keys go over with MIGRATE (a batch at a time; a key created
     /// meanwhile is redirected there with ASK), then every node is told the new owner. Returns the new owner's port.
     /// </summary>
-    public async Task<int> MigrateSlotAsync(ConnectionMultiplexer admin, int slot)
+    /// <param name="first">Keys moved first, on their own; then <paramref name="halfway"/> runs, with the slot's keys on two nodes.</param>
+    public async Task<int> MigrateSlotAsync(ConnectionMultiplexer admin, int slot, IReadOnlyList<string>? first = null, Func<Task>? halfway = null)
     {
         var ids = new Dictionary<int, string>();
         foreach (var node in _nodes)
@@ -67,6 +68,14 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
         var (from, to) = (Server(admin, source), Server(admin, target));
         await to.ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", ids[source]);
         await from.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", ids[target]);
+        if (first is { Count: > 0 })
+        {
+            await from.ExecuteAsync("MIGRATE", ["127.0.0.1", target, "", 0, 10_000, "KEYS", .. first]);
+        }
+        if (halfway is not null)
+        {
+            await halfway();
+        }
         while (true)
         {
             var keys = (RedisResult[])(await from.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 100))!;

@@ -1,6 +1,7 @@
 using CopilotAspire.Runtime.Redis;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -34,15 +35,16 @@ public sealed class RedisRunnerFactory(IRedisTestServer redis) : IAsyncDisposabl
 
     public IRedisTestServer Server => redis;
 
-    public async Task<RedisAgentRunner> CreateAsync(Action<RedisAgentRunnerOptions>? configure = null) =>
-        (await CreateReplicaAsync(configure)).Runner;
+    /// <param name="logger">Where the runner logs (none if null).</param>
+    public async Task<RedisAgentRunner> CreateAsync(Action<RedisAgentRunnerOptions>? configure = null, ILogger<RedisAgentRunner>? logger = null) =>
+        (await CreateReplicaAsync(configure, logger)).Runner;
 
-    public async Task<(RedisAgentRunner Runner, ConnectionMultiplexer Connection)> CreateReplicaAsync(Action<RedisAgentRunnerOptions>? configure = null)
+    public async Task<(RedisAgentRunner Runner, ConnectionMultiplexer Connection)> CreateReplicaAsync(Action<RedisAgentRunnerOptions>? configure = null, ILogger<RedisAgentRunner>? logger = null)
     {
         var connection = await redis.ConnectAsync();
         var options = new RedisAgentRunnerOptions();
         configure?.Invoke(options);
-        var runner = new RedisAgentRunner(connection, Options.Create(options));
+        var runner = new RedisAgentRunner(connection, Options.Create(options), logger);
         _owned.Add(connection);
         _owned.Add(runner);
         return (runner, connection);
