@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Redis;
@@ -177,24 +177,5 @@ public sealed class RedisFormatUpgradeTests(RedisServerFixture redis) : IClassFi
     }
 
     /// <summary>The agent of the fixture's finished runs (eng/capture-redis-format-fixture.sh's FixedAgent), event for event.</summary>
-    private static ScriptAgent FixtureAgent() => new(FixtureRun);
-
-    private static async IAsyncEnumerable<AgUiEvent> FixtureRun(RunAgentInput input, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await Task.Yield();
-        var r = input.RunId;
-        yield return new RunStartedEvent { ThreadId = input.ThreadId, RunId = r };
-        yield return new StateSnapshotEvent { Snapshot = AgUiJson.Parse("""{"step":0}""") };
-        yield return new TextMessageStartEvent { MessageId = r + "-text" };
-        yield return new TextMessageContentEvent { MessageId = r + "-text", Delta = "Hello" };
-        yield return new TextMessageContentEvent { MessageId = r + "-text", Delta = " wörld" };
-        yield return new TextMessageEndEvent { MessageId = r + "-text" };
-        yield return new ToolCallStartEvent { ToolCallId = r + "-tool", ToolCallName = "lookup", ParentMessageId = r + "-text" };
-        yield return new ToolCallArgsEvent { ToolCallId = r + "-tool", Delta = "{\"q\":" };
-        yield return new ToolCallArgsEvent { ToolCallId = r + "-tool", Delta = "1}" };
-        yield return new ToolCallEndEvent { ToolCallId = r + "-tool" };
-        yield return new ToolCallResultEvent { ToolCallId = r + "-tool", MessageId = r + "-result", Role = "tool", Content = "{\"ok\":true}" };
-        yield return new StateDeltaEvent { Delta = AgUiJson.Parse("""[{"op":"replace","path":"/step","value":1}]""") };
-        yield return new RunFinishedEvent { ThreadId = input.ThreadId, RunId = r };
-    }
+    private static AbstractAgent FixtureAgent() => TestAgents.Fixed(" wörld");
 }
