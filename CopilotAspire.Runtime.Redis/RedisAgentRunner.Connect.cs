@@ -319,7 +319,7 @@ public sealed partial class RedisAgentRunner
 
     private sealed record ThreadSnapshot(List<StoredRun> Runs, long? ActiveSeq, bool IsOrphan);
 
-    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "{Key} holds data in a format this replica does not read (a newer version wrote it); the request is refused with 503")]
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "{Key} holds data in a format this replica does not read (a newer version wrote it): the request is refused (503) or the stream ended, nothing is changed")]
     private static partial void LogNewerFormat(ILogger logger, string key, Exception exception);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Reading {Key} from Redis failed; ending the connect stream (the client can resume with Last-Event-ID)")]

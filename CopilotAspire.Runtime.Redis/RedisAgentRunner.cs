@@ -269,7 +269,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         return new RunnerUnavailableException("This replica cannot read the thread's stored data (a newer version wrote it).", ex);
     }
 
-        private RunnerUnavailableException Unavailable(Exception ex)
+    private RunnerUnavailableException Unavailable(Exception ex)
     {
         Metrics.Unavailable.Add(1);
         LogUnavailable(_logger, ex);

@@ -35,8 +35,8 @@ internal static class RedisScripts
     /// Appends a batch of events (or, with none, just renews the lock: the heartbeat). KEYS: lock, active, stream, seq.
     /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index F of the batch's first event, index K of its last
     /// (K &lt; F: no events), the batch (<see cref="RedisEventBatch"/>). A batch is one stream entry, id 0-K, with one
-    /// field: <c>2:F</c> (format 2, <see cref="RedisEventBatch"/>) → the events' JSON, one per line. A batch already written (a retried call: K not above the count of
-    /// events written) is skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
+    /// field: <c>2:F</c> (the format, <see cref="RedisEventBatch.FieldPrefix"/>, and F) → the events' JSON, one per
+    /// line. A batch already written (a retried call: K not above the count of events written) is skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
     /// </summary>
     public const string Append = $$"""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end

@@ -139,6 +139,20 @@ public sealed class RedisFormatUpgradeTests(RedisServerFixture redis) : IClassFi
         Assert.Equal([Future], (await Db.ListRangeAsync(keys.Runs)).Select(v => (string)v!));
     }
 
+    [Fact]
+    public async Task A_tail_that_meets_a_stream_entry_in_a_newer_format_ends_instead_of_misreading_it()
+    {
+        var runner = await _factory.CreateAsync(o => o.KeyPrefix = Now);
+        var keys = new RedisThreadKeys(Now, new ThreadKey("future-tail"));
+        await Db.HashSetAsync(keys.Active, [new("seq", 1), new("token", "t"), new("status", "running")]);
+        await Db.StringSetAsync(keys.Lock, "t");
+        await Db.StreamAddAsync(keys.Run(1), "3:1", """{"type":"RUN_STARTED","threadId":"future-tail","runId":"r1"}""", "0-1");
+
+        Assert.Empty(await ConnectAllAsync(runner, "future-tail"));
+        Assert.Equal(1, await Db.StreamLengthAsync(keys.Run(1)));
+        Assert.True(await runner.IsRunningAsync("future-tail", Ct));
+    }
+
     [Theory]
     [InlineData("17", true, 17, 1)]
     [InlineData("2:17", true, 17, 2)]
