@@ -6,7 +6,4 @@ namespace CopilotAspire.Runtime.Redis;
 /// answered 503 (another replica, or this one once upgraded, can serve it); nothing stored is changed.
 /// </summary>
 internal sealed class StoredFormatException(string what, int version, int newest)
-    : Exception($"Redis holds a {what} in format {version}; this replica reads formats 1 to {newest}: a newer version wrote it.")
-{
-    public int Version { get; } = version;
-}
+    : Exception($"Redis holds a {what} in format {version}; this replica reads formats 1 to {newest}: a newer version wrote it.");
