@@ -217,11 +217,17 @@ public sealed partial class RedisAgentRunner
             progress.Read += entries.Length;
             foreach (var entry in entries)
             {
-                // One entry per written batch (its id: the batch's last index), a field per batch (name: the index of
-                // its first event; value: the events' JSON, one per line).
+                // One entry per written batch (its id: the batch's last index), a field per batch (name: the format
+                // and the index of its first event; value: the events' JSON, one per line). See RedisEventBatch.
                 foreach (var field in entry.Values)
                 {
-                    var index = (long)field.Name - 1;
+                    if (!RedisEventBatch.TryReadFieldName(field.Name, out var index, out var version))
+                    {
+                        LogNewerFormat(_logger, streamKey.ToString(), new StoredFormatException("stream entry", version, RedisEventBatch.FormatVersion));
+                        progress.Failed = true;
+                        yield break; // as if Redis went away: the client resumes with Last-Event-ID, on an upgraded replica
+                    }
+                    index--;
                     foreach (var json in RedisEventBatch.Split((byte[])field.Value!))
                     {
                         if (++index <= last)
@@ -312,6 +318,9 @@ public sealed partial class RedisAgentRunner
     }
 
     private sealed record ThreadSnapshot(List<StoredRun> Runs, long? ActiveSeq, bool IsOrphan);
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "{Key} holds data in a format this replica does not read (a newer version wrote it): the request is refused (503) or the stream ended, nothing is changed")]
+    private static partial void LogNewerFormat(ILogger logger, string key, Exception exception);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Reading {Key} from Redis failed; ending the connect stream (the client can resume with Last-Event-ID)")]
     private static partial void LogTailFailed(ILogger logger, string key, Exception exception);

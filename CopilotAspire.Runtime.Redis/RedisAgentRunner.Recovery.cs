@@ -36,7 +36,7 @@ public sealed partial class RedisAgentRunner
             var runId = active.GetValueOrDefault("runId").ToString();
             var written = (long)active.GetValueOrDefault("n");
             var events = (await db.StreamRangeAsync(keys.Run(seq)).ConfigureAwait(false))
-                .SelectMany(entry => entry.Values).SelectMany(v => RedisEventBatch.Split((byte[])v.Value!)).Select(json => StoredEventReader.Read(json.Span)).ToList();
+                .SelectMany(RedisEventBatch.Events).Select(json => StoredEventReader.Read(json.Span)).ToList();
             activity?.SetTag("agui.run_id", runId);
             var finalizer = new RunFinalizer();
             foreach (var e in events)

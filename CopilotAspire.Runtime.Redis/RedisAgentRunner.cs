@@ -105,6 +105,10 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         {
             throw Unavailable(ex);
         }
+        catch (StoredFormatException ex)
+        {
+            throw NewerFormat(request.ThreadId, ex);
+        }
     }
 
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
@@ -136,6 +140,10 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         catch (Exception ex) when (IsOutage(ex))
         {
             throw Unavailable(ex);
+        }
+        catch (StoredFormatException ex)
+        {
+            throw NewerFormat(request.ThreadId, ex);
         }
     }
 
@@ -253,6 +261,14 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <summary>The thread holds data a newer version wrote (a rollback, or a replica not yet upgraded): 503, nothing changed.</summary>
+    private RunnerUnavailableException NewerFormat(string threadId, StoredFormatException ex)
+    {
+        Metrics.Unavailable.Add(1);
+        LogNewerFormat(_logger, threadId, ex);
+        return new RunnerUnavailableException("This replica cannot read the thread's stored data (a newer version wrote it).", ex);
+    }
+
     private RunnerUnavailableException Unavailable(Exception ex)
     {
         Metrics.Unavailable.Add(1);
@@ -270,7 +286,9 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     /// <summary>
     /// Whether <paramref name="ex"/> means Redis cannot serve us right now (rather than a bug): no connection, a
     /// timeout, or a server error that says so (out of memory under <c>noeviction</c>, loading, a read-only replica
-    /// after a failover, master or cluster down, slot migration, a busy script).
+    /// after a failover, master or cluster down, slot migration, a busy script). <c>EXECABORT</c>: a cluster
+    /// discards a connect's snapshot transaction (MULTI/EXEC) while the thread's slot is moving between nodes (a
+    /// queued command was redirected); the client retries once the move is done (milliseconds to seconds).
     /// </summary>
     internal static bool IsUnavailable(Exception ex) => ex switch
     {
@@ -279,7 +297,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         _ => false,
     };
 
-    private static readonly string[] UnavailableServerErrors = ["OOM", "LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY"];
+    private static readonly string[] UnavailableServerErrors = ["OOM", "LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "EXECABORT"];
 
     private static bool IsUnavailableServerError(string message)
     {

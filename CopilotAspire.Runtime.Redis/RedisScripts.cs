@@ -35,15 +35,15 @@ internal static class RedisScripts
     /// Appends a batch of events (or, with none, just renews the lock: the heartbeat). KEYS: lock, active, stream, seq.
     /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index F of the batch's first event, index K of its last
     /// (K &lt; F: no events), the batch (<see cref="RedisEventBatch"/>). A batch is one stream entry, id 0-K, with one
-    /// field: F → the events' JSON, one per line. A batch already written (a retried call: K not above the count of
-    /// events written) is skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
+    /// field: <c>2:F</c> (the format, <see cref="RedisEventBatch.FieldPrefix"/>, and F) → the events' JSON, one per
+    /// line. A batch already written (a retried call: K not above the count of events written) is skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
     /// </summary>
-    public const string Append = """
+    public const string Append = $$"""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         local k = tonumber(ARGV[6])
         if k >= tonumber(ARGV[5]) and k > tonumber(redis.call('HGET', KEYS[2], 'n') or '0') then
-          redis.call('XADD', KEYS[3], '0-' .. k, ARGV[5], ARGV[7])
+          redis.call('XADD', KEYS[3], '0-' .. k, '{{RedisEventBatch.FieldPrefix}}' .. ARGV[5], ARGV[7])
           redis.call('HSET', KEYS[2], 'n', k)
           redis.call('PEXPIRE', KEYS[3], ARGV[3])
           redis.call('PUBLISH', ARGV[4], k)
@@ -63,11 +63,11 @@ internal static class RedisScripts
     /// run JSON ('' = store nothing, and no ids), seq, index F of the batch's first event, index K of its last (K &lt; F:
     /// none), the batch, then the message ids. Returns 0 if the lock is not the caller's.
     /// </summary>
-    public const string Finish = """
+    public const string Finish = $$"""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         local k = tonumber(ARGV[9])
         if k >= tonumber(ARGV[8]) and k > tonumber(redis.call('HGET', KEYS[2], 'n') or '0') then
-          redis.call('XADD', KEYS[3], '0-' .. k, ARGV[8], ARGV[10])
+          redis.call('XADD', KEYS[3], '0-' .. k, '{{RedisEventBatch.FieldPrefix}}' .. ARGV[8], ARGV[10])
         end
         if ARGV[6] ~= '' then
           local max = tonumber(ARGV[4])

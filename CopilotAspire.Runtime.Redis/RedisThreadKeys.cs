@@ -17,12 +17,13 @@ namespace CopilotAspire.Runtime.Redis;
 /// {prefix}{t:id}:lock     string  owner token of the active run       PX LockTtl, renewed by the owner's heartbeat
 /// {prefix}{t:id}:active   hash    seq, runId, threadId, agentId, owner, token, status (running|stopping), n (events written)
 /// {prefix}{t:id}:seq      string  run sequence counter (INCR)           ThreadTtl
-/// {prefix}{t:id}:runs     list    finished runs, compacted, one JSON element per run, oldest first (LTRIM to MaxRunsPerThread)
+/// {prefix}{t:id}:runs     list    finished runs, compacted, one JSON element per run (StoredRunCodec), oldest first (LTRIM to MaxRunsPerThread)
 /// {prefix}{t:id}:msgs     hash    message id → seq of the newest stored run holding it (RUN_STARTED.input filtering)
 /// {prefix}{t:id}:runmsgs  list    per stored run, JSON [seq, message ids…], oldest first, trimmed with runs: a run
 ///                                 dropped from runs takes its ids out of msgs (unless a newer stored run holds them)
 /// {prefix}{t:id}:run:N    stream  raw events of run N, an entry per written batch: id 0-K (K: its last event's index), one
-///                                 field F → the JSON of events F…K, one per line (ThreadTtl while active, ResumeWindow after)
+///                                 field 2:F → the JSON of events F…K, one per line (RedisEventBatch: format 2, and 1 is
+///                                 read) (ThreadTtl while active, ResumeWindow after)
 /// {prefix}{t:id}:notify   channel "new events / run ended" wake-ups for connect subscribers
 /// {prefix}replica:ID:stop channel stop requests for the replica that owns a run
 /// </code>

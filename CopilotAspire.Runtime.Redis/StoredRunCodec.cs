@@ -45,11 +45,15 @@ internal sealed class StoredEventList(List<ReadOnlyMemory<byte>> json) : IReadOn
 }
 
 /// <summary>
-/// Reads and writes history entries: <c>{"seq":N,"runId":"…","agentId":"…","events":[…compacted AG-UI events…]}</c>,
-/// events in the wire JSON of <see cref="AgUiJson"/>.
+/// Reads and writes history entries: <c>{"v":2,"seq":N,"runId":"…","agentId":"…","events":[…compacted AG-UI events…]}</c>,
+/// events in the wire JSON of <see cref="AgUiJson"/>. <c>v</c> is the format; format 1, the one before it, is the
+/// same without <c>v</c>. Both are read; a newer one is refused (<see cref="StoredFormatException"/>), never misread.
 /// </summary>
 internal static class StoredRunCodec
 {
+    /// <summary>The stored run format this version writes.</summary>
+    public const int FormatVersion = 2;
+
     /// <param name="serialized">The JSON of events already serialized for the run's stream (written as is), if any.</param>
     public static byte[] Serialize(StoredRun run, IReadOnlyDictionary<AgUiEvent, ReadOnlyMemory<byte>>? serialized = null)
     {
@@ -58,6 +62,7 @@ internal static class StoredRunCodec
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = AgUiJson.Options.Encoder }))
         {
             writer.WriteStartObject();
+            writer.WriteNumber("v", FormatVersion);
             writer.WriteNumber("seq", run.Seq);
             writer.WriteString("runId", run.RunId);
             writer.WriteString("agentId", run.AgentId);
@@ -110,6 +115,12 @@ internal static class StoredRunCodec
             Expect(reader.Read());
             switch (name)
             {
+                case "v":
+                    if (!(reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var version) && version is >= 1 and <= FormatVersion))
+                    {
+                        throw new StoredFormatException("stored run", reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v) ? v : -1, FormatVersion);
+                    }
+                    break;
                 case "seq":
                     seq = reader.GetInt64();
                     break;

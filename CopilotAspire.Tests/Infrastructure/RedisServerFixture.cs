@@ -10,7 +10,7 @@ namespace CopilotAspire.Tests.Infrastructure;
 /// deleted afterwards. Stopped by process id. <see cref="StopAsync"/> / <see cref="StartAsync"/> simulate an outage
 /// (same port). Fails, never skips, when redis-server is not installed.
 /// </summary>
-public class RedisServerFixture : IAsyncLifetime
+public class RedisServerFixture : IAsyncLifetime, IRedisTestServer
 {
     private readonly bool _appendOnly;
 
@@ -32,6 +32,10 @@ public class RedisServerFixture : IAsyncLifetime
     private Process? _process;
 
     public int Port { get; private set; }
+
+    /// <summary>Arguments added to the server's command line (e.g. a cluster node's).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
 
     /// <summary>A connection string that lets the client start and reconnect while the server is down.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectRetry=1,connectTimeout=2000,syncTimeout=3000,asyncTimeout=3000";
@@ -56,7 +60,7 @@ public class RedisServerFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--protected-mode", "no" }.Concat(PersistenceArguments))
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--protected-mode", "no" }.Concat(PersistenceArguments).Concat(ExtraArguments))
         {
             info.ArgumentList.Add(arg);
         }

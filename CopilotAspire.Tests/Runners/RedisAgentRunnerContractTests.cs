@@ -1,12 +1,14 @@
 using CopilotAspire.Runtime.Redis;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CopilotAspire.Tests.Runners;
 
-public sealed class RedisAgentRunnerContractTests(RedisServerFixture redis) : AgentRunnerContractTests, IClassFixture<RedisServerFixture>
+/// <summary>The runner contract against a Redis deployment: one server (<see cref="SingleRedisAgentRunnerContractTests"/>) or a cluster (<see cref="ClusterRedisAgentRunnerContractTests"/>).</summary>
+public abstract class RedisAgentRunnerContractTests(IRedisTestServer redis) : AgentRunnerContractTests
 {
     private readonly RedisRunnerFactory _factory = new(redis);
 
@@ -27,21 +29,22 @@ public sealed class RedisAgentRunnerContractTests(RedisServerFixture redis) : Ag
 }
 
 /// <summary>Creates Redis runners ("replicas"), each on its own connection, and disposes them.</summary>
-public sealed class RedisRunnerFactory(RedisServerFixture redis) : IAsyncDisposable
+public sealed class RedisRunnerFactory(IRedisTestServer redis) : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public RedisServerFixture Server => redis;
+    public IRedisTestServer Server => redis;
 
-    public async Task<RedisAgentRunner> CreateAsync(Action<RedisAgentRunnerOptions>? configure = null) =>
-        (await CreateReplicaAsync(configure)).Runner;
+    /// <param name="logger">Where the runner logs (none if null).</param>
+    public async Task<RedisAgentRunner> CreateAsync(Action<RedisAgentRunnerOptions>? configure = null, ILogger<RedisAgentRunner>? logger = null) =>
+        (await CreateReplicaAsync(configure, logger)).Runner;
 
-    public async Task<(RedisAgentRunner Runner, ConnectionMultiplexer Connection)> CreateReplicaAsync(Action<RedisAgentRunnerOptions>? configure = null)
+    public async Task<(RedisAgentRunner Runner, ConnectionMultiplexer Connection)> CreateReplicaAsync(Action<RedisAgentRunnerOptions>? configure = null, ILogger<RedisAgentRunner>? logger = null)
     {
         var connection = await redis.ConnectAsync();
         var options = new RedisAgentRunnerOptions();
         configure?.Invoke(options);
-        var runner = new RedisAgentRunner(connection, Options.Create(options));
+        var runner = new RedisAgentRunner(connection, Options.Create(options), logger);
         _owned.Add(connection);
         _owned.Add(runner);
         return (runner, connection);

@@ -126,6 +126,7 @@ public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : ICla
     [InlineData("CLUSTERDOWN The cluster is down", true)]
     [InlineData("TRYAGAIN Multiple keys request during rehashing of slot", true)]
     [InlineData("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", true)]
+    [InlineData("EXECABORT Transaction discarded because of previous errors.", true)]
     [InlineData("ERR Error running script (call to f_1): @user_script:1: -OOM command not allowed when used memory > 'maxmemory'.", true)]
     [InlineData("WRONGTYPE Operation against a key holding the wrong kind of value", false)]
     [InlineData("ERR unknown command", false)]

@@ -7,14 +7,21 @@ using StackExchange.Redis;
 
 namespace CopilotAspire.Tests.Runners;
 
-/// <summary>Two <see cref="RedisAgentRunner"/>s on one redis-server behave as two replicas of one runtime.</summary>
-public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
+/// <summary>
+/// Two <see cref="RedisAgentRunner"/>s on one Redis deployment behave as two replicas of one runtime: on one
+/// redis-server (<see cref="SingleRedisAgentRunnerReplicaTests"/>) or a cluster (<see cref="ClusterRedisAgentRunnerReplicaTests"/>).
+/// </summary>
+public abstract class RedisAgentRunnerReplicaTests(IRedisTestServer redis) : IAsyncDisposable
 {
     private readonly RedisRunnerFactory _factory = new(redis);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return _factory.DisposeAsync();
+    }
 
     private static string NewThread() => "thread-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -285,8 +292,7 @@ public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : ICl
         await (await a.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed(), Message.User("u1", "hi")), Ct)).ReadAllAsync(Ct);
 
         await using var admin = await redis.ConnectAsync();
-        var server = admin.GetServer(admin.GetEndPoints()[0]);
-        var keys = server.Keys(pattern: "ttltest:*").Select(k => k.ToString()).ToList();
+        var keys = RedisClusterFixture.Masters(admin).SelectMany(server => server.Keys(pattern: "ttltest:*")).Select(k => k.ToString()).ToList();
         var tag = new RedisThreadKeys("ttltest:", thread).Tag;
         Assert.StartsWith("t:#", tag, StringComparison.Ordinal);
         Assert.Equal(["msgs", "run:1", "runmsgs", "runs", "seq"], keys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order());
@@ -411,8 +417,12 @@ public sealed class RedisAgentRunnerReplicaTests(RedisServerFixture redis) : ICl
     {
         await using var admin = await redis.ConnectAsync();
         var channel = new RedisThreadKeys("copilot:", thread).Notify.ToString();
-        var reply = (RedisResult[])(await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
-        return (long)reply[1];
+        long count = 0;
+        foreach (var server in RedisClusterFixture.Masters(admin)) // a cluster node counts its own subscribers only
+        {
+            count += (long)((RedisResult[])(await server.ExecuteAsync("PUBSUB", "NUMSUB", channel))!)[1];
+        }
+        return count;
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -53,7 +53,8 @@ internal sealed class GatedAgent : AbstractAgent
 internal static class TestAgents
 {
     /// <summary>A complete run: state, a text message, a tool call with its result, a state delta.</summary>
-    public static AbstractAgent Fixed() => new ScriptAgent(FixedRun);
+    /// <param name="secondDelta">The text message's second token.</param>
+    public static AbstractAgent Fixed(string secondDelta = " world") => new ScriptAgent((input, ct) => FixedRun(input, secondDelta, ct));
 
     /// <summary>Opens a text message and a tool call, then waits until stopped.</summary>
     public static AbstractAgent Hanging() => new ScriptAgent(HangingRun);
@@ -70,7 +71,7 @@ internal static class TestAgents
         agent.Clone(),
         new RunAgentInput { ThreadId = threadId, RunId = runId, Messages = messages, Tools = [], Context = [] });
 
-    private static async IAsyncEnumerable<AgUiEvent> FixedRun(RunAgentInput input, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<AgUiEvent> FixedRun(RunAgentInput input, string secondDelta, [EnumeratorCancellation] CancellationToken ct)
     {
         await Task.Yield();
         var r = input.RunId;
@@ -78,7 +79,7 @@ internal static class TestAgents
         yield return new StateSnapshotEvent { Snapshot = AgUiJson.Parse("""{"step":0}""") };
         yield return new TextMessageStartEvent { MessageId = r + "-text" };
         yield return new TextMessageContentEvent { MessageId = r + "-text", Delta = "Hello" };
-        yield return new TextMessageContentEvent { MessageId = r + "-text", Delta = " world" };
+        yield return new TextMessageContentEvent { MessageId = r + "-text", Delta = secondDelta };
         yield return new TextMessageEndEvent { MessageId = r + "-text" };
         yield return new ToolCallStartEvent { ToolCallId = r + "-tool", ToolCallName = "lookup", ParentMessageId = r + "-text" };
         yield return new ToolCallArgsEvent { ToolCallId = r + "-tool", Delta = "{\"q\":" };

@@ -1,0 +1,6 @@
+using CopilotAspire.Tests.Infrastructure;
+
+namespace CopilotAspire.Tests.Runners;
+
+/// <summary>The runner contract on one redis-server.</summary>
+public sealed class SingleRedisAgentRunnerContractTests(RedisServerFixture redis) : RedisAgentRunnerContractTests(redis), IClassFixture<RedisServerFixture>;

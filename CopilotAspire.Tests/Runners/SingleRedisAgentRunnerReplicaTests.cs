@@ -1,0 +1,6 @@
+using CopilotAspire.Tests.Infrastructure;
+
+namespace CopilotAspire.Tests.Runners;
+
+/// <summary>The replica checks on one redis-server.</summary>
+public sealed class SingleRedisAgentRunnerReplicaTests(RedisServerFixture redis) : RedisAgentRunnerReplicaTests(redis), IClassFixture<RedisServerFixture>;
