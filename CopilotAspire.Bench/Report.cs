@@ -44,6 +44,21 @@ public static class Report
                 md.AppendLine(inv, $"\nRedis runner `connect` replay of {redis.Events} stored events: p50 {F(redis.P50Ms, "N2")} ms.");
             }
         }
+        foreach (var proxy in runner.Proxies)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"| remote agent (`HttpAgent`), scripted, C={proxy.Concurrency} | remote called directly | through our proxy | added |");
+            md.AppendLine("|---|---:|---:|---:|");
+            foreach (var p in new[] { 50.0, 99.0 })
+            {
+                var direct = Percentile(proxy.Direct.Result.FirstEventMs, p);
+                var proxied = Percentile(proxy.Proxied.Result.FirstEventMs, p);
+                md.AppendLine(inv, $"| first event p{p:0} (ms) | {F(direct, "N2")} | {F(proxied, "N2")} | {F(proxied - direct, "N2")} |");
+            }
+            md.AppendLine(inv, $"| total time p50 (ms) | {F(Percentile(proxy.Direct.Result.TotalMs, 50), "N2")} | {F(Percentile(proxy.Proxied.Result.TotalMs, 50), "N2")} | {F(Percentile(proxy.Proxied.Result.TotalMs, 50) - Percentile(proxy.Direct.Result.TotalMs, 50), "N2")} |");
+            md.AppendLine(inv, $"| runs/s | {F(proxy.Direct.Result.RunsPerSecond, "N0")} | {F(proxy.Proxied.Result.RunsPerSecond, "N0")} | |");
+            md.AppendLine(inv, $"| our CPU per run (µs): the remote's in-process scripted run / the proxy's | {F(proxy.Direct.ServerCpuMicrosecondsPerRun, "N0")} | {F(proxy.Proxied.ServerCpuMicrosecondsPerRun, "N0")} | {Ratio(proxy.Proxied.ServerCpuMicrosecondsPerRun, proxy.Direct.ServerCpuMicrosecondsPerRun, "0.000")}× |");
+        }
         if (options.BaselineDll is not null)
         {
             md.AppendLine();

@@ -65,7 +65,7 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
                     ? null
                     : Fail(RemoteAgentErrors.IncompleteStream, "The remote agent's stream ended without RUN_FINISHED or RUN_ERROR.");
             }
-            var e = AgUiJson.DeserializeEvent(data.Span);
+            var e = StoredEventReader.Read(data.Span);
             if (e is RunStartedEvent { Input: not null } started)
             {
                 e = started with { Input = null }; // the runner records the input as this runtime received it
@@ -116,13 +116,13 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
         if (!_response.IsSuccessStatusCode)
         {
             var detail = await ReadErrorAsync(_response);
-            Fail(RemoteAgentErrors.HttpError, $"The remote agent answered HTTP {(int)_response.StatusCode}{(detail.Length > 0 ? ": " + detail : "")}");
+            Failed(RemoteAgentErrors.HttpError, $"The remote agent answered HTTP {(int)_response.StatusCode}{(detail.Length > 0 ? ": " + detail : "")}");
             return null;
         }
         var mediaType = _response.Content.Headers.ContentType?.MediaType;
         if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
-            Fail(RemoteAgentErrors.NotEventStream, $"The remote agent answered {(int)_response.StatusCode} with content type '{mediaType ?? "(none)"}', not text/event-stream.");
+            Failed(RemoteAgentErrors.NotEventStream, $"The remote agent answered {(int)_response.StatusCode} with content type '{mediaType ?? "(none)"}', not text/event-stream.");
             return null;
         }
         var stream = await _response.Content.ReadAsStreamAsync(_deadline.Token);
@@ -173,13 +173,20 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
 
     private string Origin => _agent.Url.GetLeftPart(UriPartial.Path);
 
+    /// <summary>Ends the run with a failure and returns its first closing event.</summary>
     private AgUiEvent? Fail(string code, string message)
+    {
+        Failed(code, message);
+        return _closing![_closed++];
+    }
+
+    /// <summary>Ends the run with a failure: the request is closed, the closing events are next.</summary>
+    private void Failed(string code, string message)
     {
         LogRemoteFailed(_logger, _agent.AgentId, _input.ThreadId, _input.RunId, Origin, code, message);
         _closing = _finalizer.Finalize(RunEnding.Failed(message, code), _input.ThreadId, _input.RunId);
         _closed = 0;
         Abort();
-        return _closed < _closing.Count ? _closing[_closed++] : null;
     }
 
     /// <summary>Ends the request: the connection closes (the client has no response draining), the remote sees it.</summary>

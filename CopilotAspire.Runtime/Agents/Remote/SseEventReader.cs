@@ -43,6 +43,19 @@ internal sealed class SseEventReader : IDisposable
     /// <exception cref="SseFormatException">An event or a line is larger than the limit.</exception>
     public async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(CancellationToken cancellationToken)
     {
+        if (_first)
+        {
+            // A byte order mark may come split across reads: decide once three bytes (or the end) are in.
+            while (_end < 3 && !_eof)
+            {
+                await FillAsync(cancellationToken);
+            }
+            _first = false;
+            if (_buffer.AsSpan(0, _end).StartsWith("\uFEFF"u8))
+            {
+                _start = 3;
+            }
+        }
         while (true)
         {
             while (TryReadLine(out var line))
@@ -159,14 +172,6 @@ internal sealed class SseEventReader : IDisposable
         ReceivedAny = true;
         _received?.Invoke();
         _end += read;
-        if (_first)
-        {
-            _first = false;
-            if (_buffer.AsSpan(0, _end).StartsWith("\uFEFF"u8))
-            {
-                _start = 3;
-            }
-        }
     }
 
     public void Dispose()
