@@ -16,33 +16,9 @@ public static class Report
         md.AppendLine(inv, $"Measured {when:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Machine()}), loopback; " +
             $"{options.Tokens} tokens per run, {options.Duration.TotalSeconds:0.#} s per figure after {options.Warmup.TotalSeconds:0.#} s of warm-up, a fresh server per row.");
         md.AppendLine();
-        md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
-        md.AppendLine("|---|---:|---:|---:|");
-        CompareRows(md, runner, options, ServerKind.Official);
-        Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
-        md.AppendLine();
-
-        md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory | bare Kestrel events/s | ours events/s | ours / bare Kestrel |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var c in options.Concurrency)
+        if (!options.ProxyOnly)
         {
-            var ours = Find(runner, ServerKind.Ours, "scripted", c)?.Result;
-            var redis = Find(runner, ServerKind.OursRedis, "scripted", c)?.Result;
-            var ceiling = Find(runner, ServerKind.Ceiling, "scripted", c)?.Result;
-            md.AppendLine(inv, $"| {c} | {F(ours?.RunsPerSecond, "N0")} | {F(redis?.RunsPerSecond, "N0")} | {Ratio(redis?.RunsPerSecond, ours?.RunsPerSecond, "P0")} | " +
-                $"{F(ceiling?.EventsPerSecond, "N0")} | {F(ours?.EventsPerSecond, "N0")} | {Ratio(ours?.EventsPerSecond, ceiling?.EventsPerSecond, "P0")} |");
-        }
-        if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
-        {
-            md.AppendLine(inv, $"\nRedis runner: {perRun.Commands:N2} Redis commands per run ({perRun.Scripts:N2} Lua scripts), {options.Tokens + 4} events per run.");
-        }
-        foreach (var size in options.ReplaySizes)
-        {
-            var redis = runner.Replays.Find(r => r.Server == ServerKind.OursRedis && r.Size == size);
-            if (redis is not null)
-            {
-                md.AppendLine(inv, $"\nRedis runner `connect` replay of {redis.Events} stored events: p50 {F(redis.P50Ms, "N2")} ms.");
-            }
+            AllRows(md, runner, options);
         }
         foreach (var proxy in runner.Proxies)
         {
@@ -71,6 +47,40 @@ public static class Report
         md.AppendLine(inv, $"Load generator (C#, SSE frames counted, never parsed): at most {F(share, "P0")} of the CPU it and the server used in any row. " +
             $"Every run checked (200, the full event count, `RUN_FINISHED` last): {(runner.Failures.Count == 0 ? "all correct" : $"{runner.Failures.Count} FAILURES")}.");
         return md.ToString();
+    }
+
+    /// <summary>Ours beside the official runtime, the Redis runner and the ceiling (all but the proxy row).</summary>
+    private static void AllRows(StringBuilder md, BenchRunner runner, BenchOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
+        md.AppendLine("|---|---:|---:|---:|");
+        CompareRows(md, runner, options, ServerKind.Official);
+        Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
+        md.AppendLine();
+
+        md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory | bare Kestrel events/s | ours events/s | ours / bare Kestrel |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in options.Concurrency)
+        {
+            var ours = Find(runner, ServerKind.Ours, "scripted", c)?.Result;
+            var redis = Find(runner, ServerKind.OursRedis, "scripted", c)?.Result;
+            var ceiling = Find(runner, ServerKind.Ceiling, "scripted", c)?.Result;
+            md.AppendLine(inv, $"| {c} | {F(ours?.RunsPerSecond, "N0")} | {F(redis?.RunsPerSecond, "N0")} | {Ratio(redis?.RunsPerSecond, ours?.RunsPerSecond, "P0")} | " +
+                $"{F(ceiling?.EventsPerSecond, "N0")} | {F(ours?.EventsPerSecond, "N0")} | {Ratio(ours?.EventsPerSecond, ceiling?.EventsPerSecond, "P0")} |");
+        }
+        if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
+        {
+            md.AppendLine(inv, $"\nRedis runner: {perRun.Commands:N2} Redis commands per run ({perRun.Scripts:N2} Lua scripts), {options.Tokens + 4} events per run.");
+        }
+        foreach (var size in options.ReplaySizes)
+        {
+            var redis = runner.Replays.Find(r => r.Server == ServerKind.OursRedis && r.Size == size);
+            if (redis is not null)
+            {
+                md.AppendLine(inv, $"\nRedis runner `connect` replay of {redis.Events} stored events: p50 {F(redis.P50Ms, "N2")} ms.");
+            }
+        }
     }
 
     /// <summary>The load and replay rows of <paramref name="other"/> beside ours.</summary>

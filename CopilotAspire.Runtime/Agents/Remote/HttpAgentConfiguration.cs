@@ -45,8 +45,8 @@ public static class HttpAgentConfiguration
     /// <summary>
     /// Registers the named client <see cref="HttpAgent.HttpClientName"/> (once): no client timeout, no resilience
     /// handler (the service defaults add one to every client; a streaming POST must not be retried), and no draining of
-    /// an abandoned answer, so a stop closes the connection at once. Service discovery, added to every client by the
-    /// service defaults, still applies.
+    /// an abandoned answer, so a stop closes the connection at once, and no per-request logging. Service discovery, added
+    /// to every client by the service defaults, still applies.
     /// </summary>
     public static void AddHttpAgentClient(IServiceCollection services)
     {
@@ -59,6 +59,7 @@ public static class HttpAgentConfiguration
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked for evaluation; it is the supported way to opt one client out.
         services.AddHttpClient(HttpAgent.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 })
+            .RemoveAllLoggers() // four Information lines per run otherwise; failures are logged by the agent, once
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
     }

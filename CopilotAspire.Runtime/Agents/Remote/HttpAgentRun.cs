@@ -24,6 +24,8 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationToken _stop;
     private readonly CancellationTokenSource _deadline;
+    private readonly Timer _watchdog;
+    private long _lastByteTicks;
     private readonly RunFinalizer _finalizer = new();
     private HttpResponseMessage? _response;
     private SseEventReader? _reader;
@@ -39,6 +41,7 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
         _logger = logger;
         _stop = stop;
         _deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        _watchdog = new Timer(static state => ((HttpAgentRun)state!).CheckDeadline(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>The next event, or <see langword="null"/> at the end.</summary>
@@ -100,7 +103,7 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
     /// <summary>Sends the run; returns the reader of its event stream, or <see langword="null"/> after a failure.</summary>
     private async Task<SseEventReader?> StartAsync()
     {
-        _deadline.CancelAfter(_options.ConnectTimeout);
+        _watchdog.Change(_options.ConnectTimeout, Timeout.InfiniteTimeSpan);
         using var request = new HttpRequestMessage(HttpMethod.Post, _agent.Url)
         {
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(_input, AgUiJson.Context.RunAgentInput)),
@@ -126,7 +129,43 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
             return null;
         }
         var stream = await _response.Content.ReadAsStreamAsync(_deadline.Token);
-        return new SseEventReader(stream, _options.MaxEventBytes, () => _deadline.CancelAfter(_options.IdleTimeout));
+        return new SseEventReader(stream, _options.MaxEventBytes, Received);
+    }
+
+    /// <summary>
+    /// Bytes arrived: the idle deadline moves. Only the time is noted (a timer change per read costs more than the read);
+    /// the first byte re-arms the watchdog for <see cref="HttpAgentOptions.IdleTimeout"/>, which then checks when it fires.
+    /// </summary>
+    private void Received()
+    {
+        var first = Volatile.Read(ref _lastByteTicks) == 0;
+        Volatile.Write(ref _lastByteTicks, Environment.TickCount64);
+        if (first)
+        {
+            _watchdog.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The watchdog fired: cancel if the remote has been silent too long, else wait for the rest.</summary>
+    private void CheckDeadline()
+    {
+        var last = Volatile.Read(ref _lastByteTicks);
+        var remaining = last == 0 ? 0 : last + (long)_options.IdleTimeout.TotalMilliseconds - Environment.TickCount64;
+        try
+        {
+            if (remaining > 0)
+            {
+                _watchdog.Change(TimeSpan.FromMilliseconds(remaining), Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                _deadline.Cancel();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended meanwhile.
+        }
     }
 
     /// <summary>The message of a non-2xx answer: its JSON <c>message</c> (or <c>error</c>), else its text, bounded.</summary>
@@ -196,11 +235,11 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
         _response?.Dispose();
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _watchdog.DisposeAsync();
         Abort();
         _deadline.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     [LoggerMessage(EventId = 2300, Level = LogLevel.Debug, Message = "Remote agent {AgentId} run {ThreadId}/{RunId}: POST {Url}")]
