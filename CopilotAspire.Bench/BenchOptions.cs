@@ -34,6 +34,15 @@ public sealed record BenchOptions
 
     public bool Ceiling { get; init; } = true;
 
+    /// <summary>Measure the remote-agent proxy row (ours proxying to another of ours, against calling it directly).</summary>
+    public bool Proxy { get; init; } = true;
+
+    /// <summary>Measure only the proxy row (<c>--proxy-only</c>).</summary>
+    public bool ProxyOnly { get; init; }
+
+    /// <summary>The concurrency of the proxy row.</summary>
+    public int ProxyConcurrency { get; init; } = 16;
+
     /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
     public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -52,6 +61,8 @@ public sealed record BenchOptions
         var quick = false;
         var redis = true;
         var ceiling = true;
+        var proxy = true;
+        var proxyOnly = false;
         int[]? concurrency = null;
         double? seconds = null;
         var env = new Dictionary<string, string>();
@@ -68,6 +79,8 @@ public sealed record BenchOptions
                 case "--quick": quick = true; break;
                 case "--no-redis": redis = false; break;
                 case "--no-ceiling": ceiling = false; break;
+                case "--no-proxy": proxy = false; break;
+                case "--proxy-only": proxyOnly = true; break;
                 case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--ours-env" or "--baseline-env":
@@ -86,6 +99,8 @@ public sealed record BenchOptions
             BaselineDll = baseline,
             Redis = redis,
             Ceiling = ceiling,
+            Proxy = proxy,
+            ProxyOnly = proxyOnly,
             OursEnvironment = env,
             BaselineEnvironment = baselineEnv,
         };

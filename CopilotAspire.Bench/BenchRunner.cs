@@ -32,7 +32,7 @@ public sealed record LoadFigure(ServerKind Server, string Agent, LoadResult Resu
 public sealed record ReplayFigure(ServerKind Server, int Size, int Events, double P50Ms, double MinMs, double CpuMsPerReplay, string? Failure);
 
 /// <summary>Runs the matrix: each configuration on a fresh server, one after the other, on loopback.</summary>
-public sealed class BenchRunner(BenchOptions options, TextWriter log)
+public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
 {
     public const string BasePath = "/api/copilotkit";
 
@@ -47,6 +47,11 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         await using var fake = await ServerProcess.StartAsync("fake model", "dotnet", [options.BenchDll, "serve-fake", Tokens()],
             AppContext.BaseDirectory, new Dictionary<string, string>(), readyPath: null, cancellationToken);
         var fakeUrl = fake.BaseAddress.GetLeftPart(UriPartial.Authority) + "/v1";
+        if (options.ProxyOnly)
+        {
+            await MeasureProxyAsync(fakeUrl, cancellationToken);
+            return;
+        }
 
         ServerKind[] baseline = options.BaselineDll is null ? [] : [ServerKind.Baseline];
         List<ServerKind> scripted = [ServerKind.Official, ServerKind.Ours, .. baseline];
@@ -76,6 +81,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         foreach (var kind in (ServerKind[])[ServerKind.Official, ServerKind.Ours, .. baseline, .. redis])
         {
             await MeasureReplayAsync(kind, fakeUrl, cancellationToken);
+        }
+        if (options.Proxy)
+        {
+            await MeasureProxyAsync(fakeUrl, cancellationToken);
         }
     }
 
@@ -172,7 +181,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         log.WriteLine("  FAILED: " + message);
     }
 
-    private async Task<ServerProcess> StartAsync(ServerKind kind, string fakeUrl, RedisServer? redis, CancellationToken cancellationToken)
+    private async Task<ServerProcess> StartAsync(ServerKind kind, string fakeUrl, RedisServer? redis, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         var readyPath = BasePath + "/info";
         switch (kind)
@@ -202,7 +212,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                     env["CopilotRuntime__Runner"] = "Redis";
                     env["ConnectionStrings__redis"] = redis.ConnectionString;
                 }
-                foreach (var (key, value) in kind == ServerKind.Baseline ? options.BaselineEnvironment : options.OursEnvironment)
+                foreach (var (key, value) in (kind == ServerKind.Baseline ? options.BaselineEnvironment : options.OursEnvironment).Concat(extraEnvironment ?? new Dictionary<string, string>()))
                 {
                     env[key] = value;
                 }

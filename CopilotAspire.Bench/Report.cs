@@ -16,6 +16,43 @@ public static class Report
         md.AppendLine(inv, $"Measured {when:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Machine()}), loopback; " +
             $"{options.Tokens} tokens per run, {options.Duration.TotalSeconds:0.#} s per figure after {options.Warmup.TotalSeconds:0.#} s of warm-up, a fresh server per row.");
         md.AppendLine();
+        if (!options.ProxyOnly)
+        {
+            AllRows(md, runner, options);
+        }
+        foreach (var proxy in runner.Proxies)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"| remote agent (`HttpAgent`), scripted, C={proxy.Concurrency} | remote called directly | through our proxy | added |");
+            md.AppendLine("|---|---:|---:|---:|");
+            foreach (var p in new[] { 50.0, 99.0 })
+            {
+                var direct = Percentile(proxy.Direct.Result.FirstEventMs, p);
+                var proxied = Percentile(proxy.Proxied.Result.FirstEventMs, p);
+                md.AppendLine(inv, $"| first event p{p:0} (ms) | {F(direct, "N2")} | {F(proxied, "N2")} | {F(proxied - direct, "N2")} |");
+            }
+            md.AppendLine(inv, $"| total time p50 (ms) | {F(Percentile(proxy.Direct.Result.TotalMs, 50), "N2")} | {F(Percentile(proxy.Proxied.Result.TotalMs, 50), "N2")} | {F(Percentile(proxy.Proxied.Result.TotalMs, 50) - Percentile(proxy.Direct.Result.TotalMs, 50), "N2")} |");
+            md.AppendLine(inv, $"| runs/s | {F(proxy.Direct.Result.RunsPerSecond, "N0")} | {F(proxy.Proxied.Result.RunsPerSecond, "N0")} | |");
+            md.AppendLine(inv, $"| our CPU per run (µs): the remote's in-process scripted run / the proxy's | {F(proxy.Direct.ServerCpuMicrosecondsPerRun, "N0")} | {F(proxy.Proxied.ServerCpuMicrosecondsPerRun, "N0")} | {Ratio(proxy.Proxied.ServerCpuMicrosecondsPerRun, proxy.Direct.ServerCpuMicrosecondsPerRun, "0.000")}× |");
+        }
+        if (options.BaselineDll is not null)
+        {
+            md.AppendLine();
+            md.AppendLine("| A/B: figure | baseline | ours | ours / baseline |");
+            md.AppendLine("|---|---:|---:|---:|");
+            CompareRows(md, runner, options, ServerKind.Baseline);
+        }
+        var share = runner.Loads.Count == 0 ? double.NaN : runner.Loads.Max(l => l.GeneratorShare);
+        md.AppendLine();
+        md.AppendLine(inv, $"Load generator (C#, SSE frames counted, never parsed): at most {F(share, "P0")} of the CPU it and the server used in any row. " +
+            $"Every run checked (200, the full event count, `RUN_FINISHED` last): {(runner.Failures.Count == 0 ? "all correct" : $"{runner.Failures.Count} FAILURES")}.");
+        return md.ToString();
+    }
+
+    /// <summary>Ours beside the official runtime, the Redis runner and the ceiling (all but the proxy row).</summary>
+    private static void AllRows(StringBuilder md, BenchRunner runner, BenchOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
         md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
         md.AppendLine("|---|---:|---:|---:|");
         CompareRows(md, runner, options, ServerKind.Official);
@@ -44,18 +81,6 @@ public static class Report
                 md.AppendLine(inv, $"\nRedis runner `connect` replay of {redis.Events} stored events: p50 {F(redis.P50Ms, "N2")} ms.");
             }
         }
-        if (options.BaselineDll is not null)
-        {
-            md.AppendLine();
-            md.AppendLine("| A/B: figure | baseline | ours | ours / baseline |");
-            md.AppendLine("|---|---:|---:|---:|");
-            CompareRows(md, runner, options, ServerKind.Baseline);
-        }
-        var share = runner.Loads.Count == 0 ? double.NaN : runner.Loads.Max(l => l.GeneratorShare);
-        md.AppendLine();
-        md.AppendLine(inv, $"Load generator (C#, SSE frames counted, never parsed): at most {F(share, "P0")} of the CPU it and the server used in any row. " +
-            $"Every run checked (200, the full event count, `RUN_FINISHED` last): {(runner.Failures.Count == 0 ? "all correct" : $"{runner.Failures.Count} FAILURES")}.");
-        return md.ToString();
     }
 
     /// <summary>The load and replay rows of <paramref name="other"/> beside ours.</summary>

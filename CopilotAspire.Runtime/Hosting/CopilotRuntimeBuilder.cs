@@ -1,4 +1,5 @@
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.Remote;
 using CopilotAspire.Runtime.Middleware;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Runtime.Transcription;
@@ -98,17 +99,38 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
     /// Registers the LLM agents of configuration: <c>default</c> (<c>openai/gpt-4o</c>, "You are a helpful assistant.",
     /// no retries; any key under <c>CopilotRuntime:Agents:default</c> overrides it) and every other
     /// <c>CopilotRuntime:Agents:{id}</c> section (<c>Model</c>, <c>Prompt</c>, <c>Temperature</c>, <c>MaxSteps</c>,
-    /// <c>Description</c>, …). A missing API key does not stop the app: the run reports it.
+    /// <c>Description</c>, …), or, with <c>Type = http</c>, a remote AG-UI agent (<c>Url</c>, <c>Headers</c>, …:
+    /// <see cref="HttpAgentOptions"/>). A missing API key does not stop the app: the run reports it.
     /// </summary>
     public CopilotRuntimeBuilder AddAgentsFromConfiguration()
     {
         var agents = Section.GetSection("Agents");
-        AddAgent("default", sp => BasicAgentConfiguration.CreateAgent(agents.GetSection("default"), sp, BasicAgentConfiguration.DefaultAgentOptions()));
+        var defaultAgent = agents.GetSection("default");
+        if (HttpAgentConfiguration.IsHttpAgent(defaultAgent))
+        {
+            AddHttpAgentFromConfiguration(defaultAgent);
+        }
+        else
+        {
+            AddAgent("default", sp => BasicAgentConfiguration.CreateAgent(defaultAgent, sp, BasicAgentConfiguration.DefaultAgentOptions()));
+        }
         foreach (var child in agents.GetChildren().Where(c => c.Key != "default"))
         {
+            if (HttpAgentConfiguration.IsHttpAgent(child))
+            {
+                AddHttpAgentFromConfiguration(child);
+                continue;
+            }
             AddAgent(child.Key, sp => BasicAgentConfiguration.CreateAgent(child, sp));
         }
         return this;
+    }
+
+    /// <summary>A remote AG-UI agent section (<c>Type = http</c>, <c>Url</c>, …: <see cref="HttpAgentOptions"/>).</summary>
+    private void AddHttpAgentFromConfiguration(IConfigurationSection section)
+    {
+        HttpAgentConfiguration.AddHttpAgentClient(Services);
+        AddAgent(section.Key, sp => HttpAgentConfiguration.CreateAgent(section, sp));
     }
 
     internal void AddDefaults()

@@ -35,6 +35,10 @@ public sealed class BenchmarkQuickTests
         var table = Report.Markdown(runner, options, DateTimeOffset.UtcNow);
         Assert.Contains("| scripted: runs/s, C=3 |", table, StringComparison.Ordinal);
         Assert.Contains("all correct", table, StringComparison.Ordinal);
+        // The remote-agent row: ours proxying to another of ours, every run checked like the others.
+        var proxy = Assert.Single(runner.Proxies);
+        Assert.All([proxy.Direct, proxy.Proxied], l => Assert.Equal(24L * l.Result.Runs, l.Result.Events));
+        Assert.Contains("| remote agent (`HttpAgent`), scripted, C=16 |", table, StringComparison.Ordinal);
     }
 
     /// <summary>A matrix of a fraction of a second per row (C=3, 20 tokens, one replay of 101 events) against <paramref name="api"/>.</summary>

@@ -38,10 +38,12 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <param name="executable">A native executable to run instead (the NativeAOT publish), itself, not with <c>dotnet</c>.</param>
+    /// <param name="arguments">The executable's arguments (e.g. node's script).</param>
+    /// <param name="workingDirectory">Where the executable runs (default: its own folder).</param>
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
-        string assembly = "CopilotAspire.Api", string? executable = null)
+        string assembly = "CopilotAspire.Api", string? executable = null, IReadOnlyList<string>? arguments = null, string? workingDirectory = null)
     {
-        var directory = executable is null ? AppContext.BaseDirectory : Path.GetDirectoryName(Path.GetFullPath(executable))!;
+        var directory = workingDirectory ?? (executable is null ? AppContext.BaseDirectory : Path.GetDirectoryName(Path.GetFullPath(executable))!);
         var dll = Path.Combine(directory, assembly + ".dll");
         if (executable is null && !File.Exists(dll))
         {
@@ -57,6 +59,10 @@ public sealed class ApiProcess : IAsyncDisposable
         if (executable is null)
         {
             info.ArgumentList.Add(dll);
+        }
+        foreach (var argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
         }
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";

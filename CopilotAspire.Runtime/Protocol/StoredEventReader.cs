@@ -3,14 +3,14 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using CopilotAspire.Runtime.Protocol;
 
-namespace CopilotAspire.Runtime.Redis;
+namespace CopilotAspire.Runtime.Protocol;
 
 /// <summary>
-/// Reads an event the runner wrote itself (<see cref="AgUiEventWriter"/>: compact, <c>"type"</c> first) as its
-/// concrete type: the polymorphic path reads every object twice to find its discriminator (the wire options allow it
-/// anywhere), which was most of a Redis <c>connect</c>'s replay. Any other form takes the general path.
+/// Reads an event written with <c>"type"</c> first (what <see cref="AgUiEventWriter"/> stores for the Redis runner, and
+/// what <c>JSON.stringify</c> of a typical AG-UI server sends a remote agent's client) as its concrete type: the
+/// polymorphic path reads every object twice to find its discriminator (the wire options allow it anywhere), which was
+/// most of a Redis <c>connect</c>'s replay. Any other form takes the general path.
 /// </summary>
 internal static class StoredEventReader
 {
