@@ -55,6 +55,7 @@ internal sealed class FrameworkAgentRun(RunAgentInput input, Func<AIAgent> creat
         string? failure = null;
         var calls = new List<FunctionCallContent>();
         var afterResults = false;
+        string? responseId = null;
         await using (var stream = agent.RunStreamingAsync(messages, session: null, CreateRunOptions(), cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (true)
@@ -81,15 +82,19 @@ internal sealed class FrameworkAgentRun(RunAgentInput input, Func<AIAgent> creat
                 }
 
                 var update = stream.Current.AsChatResponseUpdate();
-                var hasResults = update.Contents.Any(c => c is FunctionResultContent);
-                if (afterResults && !hasResults && update.Contents.Any(c => c is TextContent or TextReasoningContent or FunctionCallContent))
+                if (ChatUpdateMapper.IsModelOutput(update))
                 {
-                    // The agent ran its tools and called the model again: a new step (provider call ids may repeat).
-                    _map.BeginStep();
-                    calls.Clear();
-                    afterResults = false;
+                    // A new model response (after tool results, or another agent of a workflow): a new text message,
+                    // and provider call ids may repeat.
+                    if (afterResults || (update.MessageId is { } id && responseId is not null && id != responseId))
+                    {
+                        _map.BeginStep();
+                        calls.Clear();
+                        afterResults = false;
+                    }
+                    responseId = update.MessageId ?? responseId;
                 }
-                afterResults |= hasResults;
+                afterResults |= update.Contents.Any(c => c is FunctionResultContent);
                 if (update.Contents.OfType<ErrorContent>().FirstOrDefault() is { } error)
                 {
                     failure = error.Message;

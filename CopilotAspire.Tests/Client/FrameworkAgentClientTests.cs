@@ -4,6 +4,7 @@ using System.Text.Json;
 using CopilotAspire.Runtime.AgentFramework;
 using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Agents.AI;
+using Microsoft.Agents.AI.Workflows;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
@@ -13,7 +14,8 @@ namespace CopilotAspire.Tests.Client;
 /// <summary>
 /// A Microsoft Agent Framework <see cref="ChatClientAgent"/> (on the fake OpenAI server) hosted in the runtime, driven by
 /// the official <c>@ag-ui/client</c>: a chat, a server tool the agent runs itself, a frontend tool round trip, a model
-/// failure and a stop mid-stream; then state, context and history from the request, with a per-run factory.
+/// failure and a stop mid-stream; then state, context and history from the request, with a per-run factory; and a
+/// sequential workflow of two agents as one agent.
 /// </summary>
 public sealed class FrameworkAgentClientTests : IAsyncLifetime
 {
@@ -165,6 +167,23 @@ public sealed class FrameworkAgentClientTests : IAsyncLifetime
         Assert.Equal((string?)"system", sent[0][1].Role);
         Assert.Equal("## Context from the application\nPage:\nthe settings page\n\n## Application State\n```json\n{\n  \"theme\": \"dark\"\n}\n```\n", sent[0][1].Content);
         Assert.Equal(["one", "First answer.", "two"], sent[1].Skip(2).Select(m => m.Content));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_workflow_agent_streams_each_agent_s_reply_as_its_own_message()
+    {
+        _fake.Enqueue(Reply.Text("Draft: ", "hello."), Reply.Text("Reviewed: ", "fine."));
+        var workflow = AgentWorkflowBuilder.BuildSequential(Agent(), Agent()).AsAIAgent(name: "writer-reviewer");
+        await using var host = await RuntimeTestHost.StartAsync(runtime => runtime.AddAgent("flow", workflow));
+
+        var result = await NodeClient.RunScenarioAsync("run", host.RuntimeUrl, "flow", "maf-workflow", "write", Ct);
+
+        var texts = result.GetProperty("messages").EnumerateArray()
+            .Where(m => m.GetProperty("role").GetString() == "assistant").Select(m => m.GetProperty("content").GetString());
+        Assert.Equal(["Draft: hello.", "Reviewed: fine."], texts);
+        Assert.Equal("RUN_FINISHED", result.GetProperty("events").EnumerateArray().Last().GetProperty("type").GetString());
+        var second = await _fake.WaitForRequestAsync(2, Ct);
+        Assert.Contains("Draft: hello.", second.Body, StringComparison.Ordinal); // the reviewer saw the draft
     }
 
     private static string Input(string threadId, string runId, string messages, string state, string context) =>

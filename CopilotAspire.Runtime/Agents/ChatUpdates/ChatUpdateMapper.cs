@@ -114,6 +114,11 @@ internal sealed class ChatUpdateMapper
         }
     }
 
+    /// <summary>The update carries model output (text, reasoning, a tool call or its argument deltas), not only results or metadata.</summary>
+    public static bool IsModelOutput(ChatResponseUpdate update) =>
+        update.Contents.Any(c => c is TextContent { Text.Length: > 0 } or TextReasoningContent { Text.Length: > 0 } or FunctionCallContent)
+        || update.RawRepresentation is StreamingChatCompletionUpdate { ToolCallUpdates.Count: > 0 };
+
     private void StreamToolCallDelta(StreamingChatToolCallUpdate delta)
     {
         if (!_streamedCallIds.TryGetValue(delta.Index, out var callId))
