@@ -145,11 +145,18 @@ public sealed class FrameworkAgentClientTests : IAsyncLifetime
     public async Task State_context_and_history_come_from_each_request_to_an_agent_made_per_run()
     {
         var created = 0;
+        var seen = new List<ChatOptions?>();
         _fake.Enqueue(Reply.Text("First answer."), Reply.Text("Second answer."));
         await using var host = await RuntimeTestHost.StartAsync(runtime => runtime.AddAgent("maf", _ =>
         {
             Interlocked.Increment(ref created);
-            return Agent();
+            return Agent(options =>
+            {
+                lock (seen)
+                {
+                    seen.Add(options);
+                }
+            });
         }));
         const string Context = """[{"description":"Page","value":"the settings page"}]""";
         const string State = """{"theme":"dark"}""";
@@ -167,6 +174,14 @@ public sealed class FrameworkAgentClientTests : IAsyncLifetime
         Assert.Equal((string?)"system", sent[0][1].Role);
         Assert.Equal("## Context from the application\nPage:\nthe settings page\n\n## Application State\n```json\n{\n  \"theme\": \"dark\"\n}\n```\n", sent[0][1].Content);
         Assert.Equal(["one", "First answer.", "two"], sent[1].Skip(2).Select(m => m.Content));
+
+        // The same input reaches the agent's model calls as run options.
+        var properties = Assert.IsType<ChatOptions>(seen[1]).AdditionalProperties!;
+        Assert.Equal("maf-state", properties[FrameworkAgent.ThreadIdKey]);
+        Assert.Equal("r2", properties[FrameworkAgent.RunIdKey]);
+        JsonAssert.Equal(State, ((JsonElement)properties[FrameworkAgent.StateKey]!).GetRawText());
+        var context = Assert.Single((IReadOnlyList<CopilotAspire.Runtime.Protocol.Context>)properties[FrameworkAgent.ContextKey]!);
+        Assert.Equal(("Page", "the settings page"), (context.Description, context.Value));
     }
 
     [Fact(Timeout = 60_000)]
@@ -189,13 +204,24 @@ public sealed class FrameworkAgentClientTests : IAsyncLifetime
     private static string Input(string threadId, string runId, string messages, string state, string context) =>
         $$$"""{"threadId":"{{{threadId}}}","runId":"{{{runId}}}","messages":{{{messages}}},"state":{{{state}}},"tools":[],"context":{{{context}}},"forwardedProps":{}}""";
 
-    private ChatClientAgent Agent(params AITool[] tools) =>
-        new(new ChatClient("gpt-4o", new ApiKeyCredential("sk-test-not-a-secret"), new OpenAIClientOptions
+    private ChatClientAgent Agent(params AITool[] tools) => Agent(null, tools);
+
+    /// <summary>A <see cref="ChatClientAgent"/> on the fake server; <paramref name="observe"/> sees each model call's options.</summary>
+    private ChatClientAgent Agent(Action<ChatOptions?>? observe, params AITool[] tools)
+    {
+        var client = new ChatClient("gpt-4o", new ApiKeyCredential("sk-test-not-a-secret"), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(_fake.OpenAiBaseUrl),
+            RetryPolicy = new ClientRetryPolicy(0),
+        }).AsIChatClient();
+        if (observe is not null)
+        {
+            client = client.AsBuilder().Use((messages, options, next, ct) =>
             {
-                Endpoint = new Uri(_fake.OpenAiBaseUrl),
-                RetryPolicy = new ClientRetryPolicy(0),
-            }).AsIChatClient(),
-            instructions: Instructions,
-            name: "maf",
-            tools: tools);
+                observe(options);
+                return next(messages, options, ct);
+            }).Build();
+        }
+        return new ChatClientAgent(client, instructions: Instructions, name: "maf", tools: tools);
+    }
 }
