@@ -14,14 +14,14 @@ namespace CopilotAspire.Testing;
 /// A deterministic OpenAI-compatible server on a real loopback port, for the LLM and transcription paths:
 /// <list type="bullet">
 /// <item><c>POST …/chat/completions</c> (OpenAI <c>/v1</c>, Gemini <c>/v1beta/openai</c>, Azure
-/// <c>/openai/deployments/{d}</c>): streamed (SSE chunks, tool-call argument deltas, usage chunk, <c>[DONE]</c>) or not;</item>
+/// <c>/openai/deployments/{d}</c> and <c>/openai/v1</c> with Azure's checks, see <c>FakeOpenAiServer.Azure.cs</c>): streamed (SSE chunks, tool-call argument deltas, usage chunk, <c>[DONE]</c>) or not;</item>
 /// <item><c>POST /v1/messages</c>: Anthropic Messages, streamed or not;</item>
 /// <item><c>GET /v1/models</c>; <c>POST /v1/audio/transcriptions</c> (multipart, <c>response_format</c> json/text/verbose_json).</item>
 /// </list>
 /// Replies are scripted per test (<see cref="Enqueue"/>, <see cref="EnqueueTranscription"/>), fall back to
 /// <see cref="DefaultReply"/>, and every request is recorded (<see cref="Requests"/>) with whether it was aborted.
 /// </summary>
-public sealed class FakeOpenAiServer : IAsyncDisposable
+public sealed partial class FakeOpenAiServer : IAsyncDisposable
 {
     private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
     private static readonly byte[] s_eventPrefix = "event: "u8.ToArray();
@@ -140,7 +140,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             {
                 var (json, body) = await ReadJsonAsync(context);
                 recorded = Record(context, body, json);
-                await ChatCompletionsAsync(context, json, NextReply());
+                if (!await AzureRejectsAsync(context, path))
+                {
+                    await ChatCompletionsAsync(context, json, NextReply());
+                }
             }
             else if (HttpMethods.IsPost(request.Method) && path.EndsWith("/messages", StringComparison.Ordinal))
             {

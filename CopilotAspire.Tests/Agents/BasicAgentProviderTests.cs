@@ -117,20 +117,6 @@ public sealed class BasicAgentProviderTests : FakeOpenAiServerTest
     }
 
     [Fact]
-    public async Task Azure_openai_posts_to_the_deployment_with_an_api_key_header()
-    {
-        Server.Enqueue(Reply.Text("Hi"));
-
-        var events = await RunAsync(Agent(Server, model: "azure-openai/my-deployment"), Input());
-
-        var request = Assert.Single(Server.Requests);
-        Assert.Equal("/openai/deployments/my-deployment/chat/completions", request.Path);
-        Assert.StartsWith("?api-version=", request.Query, StringComparison.Ordinal);
-        Assert.Equal(Key, request.Header("api-key"));
-        Assert.Equal("Hi", Assert.Single(events.OfType<TextMessageContentEvent>()).Delta);
-    }
-
-    [Fact]
     public async Task Model_calls_are_gen_ai_spans_on_the_exposed_source()
     {
         var spans = new List<Activity>();

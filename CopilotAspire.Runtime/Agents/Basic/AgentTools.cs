@@ -14,8 +14,6 @@ internal sealed class AgentTools
     public const string StateSnapshotTool = "AGUISendStateSnapshot";
     public const string StateDeltaTool = "AGUISendStateDelta";
 
-    private static readonly JsonElement s_emptyObjectSchema = AgUiJson.Parse("""{"type":"object","properties":{}}""");
-
     private static readonly AIFunctionDeclaration s_stateSnapshot = AIFunctionFactory.CreateDeclaration(
         StateSnapshotTool,
         "Replace the entire application state with a new snapshot",
@@ -51,8 +49,7 @@ internal sealed class AgentTools
 
         foreach (var tool in frontendTools)
         {
-            var schema = tool.Parameters is { ValueKind: JsonValueKind.Object } parameters ? parameters : s_emptyObjectSchema;
-            Add(tool.Name, AIFunctionFactory.CreateDeclaration(tool.Name, tool.Description, schema));
+            Add(tool.Name, ChatInput.ToolDeclaration(tool));
         }
         foreach (var function in configTools)
         {

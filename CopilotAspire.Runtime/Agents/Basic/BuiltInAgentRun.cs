@@ -4,14 +4,13 @@ using System.Text.Json.Nodes;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using StreamingChatCompletionUpdate = OpenAI.Chat.StreamingChatCompletionUpdate;
-using StreamingChatToolCallUpdate = OpenAI.Chat.StreamingChatToolCallUpdate;
 
 namespace CopilotAspire.Runtime.Agents;
 
 /// <summary>
 /// One run of a <see cref="BuiltInAgent"/>: the model-call loop (run server tools, stop on client tools, up to
-/// <see cref="BasicAgentOptions.MaxSteps"/>) and the mapping of the model's stream to AG-UI events (wire spec §10.4).
+/// <see cref="BasicAgentOptions.MaxSteps"/>); the model's stream becomes AG-UI events through the shared
+/// <see cref="ChatUpdateMapper"/> (wire spec §10.4).
 /// The tool loop is ours rather than <c>FunctionInvokingChatClient</c>'s, which skips server tools when one response
 /// also calls a client tool.
 /// </summary>
@@ -22,28 +21,9 @@ internal sealed class BuiltInAgentRun
     private readonly ModelBinding _model;
     private readonly ILogger _logger;
     private readonly AgentTools _tools;
-    private readonly List<AgUiEvent> _pending = new(4);
-
-    // The AI SDK mints a message id at stream start and replaces it at each text-start; tool calls point at it.
-    private string _messageId = NewId();
-    private bool _textOpen;
-    private string? _reasoningId;
+    private readonly ChatUpdateMapper _map = new();
+    private readonly List<AgUiEvent> _pending;
     private bool _stateEmitted;
-
-    // Per step (providers may reuse ids such as call_0 in every response): the provider ids of tool calls whose START
-    // was streamed from deltas (OpenAI-compatible providers), by stream index; the calls announced, by provider id;
-    // and the AG-UI id of each provider id.
-    private readonly Dictionary<int, string> _streamedCallIds = [];
-    private readonly Dictionary<string, StreamedCall> _streamedCalls = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _toolCallIds = new(StringComparer.Ordinal);
-
-    // Per run: the AG-UI tool call ids used so far (unique within the run: the client keys tool calls by id), and
-    // those started but not ended.
-    private readonly HashSet<string> _usedToolCallIds = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _openToolCalls = new(StringComparer.Ordinal);
-
-    private UsageDetails? _usage;
-    private ChatFinishReason? _finishReason;
 
     public BuiltInAgentRun(RunAgentInput input, BasicAgentOptions options, ModelBinding model, ILogger logger)
     {
@@ -52,6 +32,7 @@ internal sealed class BuiltInAgentRun
         _model = model;
         _logger = logger;
         _tools = new AgentTools(input.Tools, options.Tools);
+        _pending = _map.Pending;
     }
 
     public async IAsyncEnumerable<AgUiEvent> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -90,10 +71,7 @@ internal sealed class BuiltInAgentRun
 
         for (var step = 1; step <= maxSteps && !stopped && failure is null; step++)
         {
-            _textOpen = false;
-            _streamedCallIds.Clear();
-            _streamedCalls.Clear();
-            _toolCallIds.Clear();
+            _map.BeginStep();
             var updates = new List<ChatResponseUpdate>();
             var calls = new List<FunctionCallContent>();
 
@@ -124,7 +102,7 @@ internal sealed class BuiltInAgentRun
                     }
 
                     updates.Add(stream.Current);
-                    Map(stream.Current, calls);
+                    _map.Map(stream.Current, calls);
                     foreach (var e in _pending)
                     {
                         yield return e;
@@ -138,7 +116,7 @@ internal sealed class BuiltInAgentRun
                 break;
             }
 
-            CloseReasoning();
+            _map.CloseReasoning();
             messages.AddMessages(updates);
             if (calls.Count == 0)
             {
@@ -185,8 +163,8 @@ internal sealed class BuiltInAgentRun
                 _pending.Clear();
                 yield return new ToolCallResultEvent
                 {
-                    ToolCallId = ToolCallId(call.CallId),
-                    MessageId = NewId(),
+                    ToolCallId = _map.ToolCallId(call.CallId),
+                    MessageId = ChatUpdateMapper.NewId(),
                     Role = MessageRoles.Tool,
                     Content = AgentTools.Stringify(output),
                 };
@@ -200,7 +178,7 @@ internal sealed class BuiltInAgentRun
             messages.Add(new ChatMessage(ChatRole.Tool, results));
         }
 
-        CloseReasoning();
+        _map.CloseReasoning();
         foreach (var e in _pending)
         {
             yield return e;
@@ -211,7 +189,7 @@ internal sealed class BuiltInAgentRun
         {
             // As the official agent on abort: the open text message is closed (by chunk expansion) and the run finishes.
             // A tool call left open mid-stream is closed by the runtime's finalizer instead, which also gives it a result.
-            if (_openToolCalls.Count == 0)
+            if (!_map.HasOpenToolCalls)
             {
                 yield return new RunFinishedEvent { ThreadId = _input.ThreadId, RunId = _input.RunId };
             }
@@ -226,8 +204,8 @@ internal sealed class BuiltInAgentRun
         {
             ThreadId = _input.ThreadId,
             RunId = _input.RunId,
-            FinishReason = FinishReasonName(_finishReason),
-            Usage = _usage is null ? null : [ToTokenUsage(_usage)],
+            FinishReason = ChatUpdateMapper.FinishReasonName(_map.FinishReason),
+            Usage = _map.ToTokenUsage(_model.ProviderName, _model.ModelName) is { } usage ? [usage] : null,
         };
     }
 
@@ -251,140 +229,6 @@ internal sealed class BuiltInAgentRun
             _ => ChatToolMode.RequireSpecific(_options.ToolChoice.Trim()),
         },
     };
-
-    /// <summary>Maps one streamed update to AG-UI events (into <see cref="_pending"/>) and collects its tool calls.</summary>
-    private void Map(ChatResponseUpdate update, List<FunctionCallContent> calls)
-    {
-        foreach (var content in update.Contents)
-        {
-            switch (content)
-            {
-                case TextContent { Text.Length: > 0 } text:
-                    CloseReasoning();
-                    if (!_textOpen)
-                    {
-                        _messageId = NewId();
-                        _textOpen = true;
-                    }
-                    _pending.Add(new TextMessageChunkEvent { MessageId = _messageId, Role = "assistant", Delta = text.Text });
-                    break;
-                case TextReasoningContent { Text.Length: > 0 } reasoning:
-                    if (_reasoningId is null)
-                    {
-                        _reasoningId = NewId();
-                        _textOpen = false;
-                        _pending.Add(new ReasoningStartEvent { MessageId = _reasoningId });
-                        _pending.Add(new ReasoningMessageStartEvent { MessageId = _reasoningId });
-                    }
-                    _pending.Add(new ReasoningMessageContentEvent { MessageId = _reasoningId, Delta = reasoning.Text });
-                    break;
-                case FunctionCallContent call when !calls.Exists(c => c.CallId == call.CallId):
-                    calls.Add(call);
-                    EmitToolCall(call);
-                    break;
-                case UsageContent usage:
-                    (_usage ??= new UsageDetails()).Add(usage.Details);
-                    break;
-            }
-        }
-
-        // OpenAI-compatible providers stream argument deltas; the adapter only yields the complete call at the end.
-        if (update.RawRepresentation is StreamingChatCompletionUpdate { ToolCallUpdates.Count: > 0 } raw)
-        {
-            foreach (var delta in raw.ToolCallUpdates)
-            {
-                StreamToolCallDelta(delta);
-            }
-        }
-        if (update.FinishReason is { } finish)
-        {
-            _finishReason = finish;
-        }
-    }
-
-    private void StreamToolCallDelta(StreamingChatToolCallUpdate delta)
-    {
-        if (!_streamedCallIds.TryGetValue(delta.Index, out var callId))
-        {
-            if (string.IsNullOrEmpty(delta.ToolCallId) || string.IsNullOrEmpty(delta.FunctionName)
-                || _streamedCalls.ContainsKey(delta.ToolCallId))
-            {
-                return;
-            }
-            callId = delta.ToolCallId;
-            _streamedCallIds[delta.Index] = callId;
-            _streamedCalls[callId] = new StreamedCall();
-            StartToolCall(callId, delta.FunctionName);
-        }
-        var args = delta.FunctionArgumentsUpdate?.ToString();
-        if (!string.IsNullOrEmpty(args) && _streamedCalls.TryGetValue(callId, out var streamed) && !streamed.Ended)
-        {
-            streamed.ArgsSent = true;
-            _pending.Add(new ToolCallArgsEvent { ToolCallId = ToolCallId(callId), Delta = args });
-        }
-    }
-
-    /// <summary>The AI SDK's <c>tool-call</c> part: START if not streamed yet, the whole input if no deltas were sent, END.</summary>
-    private void EmitToolCall(FunctionCallContent call)
-    {
-        if (!_streamedCalls.TryGetValue(call.CallId, out var streamed))
-        {
-            streamed = new StreamedCall();
-            _streamedCalls[call.CallId] = streamed;
-            StartToolCall(call.CallId, call.Name);
-        }
-        if (streamed.Ended)
-        {
-            return;
-        }
-        var id = ToolCallId(call.CallId);
-        if (!streamed.ArgsSent)
-        {
-            _pending.Add(new ToolCallArgsEvent { ToolCallId = id, Delta = AgentTools.Stringify(call.Arguments ?? new Dictionary<string, object?>()) });
-        }
-        streamed.Ended = true;
-        _openToolCalls.Remove(id);
-        _pending.Add(new ToolCallEndEvent { ToolCallId = id });
-    }
-
-    private void StartToolCall(string callId, string name)
-    {
-        CloseReasoning();
-        _textOpen = false;
-        var id = ToolCallId(callId);
-        _openToolCalls.Add(id);
-        _pending.Add(new ToolCallStartEvent { ToolCallId = id, ToolCallName = name, ParentMessageId = _messageId });
-    }
-
-    /// <summary>
-    /// The AG-UI id of this step's provider call id: the provider's id, or — when an earlier step of the run already
-    /// used it (servers that number calls per response) — the id suffixed <c>-2</c>, <c>-3</c>…. The model's own
-    /// history within the run keeps the provider's ids; later runs send the AG-UI ids, which pair calls and results alike.
-    /// </summary>
-    private string ToolCallId(string providerId)
-    {
-        if (_toolCallIds.TryGetValue(providerId, out var id))
-        {
-            return id;
-        }
-        id = providerId;
-        for (var n = 2; !_usedToolCallIds.Add(id); n++)
-        {
-            id = $"{providerId}-{n}";
-        }
-        _toolCallIds[providerId] = id;
-        return id;
-    }
-
-    private void CloseReasoning()
-    {
-        if (_reasoningId is { } id)
-        {
-            _pending.Add(new ReasoningMessageEndEvent { MessageId = id });
-            _pending.Add(new ReasoningEndEvent { MessageId = id });
-            _reasoningId = null;
-        }
-    }
 
     /// <summary>Runs a server tool; the state tools also queue their <c>STATE_SNAPSHOT</c>/<c>STATE_DELTA</c>.</summary>
     private async ValueTask<object?> InvokeServerToolAsync(FunctionCallContent call, CancellationToken cancellationToken)
@@ -452,46 +296,5 @@ internal sealed class BuiltInAgentRun
         _ => AgUiJson.Parse(AgentTools.Stringify(value)),
     };
 
-    private TokenUsage ToTokenUsage(UsageDetails usage) => new()
-    {
-        Provider = _model.ProviderName,
-        Model = _model.ModelName,
-        InputTokens = usage.InputTokenCount,
-        OutputTokens = usage.OutputTokenCount,
-        TotalTokens = usage.TotalTokenCount ?? (usage.InputTokenCount + usage.OutputTokenCount),
-        ReasoningTokens = usage.ReasoningTokenCount,
-        CachedInputTokens = usage.CachedInputTokenCount,
-    };
-
-    /// <summary>The AI SDK's finish reason names.</summary>
-    internal static string FinishReasonName(ChatFinishReason? reason)
-    {
-        if (reason is not { } r)
-        {
-            return "unknown";
-        }
-        if (r == ChatFinishReason.Stop)
-        {
-            return "stop";
-        }
-        if (r == ChatFinishReason.Length)
-        {
-            return "length";
-        }
-        if (r == ChatFinishReason.ToolCalls)
-        {
-            return "tool-calls";
-        }
-        return r == ChatFinishReason.ContentFilter ? "content-filter" : "other";
-    }
-
     private RunErrorEvent Error(string message) => new() { Message = message, ThreadId = _input.ThreadId, RunId = _input.RunId };
-
-    private static string NewId() => Guid.NewGuid().ToString();
-
-    private sealed class StreamedCall
-    {
-        public bool ArgsSent { get; set; }
-        public bool Ended { get; set; }
-    }
 }

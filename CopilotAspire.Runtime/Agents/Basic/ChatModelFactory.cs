@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using Anthropic;
-using Azure.AI.OpenAI;
 using Azure.Identity;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -15,6 +14,9 @@ internal static class ChatModelFactory
     public const string OpenAiDefaultBaseUrl = "https://api.openai.com/v1";
     public const string AnthropicDefaultBaseUrl = "https://api.anthropic.com";
     public const string GoogleDefaultBaseUrl = "https://generativelanguage.googleapis.com/v1beta";
+
+    /// <summary>The Entra ID scope of Azure OpenAI (used when no key is configured).</summary>
+    public const string AzureTokenScope = "https://cognitiveservices.azure.com/.default";
 
     /// <summary>The provider's client, or the user-facing reason it cannot be built (a missing key or endpoint).</summary>
     public static ModelClientResult Create(ModelSpec spec, BasicAgentOptions options, ProviderEnvironment env) => spec.Provider switch
@@ -87,12 +89,29 @@ internal static class ChatModelFactory
         {
             return ModelClientResult.Fail($"Azure OpenAI endpoint \"{endpoint}\" is not an absolute URL.", null);
         }
-        var clientOptions = new AzureOpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(options.MaxRetries) };
+        // Azure's v1 API through the OpenAI client (the deployment is the model; no api-version). Azure.AI.OpenAI 2.1.0
+        // is built against an older OpenAI package than ours and calls a method 2.15.0 no longer has.
         var key = options.ApiKey ?? env.Get("AZURE_OPENAI_API_KEY");
-        var client = key is not null
-            ? new AzureOpenAIClient(uri, new ApiKeyCredential(key), clientOptions)
-            : new AzureOpenAIClient(uri, new DefaultAzureCredential(), clientOptions);
-        return ModelClientResult.Ok(client.GetChatClient(spec.Model).AsIChatClient(), key);
+        AuthenticationPolicy authentication = key is not null
+            ? ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(key), "api-key")
+            : new BearerTokenPolicy(new DefaultAzureCredential(), AzureTokenScope);
+        var client = new ChatClient(spec.Model, authentication, new OpenAIClientOptions
+        {
+            Endpoint = AzureV1Endpoint(uri),
+            RetryPolicy = new ClientRetryPolicy(options.MaxRetries),
+        });
+        return ModelClientResult.Ok(client.AsIChatClient(), key);
+    }
+
+    /// <summary><c>{endpoint}/openai/v1</c>, whether the endpoint was given as the resource, <c>…/openai</c> or <c>…/openai/v1</c>.</summary>
+    internal static Uri AzureV1Endpoint(Uri endpoint)
+    {
+        var url = endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        if (url.EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            return new Uri(url);
+        }
+        return new Uri(url.EndsWith("/openai", StringComparison.OrdinalIgnoreCase) ? url + "/v1" : url + "/openai/v1");
     }
 
     private static IChatClient OpenAiCompatible(string model, string key, string baseUrl, int maxRetries) =>
