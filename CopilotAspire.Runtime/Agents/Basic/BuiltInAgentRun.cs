@@ -19,9 +19,12 @@ internal sealed class BuiltInAgentRun
 {
     private readonly RunAgentInput _input;
     private readonly BasicAgentOptions _options;
-    private readonly ModelBinding _model;
+    private readonly ModelBindings _models;
+    private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
-    private readonly AgentTools _tools;
+    private readonly RunSettings _settings;
+    private ModelBinding _model;
+    private AgentTools _tools;
     private readonly List<AgUiEvent> _pending = new(4);
 
     // The AI SDK mints a message id at stream start and replaces it at each text-start; tool calls point at it.
@@ -45,19 +48,39 @@ internal sealed class BuiltInAgentRun
     private UsageDetails? _usage;
     private ChatFinishReason? _finishReason;
 
-    public BuiltInAgentRun(RunAgentInput input, BasicAgentOptions options, ModelBinding model, ILogger logger)
+    // The interrupt tools called in this run, by AG-UI tool call id (wire spec §19.3).
+    private readonly List<(string ToolCallId, InterruptToolOptions Tool)> _interrupts = [];
+
+    public BuiltInAgentRun(RunAgentInput input, BasicAgentOptions options, ModelBindings models, ILoggerFactory? loggerFactory, ILogger logger)
     {
         _input = input;
         _options = options;
-        _model = model;
+        _models = models;
+        _loggerFactory = loggerFactory;
         _logger = logger;
-        _tools = new AgentTools(input.Tools, options.Tools);
+        _settings = RunSettings.From(options, input.ForwardedProps);
+        _model = models.Default;
+        _tools = new AgentTools(input.Tools, options.Tools, options.InterruptTools);
     }
 
     public async IAsyncEnumerable<AgUiEvent> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return new RunStartedEvent { ThreadId = _input.ThreadId, RunId = _input.RunId };
 
+        string? invalidOverride = null;
+        try
+        {
+            _model = _models.For(_settings);
+        }
+        catch (ArgumentException ex)
+        {
+            invalidOverride = ex.Message;
+        }
+        if (invalidOverride is not null)
+        {
+            yield return Error(invalidOverride);
+            yield break;
+        }
         var model = _model.Resolve();
         if (model.Client is not { } client)
         {
@@ -82,11 +105,33 @@ internal sealed class BuiltInAgentRun
             yield return Error(invalidInput);
             yield break;
         }
+        InterruptTools.AppendResumeResults(messages, _input.Resume);
 
-        var chatOptions = CreateChatOptions();
-        var maxSteps = Math.Max(1, _options.MaxSteps);
         var stopped = false;
         string? failure = null;
+        McpToolSession? mcp = null;
+        try
+        {
+            mcp = await McpToolSession.OpenAsync(_options, _loggerFactory, _logger, _input.ThreadId, _input.RunId, cancellationToken);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            stopped = true;
+        }
+#pragma warning disable CA1031 // A failing user-managed MCP client fails the run, as officially.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex.Message;
+        }
+        await using var mcpTools = mcp;
+        if (mcp is { Tools.Count: > 0 })
+        {
+            _tools = new AgentTools(_input.Tools, _options.Tools, _options.InterruptTools, mcp.Tools);
+        }
+
+        var chatOptions = _settings.ToChatOptions(_tools.All);
+        var maxSteps = Math.Max(1, _options.MaxSteps);
 
         for (var step = 1; step <= maxSteps && !stopped && failure is null; step++)
         {
@@ -152,6 +197,10 @@ internal sealed class BuiltInAgentRun
                 if (!_tools.IsServerTool(call.Name))
                 {
                     clientCalls = true;
+                    if (_tools.GetInterruptTool(call.Name) is { } interrupt)
+                    {
+                        _interrupts.Add((ToolCallId(call.CallId), interrupt));
+                    }
                     continue;
                 }
                 if (cancellationToken.IsCancellationRequested)
@@ -228,29 +277,9 @@ internal sealed class BuiltInAgentRun
             RunId = _input.RunId,
             FinishReason = FinishReasonName(_finishReason),
             Usage = _usage is null ? null : [ToTokenUsage(_usage)],
+            Outcome = _interrupts.Count > 0 ? InterruptTools.Outcome(_interrupts) : null,
         };
     }
-
-    private ChatOptions CreateChatOptions() => new()
-    {
-        Temperature = _options.Temperature,
-        TopP = _options.TopP,
-        TopK = _options.TopK,
-        PresencePenalty = _options.PresencePenalty,
-        FrequencyPenalty = _options.FrequencyPenalty,
-        Seed = _options.Seed,
-        StopSequences = _options.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
-        MaxOutputTokens = _options.MaxOutputTokens,
-        Tools = _tools.All,
-        ToolMode = _options.ToolChoice?.Trim().ToLowerInvariant() switch
-        {
-            null or "" => null,
-            "auto" => ChatToolMode.Auto,
-            "required" => ChatToolMode.RequireAny,
-            "none" => ChatToolMode.None,
-            _ => ChatToolMode.RequireSpecific(_options.ToolChoice.Trim()),
-        },
-    };
 
     /// <summary>Maps one streamed update to AG-UI events (into <see cref="_pending"/>) and collects its tool calls.</summary>
     private void Map(ChatResponseUpdate update, List<FunctionCallContent> calls)
