@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ModelContextProtocol.Client;
 
@@ -28,7 +28,7 @@ public sealed class BasicAgentOptions : BasicAgentSettings
     /// Shallow-merged over the inferred capabilities in <c>/info</c> (the official <c>capabilities</c>). From
     /// configuration: the <c>Capabilities</c> section, read as JSON (<c>true</c>/<c>false</c> and numbers typed).
     /// </summary>
-    public JsonObject? Capabilities { get; set; }
+    public JsonElement? Capabilities { get; set; }
 
     internal BasicAgentOptions Snapshot() => new()
     {
@@ -57,7 +57,7 @@ public sealed class BasicAgentOptions : BasicAgentSettings
         McpServers = [.. McpServers.Select(s => s.Copy())],
         McpClients = [.. McpClients],
         InterruptTools = [.. InterruptTools.Select(t => t.Copy())],
-        Capabilities = Capabilities?.DeepClone().AsObject(),
+        Capabilities = Capabilities?.Clone(),
     };
 }
 

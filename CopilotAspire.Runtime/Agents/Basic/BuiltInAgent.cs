@@ -95,12 +95,15 @@ public class BuiltInAgent : AbstractAgent
     }
 
     /// <summary>The inferred capabilities with the configured ones shallow-merged over them (<c>{...inferred, ...capabilities}</c>).</summary>
-    private static JsonElement MergeCapabilities(JsonObject? configured)
+    private static JsonElement MergeCapabilities(JsonElement? configured)
     {
         var merged = JsonNode.Parse(InferredCapabilities)!.AsObject();
-        foreach (var (name, value) in configured ?? [])
+        if (configured is { ValueKind: JsonValueKind.Object } capabilities)
         {
-            merged[name] = value?.DeepClone();
+            foreach (var property in capabilities.EnumerateObject())
+            {
+                merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+            }
         }
         return JsonSerializer.SerializeToElement<JsonNode>(merged, AgUiJsonContext.Default.JsonNode);
     }

@@ -226,7 +226,7 @@ internal sealed class BuiltInAgentRun
                     results.Add(new FunctionResultContent(call.CallId, $"Error: {ex.Message}") { Exception = ex });
                     continue;
                 }
-                results.Add(new FunctionResultContent(call.CallId, output));
+                results.Add(new FunctionResultContent(call.CallId, ModelOutput(call.Name, output)));
                 foreach (var e in _pending)
                 {
                     yield return e;
@@ -444,6 +444,17 @@ internal sealed class BuiltInAgentRun
                 return await function.InvokeAsync(new AIFunctionArguments(arguments), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// A server tool's output as the model is sent it: an MCP result as the AI SDK converts it, other JSON as compact
+    /// text (as the AI SDK sends a JSON output; Microsoft.Extensions.AI would indent it), a string as it is.
+    /// </summary>
+    private object? ModelOutput(string toolName, object? output) => output switch
+    {
+        JsonElement result when _tools.GetFunction(toolName) is McpResultFunction => McpResultFunction.ModelOutput(result),
+        string text => text,
+        _ => AgentTools.Stringify(output),
+    };
 
     /// <summary>A JSON Patch with only <c>op</c>, <c>path</c> and (except for <c>remove</c>) <c>value</c>.</summary>
     private static JsonElement NormalizeDelta(JsonElement delta)

@@ -84,7 +84,8 @@ internal static class InterruptTools
             var value = entry.Status == "cancelled"
                 ? AgUiJson.Parse("""{"status":"cancelled"}""")
                 : entry.Payload is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } payload ? payload : AgUiJson.Parse("""{"status":"resolved"}""");
-            messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(entry.InterruptId, value)]));
+            // Compact JSON text, as the AI SDK sends a JSON tool output (a JsonElement result would be sent indented).
+            messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(entry.InterruptId, AgentTools.Stringify(value))]));
         }
     }
 }

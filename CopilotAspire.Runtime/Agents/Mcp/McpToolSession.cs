@@ -34,7 +34,7 @@ internal sealed class McpToolSession : IAsyncDisposable
         {
             foreach (var client in options.McpClients)
             {
-                session._tools.AddRange(await client.ListToolsAsync(cancellationToken: cancellationToken));
+                session._tools.AddRange((await client.ListToolsAsync(cancellationToken: cancellationToken)).Select(t => new McpResultFunction(t)));
             }
             foreach (var server in options.McpServers)
             {
@@ -95,7 +95,7 @@ internal sealed class McpToolSession : IAsyncDisposable
             return;
         }
         McpLog.ToolsListed(_logger, threadId, runId, name, tools.Count);
-        _tools.AddRange(tools);
+        _tools.AddRange(tools.Select(t => new McpResultFunction(t)));
     }
 
     private static IClientTransport CreateTransport(McpServerOptions server, ILoggerFactory? loggerFactory)
