@@ -84,6 +84,13 @@ public sealed class BuiltInAgentOptionsTests : FakeOpenAiServerTest
     }
 
     [Fact]
+    public void Capabilities_from_code_must_be_an_object()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Agent(Server, o => o.Capabilities = AgUiJson.Parse("[true]")));
+        Assert.Contains("Capabilities must be a JSON object", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ForwardedProps_change_only_listed_settings_of_the_right_type()
     {
         var agent = Agent(Server, o =>

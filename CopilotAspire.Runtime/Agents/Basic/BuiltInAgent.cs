@@ -84,6 +84,10 @@ public class BuiltInAgent : AbstractAgent
         {
             InterruptTools.Declare(options.InterruptTools[i], i);
         }
+        if (options.Capabilities is { ValueKind: not JsonValueKind.Object } capabilities)
+        {
+            throw new ArgumentException($"Capabilities must be a JSON object (got {capabilities.ValueKind}).");
+        }
         foreach (var property in options.OverridableProperties ?? [])
         {
             if (!RunSettings.Overridable.Contains(property))
