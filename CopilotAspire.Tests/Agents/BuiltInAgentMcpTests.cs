@@ -86,6 +86,27 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains($"MCP server {down} failed to connect", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("stdio")]
+    [InlineData("http")]
+    public async Task A_failing_server_is_skipped_for_the_run_as_officially(string transport)
+    {
+        // A process that exits at once, or an HTTP endpoint that answers 404 (the fake model server has no /mcp).
+        var server = transport == "stdio"
+            ? new McpServerOptions { Command = "node", Arguments = ["-e", "process.exit(3)"] }
+            : new McpServerOptions { Url = Server.BaseAddress + "mcp" };
+        using var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var agent = new BuiltInAgent(new BasicAgentOptions { Model = "openai/gpt-4o", McpServers = [server] }, Environment(Server), loggerFactory);
+        Server.Enqueue(Reply.Text("Still here."));
+
+        var events = await RunAsync(agent, Input());
+
+        Assert.IsType<RunFinishedEvent>(events[^1]);
+        Assert.Equal(["AGUISendStateSnapshot", "AGUISendStateDelta"], ToolNames(Assert.Single(Server.Requests, r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal))));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("skipping it for this run", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_user_managed_client_is_listed_per_run_and_left_open()
     {
