@@ -115,7 +115,7 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
 
         var capabilities = await agent.GetCapabilitiesAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal("""{"tools":{"supported":true,"clientProvided":true},"transport":{"streaming":true}}""", capabilities!.Value.GetRawText());
+        Assert.Equal("""{"tools":{"supported":true,"clientProvided":true},"transport":{"streaming":true},"humanInTheLoop":{"interrupts":true}}""", capabilities!.Value.GetRawText());
         Assert.Equal(("BuiltInAgent", ""), (agent.ClassName, agent.Description));
         Assert.Equal(("BasicAgent", "Helps"), (basic.ClassName, basic.Description));
     }

@@ -2,11 +2,13 @@
 // CopilotRuntime with its InMemoryAgentRunner), serving the same two agents as CopilotAspire's Api:
 //   scripted — scripted-agent.md §1.2, written here as an AG-UI AbstractAgent (events as our C# ScriptedAgent);
 //   default  — the official BuiltInAgent on OpenAI Chat Completions at OPENAI_BASE_URL (the benchmark's fake model).
+//   builtin — only with OFFICIAL_BUILTIN_AGENT=1 (the side-by-side tests of docs/agents-builtin.md): the official
+//             BuiltInAgent with an interrupt tool, overridable temperature, and the MCP server at OFFICIAL_MCP_URL if set.
 // Listens on 127.0.0.1:$PORT (0 = any free port) and prints "Now listening on: http://127.0.0.1:<port>".
 import { serve } from "@hono/node-server";
 import { AbstractAgent, EventType } from "@ag-ui/client";
 import { createOpenAI } from "@ai-sdk/openai";
-import { BuiltInAgent, CopilotRuntime, InMemoryAgentRunner, createCopilotEndpoint } from "@copilotkit/runtime/v2";
+import { BuiltInAgent, CopilotRuntime, InMemoryAgentRunner, createCopilotEndpoint, defineTool } from "@copilotkit/runtime/v2";
 import { Observable } from "rxjs";
 
 process.env.COPILOTKIT_TELEMETRY_DISABLED ??= "true";
@@ -124,11 +126,40 @@ class ScriptedAgent extends AbstractAgent {
   }
 }
 
+// A JSON Schema as a Standard Schema (what defineTool takes), so no schema library is needed.
+const jsonSchema = (schema) => ({
+  "~standard": { version: 1, vendor: "json-schema", validate: (value) => ({ value }), jsonSchema: { input: () => schema, output: () => schema } },
+});
+
 const model = createOpenAI({ apiKey: process.env.OPENAI_API_KEY ?? "bench", baseURL: process.env.OPENAI_BASE_URL }).chat("gpt-4o");
+const builtin = process.env.OFFICIAL_BUILTIN_AGENT === "1"
+  ? {
+      builtin: new BuiltInAgent({
+        model,
+        prompt: "You move money.",
+        maxRetries: 0,
+        maxSteps: 3,
+        overridableProperties: ["temperature"],
+        capabilities: { custom: { approvals: true } },
+        tools: [
+          defineTool({
+            name: "approve_transfer",
+            description: "Ask the user to approve a transfer",
+            parameters: jsonSchema({ type: "object", properties: { amount: { type: "number" } }, required: ["amount"] }),
+            interrupt: true,
+            interruptReason: "approval",
+            interruptMessage: "Approve the transfer?",
+          }),
+        ],
+        mcpServers: process.env.OFFICIAL_MCP_URL ? [{ type: "http", url: process.env.OFFICIAL_MCP_URL }] : [],
+      }),
+    }
+  : {};
 const runtime = new CopilotRuntime({
   agents: {
     scripted: new ScriptedAgent(),
     default: new BuiltInAgent({ model, prompt: "You are a helpful assistant.", maxRetries: 0 }),
+    ...builtin,
   },
   runner: new InMemoryAgentRunner(),
 });

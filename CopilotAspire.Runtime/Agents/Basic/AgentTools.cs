@@ -7,7 +7,8 @@ namespace CopilotAspire.Runtime.Agents;
 
 /// <summary>
 /// The tools offered to the model for one run, in the official order: the client's frontend tools (declarations
-/// only, never run here), then the configured server tools (same name wins), then the two state tools.
+/// only, never run here), then the configured server tools and interrupt tools (same name wins), then the two state
+/// tools, then the MCP servers' tools (run here, as server tools).
 /// </summary>
 internal sealed class AgentTools
 {
@@ -29,8 +30,10 @@ internal sealed class AgentTools
             """));
 
     private readonly Dictionary<string, AIFunction> _serverTools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InterruptToolOptions> _interruptTools = new(StringComparer.Ordinal);
 
-    public AgentTools(IReadOnlyList<Tool> frontendTools, IEnumerable<AIFunction> configTools)
+    public AgentTools(IReadOnlyList<Tool> frontendTools, IEnumerable<AIFunction> configTools,
+        IList<InterruptToolOptions>? interruptTools = null, IEnumerable<AIFunction>? mcpTools = null)
     {
         var ordered = new List<AITool>();
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -56,10 +59,25 @@ internal sealed class AgentTools
             Add(function.Name, function);
             _serverTools[function.Name] = function;
         }
+        for (var i = 0; i < (interruptTools?.Count ?? 0); i++)
+        {
+            var tool = interruptTools![i];
+            Add(tool.Name, InterruptTools.Declare(tool, i));
+            _serverTools.Remove(tool.Name);
+            _interruptTools[tool.Name] = tool;
+        }
         Add(StateSnapshotTool, s_stateSnapshot);
         Add(StateDeltaTool, s_stateDelta);
         _serverTools.Remove(StateSnapshotTool);
         _serverTools.Remove(StateDeltaTool);
+        _interruptTools.Remove(StateSnapshotTool);
+        _interruptTools.Remove(StateDeltaTool);
+        foreach (var function in mcpTools ?? [])
+        {
+            Add(function.Name, function);
+            _serverTools[function.Name] = function;
+            _interruptTools.Remove(function.Name);
+        }
         All = ordered;
     }
 
@@ -70,6 +88,9 @@ internal sealed class AgentTools
     public bool IsServerTool(string name) => name is StateSnapshotTool or StateDeltaTool || _serverTools.ContainsKey(name);
 
     public AIFunction? GetFunction(string name) => _serverTools.GetValueOrDefault(name);
+
+    /// <summary>The interrupt tool of this name: a call of it pauses the run (wire spec §19.3).</summary>
+    public InterruptToolOptions? GetInterruptTool(string name) => _interruptTools.GetValueOrDefault(name);
 
     /// <summary><c>JSON.stringify(value)</c> for a tool's input or output.</summary>
     public static string Stringify(object? value)

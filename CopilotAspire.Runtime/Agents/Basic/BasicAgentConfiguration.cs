@@ -12,7 +12,8 @@ public static class BasicAgentConfiguration
     /// One agent per child of <paramref name="agentsSection"/>, keyed by the child's name, each bound to
     /// <see cref="BasicAgentOptions"/> (<c>Model</c>, <c>Prompt</c>, <c>Temperature</c>, <c>MaxSteps</c>,
     /// <c>MaxOutputTokens</c>, <c>MaxRetries</c>, <c>Description</c>, <c>ApiKey</c>, <c>BaseUrl</c>, <c>ToolChoice</c>,
-    /// <c>ForwardSystemMessages</c>, <c>ForwardDeveloperMessages</c>, <c>ChatClientKey</c>). An agent without
+    /// <c>ForwardSystemMessages</c>, <c>ForwardDeveloperMessages</c>, <c>ChatClientKey</c>, <c>OverridableProperties</c>,
+    /// <c>McpServers</c>, <c>InterruptTools</c>, <c>Capabilities</c>; see docs/agents-builtin.md). An agent without
     /// <c>Model</c> uses the <see cref="IChatClient"/> service (keyed by <c>ChatClientKey</c> when set). Provider
     /// keys and base URLs are read from <see cref="IConfiguration"/> (which includes the environment in a host).
     /// </summary>
@@ -69,6 +70,11 @@ public static class BasicAgentConfiguration
         {
             BasicAgentSettings bindable = options; // the chat client and tools are code-only
             section.Bind(bindable);
+            if (section.GetSection("Capabilities") is var capabilities && capabilities.Exists())
+            {
+                // Read here, not bound: free-form JSON (the binder leaves the property unusable).
+                options.Capabilities = ConfigurationJson.ToElement(capabilities, defaults?.Capabilities);
+            }
             // ChatClientKey selects a registered IChatClient (even over a default Model); "" is the unkeyed one,
             // which an agent without a Model also falls back to.
             if (options.ChatClient is null && (options.ChatClientKey is not null || string.IsNullOrWhiteSpace(options.Model)))

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
+using ModelContextProtocol.Client;
 
 namespace CopilotAspire.Runtime.Agents;
 
@@ -15,6 +17,18 @@ public sealed class BasicAgentOptions : BasicAgentSettings
 
     /// <summary>Server-side tools: run on the server; their results are streamed as <c>TOOL_CALL_RESULT</c>. Not bindable.</summary>
     public IList<AIFunction> Tools { get; set; } = [];
+
+    /// <summary>
+    /// User-managed MCP clients (the official <c>mcpClients</c>): their tools are listed when each run starts; the
+    /// agent neither opens nor closes them. Not bindable (use <see cref="BasicAgentSettings.McpServers"/>).
+    /// </summary>
+    public IList<McpClient> McpClients { get; set; } = [];
+
+    /// <summary>
+    /// Shallow-merged over the inferred capabilities in <c>/info</c> (the official <c>capabilities</c>). From
+    /// configuration: the <c>Capabilities</c> section, read as JSON (<c>true</c>/<c>false</c> and numbers typed).
+    /// </summary>
+    public JsonElement? Capabilities { get; set; }
 
     internal BasicAgentOptions Snapshot() => new()
     {
@@ -39,6 +53,11 @@ public sealed class BasicAgentOptions : BasicAgentSettings
         ForwardSystemMessages = ForwardSystemMessages,
         ForwardDeveloperMessages = ForwardDeveloperMessages,
         Tools = [.. Tools],
+        OverridableProperties = OverridableProperties is null ? null : [.. OverridableProperties],
+        McpServers = [.. McpServers.Select(s => s.Copy())],
+        McpClients = [.. McpClients],
+        InterruptTools = [.. InterruptTools.Select(t => t.Copy())],
+        Capabilities = Capabilities?.Clone(),
     };
 }
 
@@ -108,4 +127,18 @@ public class BasicAgentSettings
 
     /// <summary>Send the input's <c>developer</c> messages to the model as system messages. Default false.</summary>
     public bool ForwardDeveloperMessages { get; set; }
+
+    /// <summary>
+    /// The settings a run's <c>forwardedProps</c> may override (the official <c>overridableProperties</c>):
+    /// <c>model</c>, <c>toolChoice</c>, <c>maxOutputTokens</c>, <c>temperature</c>, <c>topP</c>, <c>topK</c>,
+    /// <c>presencePenalty</c>, <c>frequencyPenalty</c>, <c>stopSequences</c>, <c>seed</c>, <c>maxRetries</c>
+    /// (<c>prompt</c> and <c>providerOptions</c> are accepted and ignored, as <c>prompt</c> is officially). Default none.
+    /// </summary>
+    public IList<string>? OverridableProperties { get; set; }
+
+    /// <summary>MCP servers whose tools the model may call (streamable HTTP, SSE or stdio); connected per run.</summary>
+    public IList<McpServerOptions> McpServers { get; set; } = [];
+
+    /// <summary>Tools that pause the run for a human answer (interrupts) instead of running.</summary>
+    public IList<InterruptToolOptions> InterruptTools { get; set; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -14,12 +15,14 @@ namespace CopilotAspire.Runtime.Agents;
 /// </summary>
 public class BuiltInAgent : AbstractAgent
 {
-    private static readonly JsonElement s_capabilities = AgUiJson.Parse(
-        """{"tools":{"supported":true,"clientProvided":true},"transport":{"streaming":true}}""");
+    private const string InferredCapabilities =
+        """{"tools":{"supported":true,"clientProvided":true},"transport":{"streaming":true},"humanInTheLoop":{"interrupts":true}}""";
 
     private readonly BasicAgentOptions _options;
-    private readonly ModelBinding _model;
+    private readonly ModelBindings _models;
+    private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
+    private readonly JsonElement _capabilities;
 
     /// <summary>Creates the agent. A malformed model string or an unknown provider throws here; a missing key does not.</summary>
     /// <param name="options">The configuration (copied).</param>
@@ -37,8 +40,11 @@ public class BuiltInAgent : AbstractAgent
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
         _options = options.Snapshot();
-        _model = new ModelBinding(_options, environment, loggerFactory);
+        Validate(_options);
+        _models = new ModelBindings(_options, environment, loggerFactory);
+        _loggerFactory = loggerFactory;
         _logger = (ILogger?)loggerFactory?.CreateLogger<BuiltInAgent>() ?? NullLogger.Instance;
+        _capabilities = MergeCapabilities(_options.Capabilities);
         Description = _options.Description ?? "";
     }
 
@@ -47,22 +53,63 @@ public class BuiltInAgent : AbstractAgent
         : base(source)
     {
         _options = source._options;
-        _model = source._model;
+        _models = source._models;
+        _loggerFactory = source._loggerFactory;
         _logger = source._logger;
+        _capabilities = source._capabilities;
     }
 
     /// <summary>The configuration this agent runs with (a copy of what it was given).</summary>
     public BasicAgentOptions Options => _options.Snapshot();
 
     public override ValueTask<JsonElement?> GetCapabilitiesAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult<JsonElement?>(s_capabilities);
+        ValueTask.FromResult<JsonElement?>(_capabilities);
 
     public override AbstractAgent Clone() => new BuiltInAgent(this);
 
     public override IAsyncEnumerable<AgUiEvent> RunAsync(RunAgentInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new BuiltInAgentRun(input, _options, _model, _logger).RunAsync(cancellationToken);
+        return new BuiltInAgentRun(input, _options, _models, _loggerFactory, _logger).RunAsync(cancellationToken);
+    }
+
+    /// <summary>MCP servers, interrupt tools and overridable properties are checked when the agent is created.</summary>
+    private static void Validate(BasicAgentOptions options)
+    {
+        for (var i = 0; i < options.McpServers.Count; i++)
+        {
+            options.McpServers[i].Validate(i);
+        }
+        for (var i = 0; i < options.InterruptTools.Count; i++)
+        {
+            InterruptTools.Declare(options.InterruptTools[i], i);
+        }
+        if (options.Capabilities is { ValueKind: not JsonValueKind.Object } capabilities)
+        {
+            throw new ArgumentException($"Capabilities must be a JSON object (got {capabilities.ValueKind}).");
+        }
+        foreach (var property in options.OverridableProperties ?? [])
+        {
+            if (!RunSettings.Overridable.Contains(property))
+            {
+                throw new ArgumentException(
+                    $"OverridableProperties: unknown property \"{property}\" (use {string.Join(", ", RunSettings.Overridable)}).");
+            }
+        }
+    }
+
+    /// <summary>The inferred capabilities with the configured ones shallow-merged over them (<c>{...inferred, ...capabilities}</c>).</summary>
+    private static JsonElement MergeCapabilities(JsonElement? configured)
+    {
+        var merged = JsonNode.Parse(InferredCapabilities)!.AsObject();
+        if (configured is { ValueKind: JsonValueKind.Object } capabilities)
+        {
+            foreach (var property in capabilities.EnumerateObject())
+            {
+                merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+            }
+        }
+        return JsonSerializer.SerializeToElement<JsonNode>(merged, AgUiJsonContext.Default.JsonNode);
     }
 }
 
