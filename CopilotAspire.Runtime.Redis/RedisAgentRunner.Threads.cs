@@ -52,7 +52,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
                     var meta = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
                     if (meta[0].IsNull)
                     {
-                        _ = Database.SortedSetRemoveAsync(candidates[i].Index, candidates[i].Id, CommandFlags.FireAndForget);
+                        await Database.SortedSetRemoveAsync(candidates[i].Index, candidates[i].Id).WaitAsync(cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                     found.Add((Record(candidates[i].Id, meta), candidates[i].Score));
