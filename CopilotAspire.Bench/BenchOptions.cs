@@ -34,6 +34,12 @@ public sealed record BenchOptions
 
     public bool Ceiling { get; init; } = true;
 
+    /// <summary>Threads in the scope of the thread-list row (Redis). Default 100,000.</summary>
+    public int ThreadListThreads { get; init; } = 100_000;
+
+    /// <summary>Measure only the thread-list row (<c>--thread-list-only</c>).</summary>
+    public bool ThreadListOnly { get; init; }
+
     /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
     public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -52,6 +58,7 @@ public sealed record BenchOptions
         var quick = false;
         var redis = true;
         var ceiling = true;
+        var threadListOnly = false;
         int[]? concurrency = null;
         double? seconds = null;
         var env = new Dictionary<string, string>();
@@ -68,6 +75,7 @@ public sealed record BenchOptions
                 case "--quick": quick = true; break;
                 case "--no-redis": redis = false; break;
                 case "--no-ceiling": ceiling = false; break;
+                case "--thread-list-only": threadListOnly = true; break;
                 case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--ours-env" or "--baseline-env":
@@ -86,6 +94,7 @@ public sealed record BenchOptions
             BaselineDll = baseline,
             Redis = redis,
             Ceiling = ceiling,
+            ThreadListOnly = threadListOnly,
             OursEnvironment = env,
             BaselineEnvironment = baselineEnv,
         };

@@ -245,8 +245,10 @@ public sealed partial class RedisAgentRunner : IThreadStore
             // Entries of the cursor's own time that come before it are skipped here (rare: ids updated in the same ms).
             while (result.Count < count && !exhausted)
             {
-                var entries = await db.SortedSetRangeByScoreWithScoresAsync(Key, _max, double.NegativeInfinity, Exclude.None, Order.Descending, _offset, count).ConfigureAwait(false);
-                exhausted = entries.Length < count;
+                // From a cursor the range starts at the cursor's own entry (inclusive: ties of its time): one more covers it.
+                var take = count + (_after is null ? 0 : 1);
+                var entries = await db.SortedSetRangeByScoreWithScoresAsync(Key, _max, double.NegativeInfinity, Exclude.None, Order.Descending, _offset, take).ConfigureAwait(false);
+                exhausted = entries.Length < take;
                 _offset += entries.Length;
                 foreach (var e in entries)
                 {
