@@ -46,6 +46,10 @@ public sealed record SingleRouteInfo(bool ResourceOperations, ThreadEndpointsInf
 [JsonSerializable(typeof(StopResponse))]
 [JsonSerializable(typeof(RuntimeInfo))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Runners.Threads.ThreadPage))]
+[JsonSerializable(typeof(Runners.Threads.ThreadRecord))]
+[JsonSerializable(typeof(ThreadArchived))]
+[JsonSerializable(typeof(ThreadDeleted))]
 internal sealed partial class HttpBodiesJsonContext : JsonSerializerContext
 {
     public static HttpBodiesJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = CopilotAspire.Runtime.Protocol.JsonStringifyEncoder.Instance });

@@ -48,7 +48,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
                 var page = await store.ListThreadsAsync(
                     new ThreadListQuery(scope, agentId, Math.Min(limit, Options.MaxPageSize), cursor.Length > 0 ? cursor : null, query["includeArchived"] == "true"),
                     cancellationToken);
-                return TypedResults.Json(page, ThreadsJsonContext.Relaxed.ThreadPage, "application/json");
+                return TypedResults.Json(page, HttpBodiesJsonContext.Relaxed.ThreadPage, "application/json");
             }
             catch (ThreadCursorException ex)
             {
@@ -76,7 +76,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
     public Task<IResult> UpdateAsync(HttpContext context, string threadId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
         MutateAsync(context, "threads/update", threadId, body, async (store, thread, update) =>
             await store.UpdateThreadAsync(thread, update, cancellationToken) is { } record
-                ? TypedResults.Json(record, ThreadsJsonContext.Relaxed.ThreadRecord, "application/json")
+                ? TypedResults.Json(record, HttpBodiesJsonContext.Relaxed.ThreadRecord, "application/json")
                 : ThreadNotFound(threadId),
             cancellationToken);
 
@@ -85,7 +85,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
         MutateAsync(context, "threads/archive", threadId, body, async (store, thread, _) =>
             await store.UpdateThreadAsync(thread, new ThreadUpdate(Archived: true), cancellationToken) is null
                 ? ThreadNotFound(threadId)
-                : TypedResults.Json(new ThreadArchived(threadId, true), ThreadsJsonContext.Relaxed.ThreadArchived, "application/json"),
+                : TypedResults.Json(new ThreadArchived(threadId, true), HttpBodiesJsonContext.Relaxed.ThreadArchived, "application/json"),
             cancellationToken);
 
     /// <summary><c>DELETE threads/{threadId} {agentId}</c>: answers <c>{threadId, deleted: true}</c>; 409 while a run is in progress.</summary>
@@ -93,7 +93,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
         MutateAsync(context, "threads/delete", threadId, body, async (store, thread, _) =>
             await store.DeleteThreadAsync(thread, cancellationToken) switch
             {
-                ThreadDeleteOutcome.Deleted => TypedResults.Json(new ThreadDeleted(threadId, true), ThreadsJsonContext.Relaxed.ThreadDeleted, "application/json"),
+                ThreadDeleteOutcome.Deleted => TypedResults.Json(new ThreadDeleted(threadId, true), HttpBodiesJsonContext.Relaxed.ThreadDeleted, "application/json"),
                 ThreadDeleteOutcome.Running => CopilotResults.Error(StatusCodes.Status409Conflict, "thread_running",
                     $"Thread '{threadId}' has a run in progress; stop it (POST agent/{{agentId}}/stop/{{threadId}}) and delete it once it has ended."),
                 _ => ThreadNotFound(threadId),

@@ -25,15 +25,7 @@ public sealed class ThreadStoreClientTests(RedisServerFixture redis) : IClassFix
     [InlineData("Redis", "single")]
     public async Task The_official_thread_store_lists_pages_renames_archives_unarchives_and_deletes(string runner, string transport)
     {
-        var redisRunner = runner == "Redis" ? await _factory.CreateAsync(o => o.KeyPrefix = "client-" + Guid.NewGuid().ToString("N")[..8] + ":") : null;
-        await using var host = await RuntimeTestHost.StartAsync(r =>
-        {
-            if (redisRunner is not null)
-            {
-                r.WithRunner(redisRunner);
-            }
-            r.WithThreadScope((http, _) => ValueTask.FromResult<string?>(http.Request.Headers["x-user"].ToString() is { Length: > 0 } user ? user : null));
-        });
+        await using var host = await RunnerTestHosts.StartAsync(_factory, runner, r => r.WithThreadScope(RunnerTestHosts.ScopeFromUserHeader));
         var runtimeUrl = transport == "rest" ? host.RuntimeUrl : new Uri(host.BaseAddress, RuntimeTestHost.SinglePath).ToString();
 
         var alice = await NodeClient.RunThreadsAsync(runtimeUrl, transport, "scripted", "alice", Ct);

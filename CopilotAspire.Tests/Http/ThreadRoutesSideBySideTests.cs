@@ -28,14 +28,7 @@ public sealed class ThreadRoutesSideBySideTests(RedisServerFixture redis) : ICla
         await using var official = await ServerProcess.StartAsync("official", "node", ["server.mjs"], Path.Combine(NodeClient.RepoRoot(), "bench", "official"),
             new Dictionary<string, string> { ["PORT"] = "0", ["COPILOTKIT_TELEMETRY_DISABLED"] = "true" }, RuntimeTestHost.BasePath + "/info", Ct);
         using var officialClient = new HttpClient { BaseAddress = official.BaseAddress };
-        var redisRunner = runner == "Redis" ? await _factory.CreateAsync(o => o.KeyPrefix = "sbs-" + Guid.NewGuid().ToString("N")[..8] + ":") : null;
-        await using var ours = await RuntimeTestHost.StartAsync(r =>
-        {
-            if (redisRunner is not null)
-            {
-                r.WithRunner(redisRunner);
-            }
-        });
+        await using var ours = await RunnerTestHosts.StartAsync(_factory, runner);
 
         foreach (var client in new[] { officialClient, ours.Client })
         {

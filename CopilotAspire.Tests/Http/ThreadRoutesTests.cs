@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Tests.Infrastructure;
 using CopilotAspire.Tests.Runners;
 
@@ -20,23 +19,9 @@ public sealed class ThreadRoutesTests(RedisServerFixture redis) : IClassFixture<
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 
-    private async Task<RuntimeTestHost> StartAsync(string runner, bool allowClear = false, bool scoped = true)
-    {
-        AgentRunner? redisRunner = runner == "Redis" ? await _factory.CreateAsync(o => o.KeyPrefix = "routes-" + Guid.NewGuid().ToString("N")[..8] + ":") : null;
-        return await RuntimeTestHost.StartAsync(
-            r =>
-            {
-                if (redisRunner is not null)
-                {
-                    r.WithRunner(redisRunner);
-                }
-                if (scoped)
-                {
-                    r.WithThreadScope((http, _) => ValueTask.FromResult<string?>(http.Request.Headers["x-user"].ToString() is { Length: > 0 } user ? user : null));
-                }
-            },
+    private Task<RuntimeTestHost> StartAsync(string runner, bool allowClear = false) =>
+        RunnerTestHosts.StartAsync(_factory, runner, r => r.WithThreadScope(RunnerTestHosts.ScopeFromUserHeader),
             new Dictionary<string, string?> { ["CopilotRuntime:Threads:AllowClear"] = allowClear ? "true" : "false" });
-    }
 
     /// <summary>A thread route, by REST or wrapped in a <c>resource/request</c> envelope.</summary>
     private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> CallAsync(
