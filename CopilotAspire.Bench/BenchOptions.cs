@@ -43,6 +43,12 @@ public sealed record BenchOptions
     /// <summary>The concurrency of the proxy row.</summary>
     public int ProxyConcurrency { get; init; } = 16;
 
+    /// <summary>Threads in the scope of the thread-list row (Redis). Default 100,000.</summary>
+    public int ThreadListThreads { get; init; } = 100_000;
+
+    /// <summary>Measure only the thread-list row (<c>--thread-list-only</c>).</summary>
+    public bool ThreadListOnly { get; init; }
+
     /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
     public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -63,6 +69,8 @@ public sealed record BenchOptions
         var ceiling = true;
         var proxy = true;
         var proxyOnly = false;
+
+        var threadListOnly = false;
         int[]? concurrency = null;
         double? seconds = null;
         var env = new Dictionary<string, string>();
@@ -81,6 +89,8 @@ public sealed record BenchOptions
                 case "--no-ceiling": ceiling = false; break;
                 case "--no-proxy": proxy = false; break;
                 case "--proxy-only": proxyOnly = true; break;
+
+                case "--thread-list-only": threadListOnly = true; break;
                 case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--ours-env" or "--baseline-env":
@@ -101,6 +111,8 @@ public sealed record BenchOptions
             Ceiling = ceiling,
             Proxy = proxy,
             ProxyOnly = proxyOnly,
+
+            ThreadListOnly = threadListOnly,
             OursEnvironment = env,
             BaselineEnvironment = baselineEnv,
         };

@@ -42,6 +42,13 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
 
     public List<string> Failures { get; } = [];
 
+    public List<ThreadListFigure> ThreadLists { get; } = [];
+
+    /// <summary>The thread-list row's concurrency and page size.</summary>
+    public const int ThreadListConcurrency = 16;
+
+    public const int ThreadListPageSize = 50;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var fake = await ServerProcess.StartAsync("fake model", "dotnet", [options.BenchDll, "serve-fake", Tokens()],
@@ -50,6 +57,11 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         if (options.ProxyOnly)
         {
             await MeasureProxyAsync(fakeUrl, cancellationToken);
+            return;
+        }
+        if (options.ThreadListOnly)
+        {
+            await MeasureThreadListAsync(fakeUrl, cancellationToken);
             return;
         }
 
@@ -86,6 +98,29 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         {
             await MeasureProxyAsync(fakeUrl, cancellationToken);
         }
+
+        if (options.Redis)
+        {
+            await MeasureThreadListAsync(fakeUrl, cancellationToken);
+        }
+    }
+
+    /// <summary>A page of <c>GET /threads</c> with <see cref="BenchOptions.ThreadListThreads"/> threads in one scope on Redis, at C=16.</summary>
+    private async Task MeasureThreadListAsync(string fakeUrl, CancellationToken cancellationToken)
+    {
+        await using var redis = await RedisServer.StartAsync(cancellationToken);
+        await ThreadListLoad.SeedAsync(redis, options.ThreadListThreads, cancellationToken);
+        await using var server = await StartAsync(ServerKind.OursRedis, fakeUrl, redis, cancellationToken);
+        var figure = await ThreadListLoad.MeasureAsync(server.BaseAddress, BasePath, options.ThreadListThreads, ThreadListConcurrency, ThreadListPageSize,
+            options.Warmup, options.Duration, () => (server.Cpu(), ServerProcess.ProcCpu(redis.ProcessId)), cancellationToken);
+        ThreadLists.Add(figure);
+        if (figure.Failures > 0 || figure.Pages == 0)
+        {
+            Fail($"thread list: {figure.Failures} of {figure.Pages + figure.Failures} pages failed, first: {figure.FirstFailure}");
+        }
+        log.WriteLine($"  OursRedis  thread list, {figure.Threads:N0} threads, C={figure.Concurrency}: {figure.PagesPerSecond:N0} pages/s, " +
+            $"page p50 {Report.Percentile(figure.PageMs, 50):N2} ms p99 {Report.Percentile(figure.PageMs, 99):N2} ms, CPU per page: Api {figure.CpuPerPage.ApiMicroseconds:N0} µs, " +
+            $"redis-server {figure.CpuPerPage.RedisMicroseconds:N0} µs, failures {figure.Failures}");
     }
 
     private string Tokens() => options.Tokens.ToString(System.Globalization.CultureInfo.InvariantCulture);

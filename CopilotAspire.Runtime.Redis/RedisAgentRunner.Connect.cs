@@ -17,7 +17,7 @@ public sealed partial class RedisAgentRunner
         var lockTask = tx.StringGetAsync(keys.Lock);
         var runsTask = tx.ListRangeAsync(keys.Runs);
         var ttl = _options.ThreadTtl;
-        foreach (var key in new[] { keys.Runs, keys.MessageIds, keys.RunMessageIds, keys.Seq })
+        foreach (var key in new[] { keys.Runs, keys.MessageIds, keys.RunMessageIds, keys.Seq, keys.Meta })
         {
             _ = tx.KeyExpireAsync(key, ttl);
         }

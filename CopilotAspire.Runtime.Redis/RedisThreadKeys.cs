@@ -24,6 +24,9 @@ namespace CopilotAspire.Runtime.Redis;
 /// {prefix}{t:id}:run:N    stream  raw events of run N, an entry per written batch: id 0-K (K: its last event's index), one
 ///                                 field 2:F → the JSON of events F…K, one per line (RedisEventBatch: format 2, and 1 is
 ///                                 read) (ThreadTtl while active, ResumeWindow after)
+
+/// {prefix}{t:id}:meta     hash    the thread as /threads lists it: agentId, name, archived (0|1), createdAt, updatedAt (ms)
+///                                 ThreadTtl, refreshed by runs, connects and updates (see RedisThreadIndexKeys)
 /// {prefix}{t:id}:notify   channel "new events / run ended" wake-ups for connect subscribers
 /// {prefix}replica:ID:stop channel stop requests for the replica that owns a run
 /// </code>
@@ -46,6 +49,8 @@ internal sealed class RedisThreadKeys
         Runs = _base + "runs";
         MessageIds = _base + "msgs";
         RunMessageIds = _base + "runmsgs";
+        Meta = _base + "meta";
+        RunPrefix = _base + "run:";
         NotifyName = _base + "notify";
         Notify = RedisChannel.Literal(NotifyName);
     }
@@ -61,12 +66,16 @@ internal sealed class RedisThreadKeys
     public RedisKey Runs { get; }
     public RedisKey MessageIds { get; }
     public RedisKey RunMessageIds { get; }
+    public RedisKey Meta { get; }
+
+    /// <summary>The keys of the thread's run streams without their number (a script argument: delete removes them all).</summary>
+    public string RunPrefix { get; }
     public RedisChannel Notify { get; }
 
     /// <summary>The name of <see cref="Notify"/> (a script argument: scripts publish to it).</summary>
     public string NotifyName { get; }
 
-    public RedisKey Run(long seq) => _base + "run:" + seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public RedisKey Run(long seq) => RunPrefix + seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Validates a thread id: not empty, no control characters (as the HTTP layer, which also enforces

@@ -54,6 +54,9 @@ public sealed class CopilotRuntimeOptions
     public ForwardHeadersOptions ForwardHeaders { get; set; } = new();
 
     public ScriptedAgentOptions ScriptedAgent { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public CopilotThreadsOptions Threads { get; set; } = new();
 }
 
 /// <summary>CORS as the official runtime does it: permissive (<c>*</c>) unless origins are listed.</summary>

@@ -27,7 +27,7 @@ public static class CopilotEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapCopilotEndpoint(this IEndpointRouteBuilder endpoints, string? basePath = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var (runtime, handlers, group) = CreateGroup(endpoints, basePath ?? Resolve(endpoints).Options.BasePath);
+        var (runtime, handlers, threads, group) = CreateGroup(endpoints, basePath ?? Resolve(endpoints).Options.BasePath);
         var limit = runtime.Options.MaxRequestBodyBytes;
 
         group.MapPost("/agent/{agentId}/run", async Task<IResult> (HttpContext http, CancellationToken ct) =>
@@ -47,6 +47,7 @@ public static class CopilotEndpointRouteBuilderExtensions
                 return TranscriptionRequestHandler.HandleAsync(http.Request, runtime.TranscriptionService, TranscriptionMaxBytes(http), ct);
             })
             .WithSummary("Transcribes recorded audio.");
+        MapThreads(group, threads, limit);
 
         // Any method, FOO included (routing prefers the routes above, which name theirs): the router answers the JSON
         // 404 / 405 with CORS headers, never ASP.NET Core's bare 405.
@@ -63,10 +64,10 @@ public static class CopilotEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapCopilotSingleRouteEndpoint(this IEndpointRouteBuilder endpoints, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var (runtime, handlers, group) = CreateGroup(endpoints, path ?? Resolve(endpoints).Options.SingleRoutePath);
-        group.MapPost("/{**rest}", (HttpContext http, CancellationToken ct) => SingleRouteEnvelope.HandleAsync(http, runtime, handlers, ct))
+        var (runtime, handlers, threads, group) = CreateGroup(endpoints, path ?? Resolve(endpoints).Options.SingleRoutePath);
+        group.MapPost("/{**rest}", (HttpContext http, CancellationToken ct) => SingleRouteEnvelope.HandleAsync(http, runtime, handlers, threads, ct))
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Handler))
-            .WithSummary("Dispatches a single-route envelope (agent/run, agent/connect, agent/stop, info, transcribe).");
+            .WithSummary("Dispatches a single-route envelope (agent/run, agent/connect, agent/stop, info, transcribe, resource/request).");
         group.Map("/{**rest}", () => new MethodNotAllowedResult("POST")) // any other method (the preflight, when on, is preferred for OPTIONS)
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
             .ExcludeFromDescription();
@@ -78,12 +79,36 @@ public static class CopilotEndpointRouteBuilderExtensions
 
     private static CopilotRuntime Resolve(IEndpointRouteBuilder endpoints) => endpoints.ServiceProvider.GetRequiredService<CopilotRuntime>();
 
-    private static (CopilotRuntime, RuntimeHandlers, RouteGroupBuilder) CreateGroup(IEndpointRouteBuilder endpoints, string path)
+    /// <summary>The <c>/threads</c> routes (wire spec §20); the router below answers their other methods with 405.</summary>
+    private static void MapThreads(RouteGroupBuilder group, ThreadHandlers threads, long limit)
+    {
+        group.MapGet("/threads", (HttpContext http, CancellationToken ct) => threads.ListAsync(http, http.Request.Query, ct))
+            .WithSummary("Lists the caller's threads of an agent, most recently updated first, a page at a time.");
+        group.MapPost("/threads/clear", (HttpContext http, CancellationToken ct) => threads.ClearAsync(http, ct))
+            .WithSummary("Deletes every idle thread of the caller (only with CopilotRuntime:Threads:AllowClear).");
+        foreach (var what in new[] { "messages", "events", "state" })
+        {
+            group.MapGet("/threads/{threadId}/" + what, (HttpContext http, CancellationToken ct) => threads.InspectAsync(http, RawRouteValues.SegmentFromEnd(http, 2), what, ct))
+                .WithSummary($"The {what} of a thread's stored runs.");
+        }
+        group.MapPost("/threads/{threadId}/archive", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await threads.ArchiveAsync(http, RawRouteValues.SegmentFromEnd(http, 2), body, ct) : CopilotResults.PayloadTooLarge(limit))
+            .WithSummary("Archives a thread.");
+        group.MapMethods("/threads/{threadId}", ["PATCH"], async Task<IResult> (HttpContext http, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await threads.UpdateAsync(http, RawRouteValues.SegmentFromEnd(http, 1), body, ct) : CopilotResults.PayloadTooLarge(limit))
+            .WithSummary("Renames, archives or unarchives a thread.");
+        group.MapDelete("/threads/{threadId}", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await threads.DeleteAsync(http, RawRouteValues.SegmentFromEnd(http, 1), body, ct) : CopilotResults.PayloadTooLarge(limit))
+            .WithSummary("Deletes a thread and everything stored for it.");
+    }
+
+    private static (CopilotRuntime, RuntimeHandlers, ThreadHandlers, RouteGroupBuilder) CreateGroup(IEndpointRouteBuilder endpoints, string path)
     {
         var runtime = Resolve(endpoints);
         var services = endpoints.ServiceProvider;
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
         var handlers = new RuntimeHandlers(runtime, loggerFactory.CreateLogger<RuntimeHandlers>());
+        var threads = new ThreadHandlers(runtime, handlers, loggerFactory.CreateLogger<ThreadHandlers>());
         var cors = new CopilotCors(runtime.Options.Cors);
         var normalized = path.Length > 1 ? path.TrimEnd('/') : path;
         var group = endpoints.MapGroup(normalized);
@@ -98,7 +123,7 @@ public static class CopilotEndpointRouteBuilderExtensions
                 .AllowAnonymous()
                 .ExcludeFromDescription();
         }
-        return (runtime, handlers, group);
+        return (runtime, handlers, threads, group);
     }
 
     /// <summary>What the CopilotKit router answers when no route matched: 405 with <c>Allow</c>, or 404.</summary>
@@ -114,7 +139,7 @@ public static class CopilotEndpointRouteBuilderExtensions
             ["transcribe"] => "POST",
             ["agent", { Length: > 0 }, "run" or "connect"] => "POST",
             ["agent", { Length: > 0 }, "stop", { Length: > 0 }] => "POST",
-            _ => null,
+            _ => ThreadResourceRequest.AllowedMethods(segments),
         };
         if (allow is not null)
         {

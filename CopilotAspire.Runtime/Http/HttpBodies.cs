@@ -26,6 +26,8 @@ public sealed record RuntimeInfo
     public required bool AudioFileTranscriptionEnabled { get; init; }
     public string Mode { get; init; } = "sse";
     public required ThreadEndpointsInfo ThreadEndpoints { get; init; }
+    /// <summary>On the single route only: its resource operations (<c>resource/request</c>) and the thread routes they reach.</summary>
+    public SingleRouteInfo? SingleRoute { get; init; }
     public bool Suggestions { get; init; }
     public bool A2uiEnabled { get; init; }
     public bool OpenGenerativeUIEnabled { get; init; }
@@ -36,11 +38,18 @@ public sealed record AgentInfo(string Name, string Description, string ClassName
 
 public sealed record ThreadEndpointsInfo(bool List, bool Inspect, bool Mutations, bool RealtimeMetadata);
 
+/// <summary>The <c>singleRoute</c> block of <c>/info</c> on the single route: <c>{resourceOperations, threadEndpoints}</c>.</summary>
+public sealed record SingleRouteInfo(bool ResourceOperations, ThreadEndpointsInfo ThreadEndpoints);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(StopResponse))]
 [JsonSerializable(typeof(RuntimeInfo))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Runners.Threads.ThreadPage))]
+[JsonSerializable(typeof(Runners.Threads.ThreadRecord))]
+[JsonSerializable(typeof(ThreadArchived))]
+[JsonSerializable(typeof(ThreadDeleted))]
 internal sealed partial class HttpBodiesJsonContext : JsonSerializerContext
 {
     public static HttpBodiesJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = CopilotAspire.Runtime.Protocol.JsonStringifyEncoder.Instance });

@@ -19,6 +19,9 @@ internal static class RawRouteValues
     /// <summary>The <c>{threadId}</c> of <c>…/agent/{agentId}/stop/{threadId}</c>: the last segment.</summary>
     public static string ThreadId(HttpContext context) => Segment(context, 1, "threadId");
 
+    /// <summary>The <paramref name="fromEnd"/>-th last segment, decoded (a thread route's <c>{threadId}</c>).</summary>
+    public static string SegmentFromEnd(HttpContext context, int fromEnd) => Segment(context, fromEnd, "threadId");
+
     // The route matched, so the raw path ends with the route's segments (empty ones dropped, as the router does).
     private static string Segment(HttpContext context, int fromEnd, string routeValue)
     {

@@ -179,7 +179,11 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
         }
     }
 
-    public async Task<IResult> InfoAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <param name="singleRoute">
+    /// Asked through the single route: as the official runtime, the top-level <c>threadEndpoints</c> are all off there and
+    /// the <c>singleRoute</c> block says what <c>resource/request</c> reaches.
+    /// </param>
+    public async Task<IResult> InfoAsync(HttpContext context, CancellationToken cancellationToken, bool singleRoute = false)
     {
         CopilotRequestState.Get(context).Dispatch("info");
         try
@@ -206,7 +210,8 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
                 Version = CopilotRuntime.Version,
                 Agents = infos,
                 AudioFileTranscriptionEnabled = runtime.TranscriptionService is not null,
-                ThreadEndpoints = new ThreadEndpointsInfo(false, false, false, false),
+                ThreadEndpoints = singleRoute ? new ThreadEndpointsInfo(false, false, false, false) : ThreadHandlers.EndpointsInfo(runtime),
+                SingleRoute = singleRoute ? new SingleRouteInfo(true, ThreadHandlers.EndpointsInfo(runtime)) : null,
             });
         }
 #pragma warning disable CA1031
@@ -239,7 +244,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
     }
 
     /// <summary>The request's thread scope (<see cref="ThreadScopeResolver"/>), or the answer that refuses the request.</summary>
-    private async Task<(string? Scope, IResult? Refused)> ThreadScopeAsync(HttpContext context, string method, CancellationToken cancellationToken)
+    internal async Task<(string? Scope, IResult? Refused)> ThreadScopeAsync(HttpContext context, string method, CancellationToken cancellationToken)
     {
         try
         {

@@ -16,9 +16,9 @@ internal static class SingleRouteEnvelope
     internal static readonly string[] KnownMethods =
         ["agent/run", "agent/suggest", "agent/connect", "agent/stop", "info", "inspector/metadata", "inspector/learning", "transcribe", "resource/request"];
 
-    private static readonly string[] Implemented = ["agent/run", "agent/connect", "agent/stop", "info", "transcribe"];
+    private static readonly string[] Implemented = ["agent/run", "agent/connect", "agent/stop", "info", "transcribe", "resource/request"];
 
-    public static async Task<IResult> HandleAsync(HttpContext http, CopilotRuntime runtime, RuntimeHandlers handlers, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpContext http, CopilotRuntime runtime, RuntimeHandlers handlers, ThreadHandlers threads, CancellationToken cancellationToken)
     {
         if (!http.Request.ContentType?.Contains("application/json", StringComparison.OrdinalIgnoreCase) ?? true)
         {
@@ -77,6 +77,12 @@ internal static class SingleRouteEnvelope
             {
                 return Invalid(StatusCodes.Status400BadRequest, "Missing or invalid parameter 'threadId'");
             }
+            if (name == "resource/request")
+            {
+                return ThreadResourceRequest.ReadParams(parameters, out var path, out var httpMethod) is { } bad
+                    ? Invalid(StatusCodes.Status400BadRequest, bad)
+                    : await ThreadResourceRequest.DispatchAsync(http, threads, path, httpMethod, body is { } resourceBody ? BodyBytes(resourceBody) : null, cancellationToken);
+            }
             if (name is "agent/run" or "agent/connect" or "transcribe" && body is null)
             {
                 return Invalid(StatusCodes.Status400BadRequest, "Missing request body for JSON handler");
@@ -88,7 +94,7 @@ internal static class SingleRouteEnvelope
                 "agent/connect" => await handlers.ConnectAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
                 "agent/stop" => await handlers.StopAsync(http, agentId!, threadId!, body is { } stopBody ? BodyBytes(stopBody) : "{}"u8.ToArray(), cancellationToken),
                 "transcribe" => await DispatchTranscribeAsync(http, runtime, body!.Value.Clone(), cancellationToken),
-                _ => await handlers.InfoAsync(http, cancellationToken),
+                _ => await handlers.InfoAsync(http, cancellationToken, singleRoute: true),
             };
         }
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
+using CopilotAspire.Runtime.Runners.Threads;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace CopilotAspire.Runtime.Runners;
 /// (LRU eviction that never touches a running thread). Unlike the official runtime, each instance has its own
 /// store. History does not survive a restart and is not shared across replicas: use the Redis runner for that.
 /// </summary>
-public sealed partial class InMemoryAgentRunner : AgentRunner
+public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
 {
     public const string EventLimitCode = "EVENT_LIMIT_EXCEEDED";
 
@@ -62,6 +63,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
                 return ValueTask.FromResult(Empty());
             }
             newMessages = request.Input.Messages.Where(m => !thread.MessageIds.ContainsKey(m.Id)).ToList();
+            Index(thread, request.AgentId);
             log = new RunEventLog();
             execution = new AgentRunExecution(request.Agent, request.Input, _logger);
             thread.Execution = execution;
@@ -235,9 +237,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
             var candidate = node.Value;
             if (candidate != keep && candidate.Execution is null)
             {
-                _lru.Remove(node);
-                _threads.Remove(candidate.Key);
-                _bytes -= candidate.Bytes;
+                Remove(candidate);
                 if (!_warnedEviction)
                 {
                     _warnedEviction = true;
@@ -283,6 +283,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner
     private sealed class ThreadState(ThreadKey key)
     {
         public ThreadKey Key { get; } = key;
+        public ThreadMetadata Metadata { get; set; }
         public LinkedListNode<ThreadState>? Node { get; set; }
         public List<StoredRun> Runs { get; } = [];
         /// <summary>Message ids of the stored runs (RUN_STARTED.input filtering), each with the number of runs holding it.</summary>

@@ -43,7 +43,7 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
         Assert.False((bool)body["audioFileTranscriptionEnabled"]!);
         Assert.Equal("sse", (string)body["mode"]!);
         Assert.False(string.IsNullOrEmpty((string?)body["version"]));
-        JsonAssert.Equal("""{"list":false,"inspect":false,"mutations":false,"realtimeMetadata":false}""", body["threadEndpoints"]);
+        JsonAssert.Equal("""{"list":true,"inspect":true,"mutations":true,"realtimeMetadata":false}""", body["threadEndpoints"]);
         Assert.False((bool)body["suggestions"]!);
         Assert.Equal(
             ["version", "agents", "audioFileTranscriptionEnabled", "mode", "threadEndpoints", "suggestions", "a2uiEnabled", "openGenerativeUIEnabled", "telemetryDisabled"],

@@ -22,12 +22,14 @@ public sealed class SingleRouteTransportTests(RuntimeHostFixture fixture) : ICla
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Info_envelope_reports_agents_and_no_thread_endpoints()
+    public async Task Info_envelope_reports_agents_and_the_thread_endpoints_only_in_its_single_route_block()
     {
         var (status, body) = await EnvelopeAsync("""{"method":"info"}""");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.NotNull(body!["agents"]!["default"]);
+        // As the official 1.75 runtime: off at the top, reachable through resource/request (wire spec §20.6).
         JsonAssert.Equal("""{"list":false,"inspect":false,"mutations":false,"realtimeMetadata":false}""", body["threadEndpoints"]);
+        JsonAssert.Equal("""{"resourceOperations":true,"threadEndpoints":{"list":true,"inspect":true,"mutations":true,"realtimeMetadata":false}}""", body["singleRoute"]);
     }
 
     [Fact(Timeout = 30_000)]

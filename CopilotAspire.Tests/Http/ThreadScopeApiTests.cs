@@ -10,7 +10,8 @@ namespace CopilotAspire.Tests.Http;
 
 /// <summary>
 /// Per-user threads in the real Api (<c>Auth:Enabled</c>, JWT bearer tokens signed by the test): two users on one
-/// thread id never see, resume or stop each other's runs, on both runners; anonymous requests get the JSON 401.
+/// thread id never see, resume or stop each other's runs, nor list, read, rename or delete each other's threads, on both
+/// runners; anonymous requests get the JSON 401.
 /// </summary>
 public sealed class ThreadScopeApiTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
@@ -106,6 +107,56 @@ public sealed class ThreadScopeApiTests(RedisServerFixture redis) : IClassFixtur
             Assert.Equal("alice-r1", (string)resumed[^1].Json["runId"]!);
             Assert.DoesNotContain(resumed, f => f.Data!.Contains("bob", StringComparison.Ordinal));
         }
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData("InMemory")]
+    [InlineData("Redis")]
+    public async Task The_thread_routes_show_each_user_only_their_own_threads_on_both_transports(string runner)
+    {
+        await using var api = await StartAsync(runner);
+        var (alice, bob) = (Token("alice"), Token("bob"));
+        var thread = "listed-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal("RUN_FINISHED", (await ReadAllAsync(await SendAsync(api, Agent + "/run", Body(thread, "r1", "alice only"), alice))).Types()[^1]);
+
+        foreach (var transport in new[] { "rest", "single" })
+        {
+            // (The Redis server is shared with the class's other test: each user may have more threads than this one.)
+            Assert.Contains(thread, Ids((await ThreadRouteAsync(api, transport, "GET", "/threads?agentId=scripted&limit=200", null, alice)).Body!));
+            Assert.DoesNotContain(thread, Ids((await ThreadRouteAsync(api, transport, "GET", "/threads?agentId=scripted&limit=200&includeArchived=true", null, bob)).Body!));
+            Assert.Empty((await ThreadRouteAsync(api, transport, "GET", $"/threads/{thread}/messages", null, bob)).Body!["messages"]!.AsArray());
+            var rename = new JsonObject { ["agentId"] = "scripted", ["name"] = "bob was here" };
+            Assert.Equal(HttpStatusCode.NotFound, (await ThreadRouteAsync(api, transport, "PATCH", $"/threads/{thread}", rename, bob)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await ThreadRouteAsync(api, transport, "DELETE", $"/threads/{thread}", new JsonObject { ["agentId"] = "scripted" }, bob)).Status);
+            var mine = (await ThreadRouteAsync(api, transport, "GET", "/threads?agentId=scripted&limit=200", null, alice)).Body!["threads"]!.AsArray().Single(t => (string)t!["id"]! == thread)!;
+            Assert.Null(mine["name"]);
+            Assert.Contains("alice only", (await ThreadRouteAsync(api, transport, "GET", $"/threads/{thread}/messages", null, alice)).Body!.ToJsonString(), StringComparison.Ordinal);
+        }
+        // No token: the JSON 401, as every route of the runtime.
+        using var anonymous = new HttpRequestMessage(HttpMethod.Get, "/api/copilotkit/threads?agentId=scripted");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.Client.SendAsync(anonymous, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ThreadRouteAsync(api, "rest", "DELETE", $"/threads/{thread}", new JsonObject { ["agentId"] = "scripted" }, alice)).Status);
+    }
+
+    private static List<string> Ids(JsonNode list) => [.. list["threads"]!.AsArray().Select(t => (string)t!["id"]!)];
+
+    private static async Task<(HttpStatusCode Status, JsonNode? Body)> ThreadRouteAsync(ApiProcess api, string transport, string method, string path, JsonNode? body, string token)
+    {
+        using var request = transport == "rest"
+            ? new HttpRequestMessage(new HttpMethod(method), "/api/copilotkit" + path) { Content = body is null ? null : JsonContent.Create(body) }
+            : new HttpRequestMessage(HttpMethod.Post, "/api/copilotkit-single")
+            {
+                Content = JsonContent.Create(new JsonObject
+                {
+                    ["method"] = "resource/request",
+                    ["params"] = new JsonObject { ["path"] = path, ["httpMethod"] = method },
+                    ["body"] = body?.DeepClone(),
+                }),
+            };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await api.Client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
     [Fact(Timeout = 60_000)]

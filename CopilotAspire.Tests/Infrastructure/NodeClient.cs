@@ -16,6 +16,10 @@ public static class NodeClient
     public static Task<JsonElement> RunCopilotKitCoreAsync(string scenario, string runtimeUrl, string transport, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
         RunAsync(cancellationToken, ["copilotkit-core.mjs", scenario, runtimeUrl, transport, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
 
+    /// <summary>Runs <c>threads.mjs</c>: <c>@copilotkit/core</c>'s thread store (what the threads drawer uses) against a runtime.</summary>
+    public static Task<JsonElement> RunThreadsAsync(string runtimeUrl, string transport, string agentId, string user, CancellationToken cancellationToken) =>
+        RunAsync(cancellationToken, ["threads.mjs", runtimeUrl, transport, agentId, user]);
+
     private static async Task<JsonElement> RunAsync(CancellationToken cancellationToken, string[] args)
     {
         if (!Directory.Exists(Path.Combine(HarnessDirectory, "node_modules", "@ag-ui", "client")))

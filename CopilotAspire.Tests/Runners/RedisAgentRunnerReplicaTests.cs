@@ -295,8 +295,10 @@ public abstract class RedisAgentRunnerReplicaTests(IRedisTestServer redis) : IAs
         var keys = RedisClusterFixture.Masters(admin).SelectMany(server => server.Keys(pattern: "ttltest:*")).Select(k => k.ToString()).ToList();
         var tag = new RedisThreadKeys("ttltest:", thread).Tag;
         Assert.StartsWith("t:#", tag, StringComparison.Ordinal);
-        Assert.Equal(["msgs", "run:1", "runmsgs", "runs", "seq"], keys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order());
-        Assert.All(keys, k => Assert.StartsWith($"ttltest:{{{tag}}}:", k, StringComparison.Ordinal));
+        var threadKeys = keys.Where(k => k.StartsWith($"ttltest:{{{tag}}}:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["meta", "msgs", "run:1", "runmsgs", "runs", "seq"], threadKeys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order(StringComparer.Ordinal));
+        // The rest is the scope's thread index, under its own hash tag (wire spec §20.9).
+        Assert.Equal(["ttltest:{i}:agents", "ttltest:{i}:live:test"], keys.Except(threadKeys).Order(StringComparer.Ordinal));
         foreach (var key in keys)
         {
             var ttl = await admin.GetDatabase().KeyTimeToLiveAsync(key);
