@@ -207,6 +207,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
                 Agents = infos,
                 AudioFileTranscriptionEnabled = runtime.TranscriptionService is not null,
                 ThreadEndpoints = new ThreadEndpointsInfo(false, false, false, false),
+                Suggestions = true,
             });
         }
 #pragma warning disable CA1031

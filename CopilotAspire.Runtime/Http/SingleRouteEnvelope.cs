@@ -16,7 +16,7 @@ internal static class SingleRouteEnvelope
     internal static readonly string[] KnownMethods =
         ["agent/run", "agent/suggest", "agent/connect", "agent/stop", "info", "inspector/metadata", "inspector/learning", "transcribe", "resource/request"];
 
-    private static readonly string[] Implemented = ["agent/run", "agent/connect", "agent/stop", "info", "transcribe"];
+    private static readonly string[] Implemented = ["agent/run", "agent/suggest", "agent/connect", "agent/stop", "info", "transcribe"];
 
     public static async Task<IResult> HandleAsync(HttpContext http, CopilotRuntime runtime, RuntimeHandlers handlers, CancellationToken cancellationToken)
     {
@@ -77,7 +77,7 @@ internal static class SingleRouteEnvelope
             {
                 return Invalid(StatusCodes.Status400BadRequest, "Missing or invalid parameter 'threadId'");
             }
-            if (name is "agent/run" or "agent/connect" or "transcribe" && body is null)
+            if (name is "agent/run" or "agent/suggest" or "agent/connect" or "transcribe" && body is null)
             {
                 return Invalid(StatusCodes.Status400BadRequest, "Missing request body for JSON handler");
             }
@@ -85,6 +85,7 @@ internal static class SingleRouteEnvelope
             return name switch
             {
                 "agent/run" => await handlers.RunAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
+                "agent/suggest" => await handlers.SuggestAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
                 "agent/connect" => await handlers.ConnectAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
                 "agent/stop" => await handlers.StopAsync(http, agentId!, threadId!, body is { } stopBody ? BodyBytes(stopBody) : "{}"u8.ToArray(), cancellationToken),
                 "transcribe" => await DispatchTranscribeAsync(http, runtime, body!.Value.Clone(), cancellationToken),

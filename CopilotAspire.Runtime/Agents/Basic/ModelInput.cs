@@ -149,7 +149,8 @@ internal static class ModelInput
     }
 
     /// <summary>
-    /// One input part: <c>text</c>; <c>image|audio|video|document</c> with a <c>data</c> (base64) or <c>url</c> source;
+    /// One input part: <c>text</c>; <c>image|audio|video|document</c> with a <c>data</c> (base64), <c>url</c> or
+    /// <c>file</c> (a provider's file id, AG-UI 1.0) source;
     /// legacy <c>binary</c> with <c>data</c> or <c>url</c> (an <c>id</c>-only binary part has nothing to send).
     /// </summary>
     private static AIContent? UserPart(JsonElement part)
@@ -171,6 +172,11 @@ internal static class ModelInput
         var source = part.GetProperty("source");
         var value = String(source, "value") ?? "";
         var mediaType = String(source, "mimeType");
+        if (String(source, "type") == "file")
+        {
+            // AG-UI 1.0: a file the provider already holds, named by the id it issued; no bytes travel.
+            return new HostedFileContent(value) { MediaType = mediaType };
+        }
         return String(source, "type") == "data"
             ? FromData(value, mediaType ?? DefaultMediaType(type))
             : FromUrl(value, mediaType, type);
