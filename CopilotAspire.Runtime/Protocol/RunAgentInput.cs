@@ -17,12 +17,24 @@ public sealed record RunAgentInput
     /// <summary>Arbitrary JSON; a JSON <c>null</c> is treated as absent.</summary>
     public JsonElement? State { get; init; }
     public required IReadOnlyList<Message> Messages { get; init; }
-    /// <summary>Required before AG-UI 1.0, optional since (an absent list is empty).</summary>
-    public IReadOnlyList<Tool> Tools { get; init; } = [];
-    /// <summary>Required before AG-UI 1.0, optional since (an absent list is empty).</summary>
-    public IReadOnlyList<Context> Context { get; init; } = [];
+    /// <summary>Required before AG-UI 1.0, optional since: an absent list is empty.</summary>
+    public IReadOnlyList<Tool> Tools
+    {
+        get => _tools;
+        init => _tools = value ?? []; // the serializer initializes an absent init-only property with null
+    }
+
+    /// <summary>Required before AG-UI 1.0, optional since: an absent list is empty.</summary>
+    public IReadOnlyList<Context> Context
+    {
+        get => _context;
+        init => _context = value ?? [];
+    }
     public JsonElement? ForwardedProps { get; init; }
     public IReadOnlyList<ResumeEntry>? Resume { get; init; }
+
+    private readonly IReadOnlyList<Tool> _tools = [];
+    private readonly IReadOnlyList<Context> _context = [];
 
     /// <summary>The name of a list holding a <c>null</c> element (zod rejects them), or <see langword="null"/> if none does.</summary>
     public string? FindNullElement() =>
