@@ -39,8 +39,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { log "could not install ${missing[*]}"; finish 0 1; }
 fi
 
-# 2. The official @ag-ui/client, used by the client tests, and the official runtime the benchmark's test runs.
-for harness in clients/official bench/official; do
+# 2. The official @ag-ui/client (0.0.59 and 1.0), used by the client tests, and the official runtime the benchmark's test runs.
+for harness in clients/official clients/official-1.0 bench/official; do
   if ! (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
     log "npm ci failed in $harness"; finish 0 1
   fi

@@ -4,7 +4,7 @@
 // assert there are none.
 // Usage: node scenario.mjs <scenario> <runtimeUrl> <agentId> <threadId> [text]
 import { HttpAgent, runHttpRequest, transformHttpEventStream } from "@ag-ui/client";
-import { EventSchemas } from "@ag-ui/core";
+import { EventSchema } from "@ag-ui/core/schemas";
 
 const [scenario, runtimeUrl, agentId, threadId, text = "hello from the 1.0 client"] = process.argv.slice(2);
 
@@ -34,7 +34,7 @@ function recorder() {
     events,
     subscriber: {
       onEvent({ event }) {
-        EventSchemas.parse(event); // every event must pass the 1.0 zod schema
+        EventSchema.parse(event); // every event must pass the 1.0 zod schema
         events.push(event);
       },
     },
@@ -77,7 +77,7 @@ async function main() {
       let outcome;
       const subscriber = {
         onEvent({ event }) {
-          EventSchemas.parse(event);
+          EventSchema.parse(event);
           rec.events.push(event);
           if (event.type === "TEXT_MESSAGE_CONTENT" && !stopping) {
             stopping = stop(runId).then((r) => (stopReply = r));
