@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
@@ -22,39 +21,13 @@ internal sealed partial class RuntimeHandlers
 
     public async Task<IResult> SuggestAsync(HttpContext context, string agentId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var state = CopilotRequestState.Get(context);
-        state.Dispatch("agent/suggest", agentId);
-        var (agent, failure) = await FindAgentAsync(context, agentId, "agent/suggest", cancellationToken);
+        var (clone, input, failure) = await PrepareRunAsync(context, agentId, "agent/suggest", body, cancellationToken);
         if (failure is not null)
         {
             return failure;
         }
-        AbstractAgent clone;
-        try
-        {
-            clone = agent!.Clone();
-            clone.AgentId = agentId;
-        }
-#pragma warning disable CA1031 // As for a run: the official runtime answers any failure here with this 500.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogHandlerFailed(logger, "agent/suggest", ex);
-            return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to run agent", ex.Message);
-        }
-        if (ParseInput(body, out var input) is { } invalid)
-        {
-            return invalid;
-        }
-        state.ThreadId = input.ThreadId;
-        state.RunId = input.RunId;
-        HeaderForwarding.ApplyTo(clone, _headers.Select(context.Request.Headers));
-        if (runtime.Drain is { IsDraining: true } drain)
-        {
-            return new RetryAfterResult(CopilotResults.RunnerUnavailable("The server is shutting down; retry on another instance or once it is back."), drain.RetryAfterSeconds);
-        }
-        LogSuggestStarted(logger, agentId, input.ThreadId, input.RunId);
-        return EventStream(SuggestEventsAsync(new AgentRunExecution(clone, input, logger), CancellationToken.None));
+        LogSuggestStarted(logger, agentId, input!.ThreadId, input.RunId);
+        return EventStream(SuggestEventsAsync(new AgentRunExecution(clone!, input, logger), CancellationToken.None));
     }
 
     /// <summary>
