@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Protocol;
+using CopilotAspire.Testing;
 using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 
@@ -114,5 +115,25 @@ public sealed class AgUi10ClientTests(RedisServerFixture redis) : IClassFixture<
         Assert.Equal("RUN_FINISHED", Types(result)[^1]);
         var tool = Event(result, "RUN_STARTED").GetProperty("input").GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
         Assert.Equal("found it", tool.GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_builtin_agent_on_a_model_speaks_1_0_without_a_warning()
+    {
+        await using var fake = await FakeOpenAiServer.StartAsync(Ct);
+        fake.Enqueue(Reply.Text("Hello ", "from the model.").WithUsage(12, 4));
+        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["OPENAI_BASE_URL"] = fake.OpenAiBaseUrl,
+            ["OPENAI_API_KEY"] = "sk-test-not-a-secret",
+        }, Ct);
+
+        var result = await NodeClient.RunScenario10Async("run", new Uri(api.BaseAddress, "api/copilotkit").ToString(), "default", "agui10-builtin", "hi", Ct);
+
+        AssertNoWarnings(result);
+        Assert.Equal("Hello from the model.", result.GetProperty("messages")[1].GetProperty("content").GetString());
+        var finished = Event(result, "RUN_FINISHED");
+        Assert.Equal("stop", finished.GetProperty("metadata").GetProperty("finishReason").GetString());
+        Assert.Equal(12, finished.GetProperty("usage")[0].GetProperty("inputTokens").GetInt32());
     }
 }
