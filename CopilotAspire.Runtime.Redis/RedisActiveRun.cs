@@ -332,9 +332,9 @@ internal sealed partial class RedisActiveRun
         }).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 311, Level = LogLevel.Debug, Message = "Writing run {RunId} of thread {ThreadId} to Redis failed; retrying while its lease lasts ({Remaining} left)")]
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Writing run {RunId} of thread {ThreadId} to Redis failed; retrying while its lease lasts ({Remaining} left)")]
     private static partial void LogRetrying(ILogger logger, string threadId, string runId, TimeSpan remaining, Exception exception);
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Run {RunId} of thread {ThreadId} continues for its own client only, no longer stored: {Reason}")]
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Run {RunId} of thread {ThreadId} continues for its own client only, no longer stored: {Reason}")]
     private static partial void LogDetached(ILogger logger, string threadId, string runId, string reason, Exception? exception);
 }

@@ -313,6 +313,6 @@ public sealed partial class RedisAgentRunner
 
     private sealed record ThreadSnapshot(List<StoredRun> Runs, long? ActiveSeq, bool IsOrphan);
 
-    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Reading {Key} from Redis failed; ending the connect stream (the client can resume with Last-Event-ID)")]
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Reading {Key} from Redis failed; ending the connect stream (the client can resume with Last-Event-ID)")]
     private static partial void LogTailFailed(ILogger logger, string key, Exception exception);
 }

@@ -73,6 +73,6 @@ public sealed partial class RedisAgentRunner
         }
     }
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Closed run {RunId} of thread {ThreadId}: its replica {Owner} stopped before it finished ({EventCount} events stored)")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Closed run {RunId} of thread {ThreadId}: its replica {Owner} stopped before it finished ({EventCount} events stored)")]
     private static partial void LogRecoveredOrphan(ILogger logger, string threadId, string runId, string owner, int eventCount);
 }

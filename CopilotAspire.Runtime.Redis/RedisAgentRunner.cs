@@ -351,12 +351,12 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
 
     internal static long Milliseconds(TimeSpan t) => (long)t.TotalMilliseconds;
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Thread {ThreadId} already has an active run; run {RunId} gets an empty stream")]
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Thread {ThreadId} already has an active run; run {RunId} gets an empty stream")]
     private static partial void LogThreadBusy(ILogger logger, string threadId, string runId);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Redis is unreachable; refusing the request")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Redis is unreachable; refusing the request")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Stop requested for thread {ThreadId} (run owned by replica {Owner})")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Stop requested for thread {ThreadId} (run owned by replica {Owner})")]
     private static partial void LogStopRequested(ILogger logger, string threadId, string owner);
 }

@@ -36,7 +36,7 @@ public sealed partial class CopilotRuntime
         AgentRunner runner,
         IEnumerable<AgentRegistration> agents,
         IEnumerable<BeforeRequestMiddleware> before,
-        IEnumerable<AfterRequestMiddleware> after,
+        IEnumerable<AfterRequestRegistration> after,
         IServiceProvider services,
         ILogger<CopilotRuntime> logger)
     {
@@ -49,9 +49,9 @@ public sealed partial class CopilotRuntime
         _factory = services.GetService<AgentsFactory>();
         _threadScope = services.GetService<ThreadScopeResolver>();
         _before = before.ToArray();
-        _after = after.ToArray();
-        // The built-in telemetry reads counts only: messages are rebuilt from the stream only for other middleware.
-        AfterRequestReadsMessages = _after.Any(m => m.Target is not CopilotRuntimeTelemetry);
+        var registrations = after.ToArray();
+        _after = [.. registrations.Select(r => r.Middleware)];
+        AfterRequestReadsMessages = registrations.Any(r => r.ReadsMessages);
         _logger = logger;
         // Built now, not on first request: the endpoint maps construct the runtime, so a misconfigured agent
         // (unknown provider, bad model id) stops the app at start with its message.
@@ -80,7 +80,7 @@ public sealed partial class CopilotRuntime
     /// <summary>The graceful shutdown (absent when the runtime is built outside <c>AddCopilotRuntime</c>).</summary>
     public CopilotRuntimeDrain? Drain { get; }
 
-    /// <summary>An after-request middleware other than the built-in telemetry is registered (it may read the messages).</summary>
+    /// <summary>An after-request middleware registered with <c>readsMessages: true</c>: the stream's messages are rebuilt for it.</summary>
     internal bool AfterRequestReadsMessages { get; }
 
     /// <summary>Enables <c>/transcribe</c> when set; <c>/info</c> reports <c>audioFileTranscriptionEnabled</c> from it.</summary>

@@ -82,9 +82,15 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
         return this;
     }
 
-    public CopilotRuntimeBuilder UseAfterRequest(AfterRequestMiddleware middleware)
+    /// <summary>
+    /// Adds an after-request middleware. <paramref name="readsMessages"/>: it reads <see cref="AfterRequestContext.Messages"/>
+    /// (rebuilt from the stream for it); pass <see langword="false"/> when it needs only the counts and ids, and no run
+    /// pays for rebuilding its messages.
+    /// </summary>
+    public CopilotRuntimeBuilder UseAfterRequest(AfterRequestMiddleware middleware, bool readsMessages = true)
     {
-        Services.AddSingleton(middleware);
+        ArgumentNullException.ThrowIfNull(middleware);
+        Services.AddSingleton(new AfterRequestRegistration(middleware, readsMessages));
         return this;
     }
 

@@ -119,12 +119,12 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Draining: new runs get 503; running runs have {GraceSeconds} s to finish ({OpenStreams} streams open)")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Draining: new runs get 503; running runs have {GraceSeconds} s to finish ({OpenStreams} streams open)")]
     private static partial void LogDraining(ILogger logger, double graceSeconds, int openStreams);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Some interrupted runs did not end within {Seconds} s (an agent that ignores cancellation); they are cut when the process exits")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Some interrupted runs did not end within {Seconds} s (an agent that ignores cancellation); they are cut when the process exits")]
     private static partial void LogInterruptTimedOut(ILogger logger, double seconds);
 
-    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Drained: every run has ended ({OpenStreams} streams were still open and have been ended)")]
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Drained: every run has ended ({OpenStreams} streams were still open and have been ended)")]
     private static partial void LogDrained(ILogger logger, int openStreams);
 }

@@ -44,7 +44,8 @@ public static class CopilotRuntimeHostingExtensions
 
         builder.Services.TryAddSingleton<CopilotRuntime>();
         builder.Services.TryAddSingleton<CopilotRuntimeTelemetry>();
-        builder.Services.AddSingleton<AfterRequestMiddleware>(sp => sp.GetRequiredService<CopilotRuntimeTelemetry>().RecordAsync);
+        // The built-in telemetry reads the counts only: it never makes a run rebuild its messages.
+        builder.Services.AddSingleton(sp => new AfterRequestRegistration(sp.GetRequiredService<CopilotRuntimeTelemetry>().RecordAsync, ReadsMessages: false));
         runtime.AddDefaults();
         // Authorization refusals of the runtime's routes (RequireAuthorization) answer with its JSON error and CORS headers.
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, CopilotAuthorizationResultHandler>();

@@ -214,6 +214,6 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         return flushed.IsCanceled || flushed.IsCompleted;
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "The event stream of {Path} failed after it started")]
+    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "The event stream of {Path} failed after it started")]
     private static partial void LogStreamFailed(ILogger logger, PathString path, Exception exception);
 }

@@ -54,17 +54,14 @@ internal sealed class CopilotRequestState
         Activity?.SetTag("copilot.agent", agentId);
     }
 
-    /// <summary>Rebuild the stream's messages (<see cref="AfterRequestContext.Messages"/>): only when some middleware may read them.</summary>
+    /// <summary>Rebuild the stream's messages with their content (<see cref="AfterRequestContext.Messages"/>): only when some middleware reads them; otherwise only counted.</summary>
     public bool ReconstructMessages { get; set; }
 
     /// <summary>Counts an event written to the stream; reads its object only if it is needed (a stored run keeps JSON).</summary>
     public void Observe(in RunnerEvent item)
     {
         EventCount++;
-        if (ReconstructMessages)
-        {
-            (Reconstructor ??= new MessageReconstructor()).Observe(item.Event);
-        }
+        (Reconstructor ??= new MessageReconstructor(keepContent: ReconstructMessages)).Observe(item.Event);
         if (item.IsRunError && item.Event is RunErrorEvent error)
         {
             RunErrorCode = error.Code ?? "";

@@ -5,9 +5,11 @@ namespace CopilotAspire.Runtime.Middleware;
 /// <summary>
 /// Rebuilds the messages of an SSE stream for after-request middleware (wire spec §7.3): assistant text from
 /// START/CONTENT, tool calls attached to their parent message, tool results; the last <c>MESSAGES_SNAPSHOT</c>
-/// wins over all of it. User messages are not reconstructed.
+/// wins over all of it. User messages are not reconstructed. Built with <c>keepContent: false</c> it only counts
+/// (<see cref="MessageCount"/>, <see cref="ToolCallCount"/>): text and argument deltas are skipped, so a token costs
+/// nothing.
 /// </summary>
-public sealed class MessageReconstructor
+public sealed class MessageReconstructor(bool keepContent = true)
 {
     private sealed class Draft(string id, string role)
     {
@@ -48,7 +50,7 @@ public sealed class MessageReconstructor
             case TextMessageStartEvent s:
                 Add(new Draft(s.MessageId, s.Role ?? MessageRoles.Assistant));
                 break;
-            case TextMessageContentEvent c when _messages.TryGetValue(c.MessageId, out var m):
+            case TextMessageContentEvent c when keepContent && _messages.TryGetValue(c.MessageId, out var m):
                 m.Content.Append(c.Delta);
                 break;
             case TextMessageChunkEvent { MessageId: { } id } chunk:
@@ -57,12 +59,15 @@ public sealed class MessageReconstructor
                     target = new Draft(id, chunk.Role ?? MessageRoles.Assistant);
                     Add(target);
                 }
-                target.Content.Append(chunk.Delta);
+                if (keepContent)
+                {
+                    target.Content.Append(chunk.Delta);
+                }
                 break;
             case ToolCallStartEvent s:
                 AddCall(new DraftCall(s.ToolCallId, s.ToolCallName, s.ParentMessageId));
                 break;
-            case ToolCallArgsEvent a when _calls.TryGetValue(a.ToolCallId, out var call):
+            case ToolCallArgsEvent a when keepContent && _calls.TryGetValue(a.ToolCallId, out var call):
                 call.Args.Append(a.Delta);
                 break;
             case ToolCallChunkEvent { ToolCallId: { } id } chunk:
@@ -75,14 +80,20 @@ public sealed class MessageReconstructor
                 {
                     chunkCall.Name = chunk.ToolCallName;
                 }
-                chunkCall.Args.Append(chunk.Delta);
+                if (keepContent)
+                {
+                    chunkCall.Args.Append(chunk.Delta);
+                }
                 break;
             case ToolCallEndEvent end when _calls.TryGetValue(end.ToolCallId, out var ended):
                 Attach(ended);
                 break;
             case ToolCallResultEvent r:
                 var result = new Draft(r.MessageId, MessageRoles.Tool) { ToolCallId = r.ToolCallId };
-                result.Content.Append(r.Content);
+                if (keepContent)
+                {
+                    result.Content.Append(r.Content);
+                }
                 Add(result);
                 break;
             case MessagesSnapshotEvent snapshot:
@@ -91,16 +102,27 @@ public sealed class MessageReconstructor
         }
     }
 
+    /// <summary>How many messages <see cref="Messages"/> holds.</summary>
+    public int MessageCount => _snapshot?.Count ?? _order.Count;
+
+    /// <summary>How many tool calls the messages of <see cref="Messages"/> carry.</summary>
+    public int ToolCallCount()
+    {
+        if (_snapshot is not null)
+        {
+            return _snapshot.Sum(m => m.ToolCalls?.Count ?? 0);
+        }
+        AttachAll();
+        return _order.Sum(d => d.ToolCalls.Count);
+    }
+
     public IReadOnlyList<Message> Messages()
     {
         if (_snapshot is not null)
         {
             return _snapshot;
         }
-        foreach (var call in _callOrder)
-        {
-            Attach(call);
-        }
+        AttachAll();
         return _order.Select(d => d.Role == MessageRoles.Tool
                 ? Message.ToolResult(d.Id, d.ToolCallId ?? "", d.Content.ToString())
                 : new Message
@@ -111,6 +133,14 @@ public sealed class MessageReconstructor
                     ToolCalls = d.ToolCalls.Count > 0 ? d.ToolCalls.ToList() : null,
                 })
             .ToList();
+    }
+
+    private void AttachAll()
+    {
+        foreach (var call in _callOrder)
+        {
+            Attach(call);
+        }
     }
 
     private void Add(Draft draft)

@@ -14,6 +14,13 @@ public delegate ValueTask<IResult?> BeforeRequestMiddleware(BeforeRequestContext
 /// <summary>Runs after a dispatched request's response has been sent in full; its exceptions are logged and swallowed.</summary>
 public delegate ValueTask AfterRequestMiddleware(AfterRequestContext context);
 
+/// <summary>
+/// An after-request middleware as registered (<c>UseAfterRequest</c>). <paramref name="ReadsMessages"/> says whether it
+/// reads <see cref="AfterRequestContext.Messages"/>: the stream's messages are rebuilt (text and arguments included)
+/// only when one registered middleware does; the counts are always there.
+/// </summary>
+public sealed record AfterRequestRegistration(AfterRequestMiddleware Middleware, bool ReadsMessages);
+
 public sealed record BeforeRequestContext(HttpContext HttpContext, string Path);
 
 /// <summary>What the after-request middleware sees of a finished request.</summary>
@@ -31,8 +38,17 @@ public sealed record AfterRequestContext
 
     public required IHeaderDictionary ResponseHeaders { get; init; }
 
-    /// <summary>Messages reconstructed from the SSE stream (wire spec §7.3); empty for JSON responses.</summary>
+    /// <summary>
+    /// Messages reconstructed from the SSE stream (wire spec §7.3); empty for JSON responses, and empty unless a
+    /// middleware registered with <c>readsMessages: true</c>.
+    /// </summary>
     public required IReadOnlyList<Message> Messages { get; init; }
+
+    /// <summary>How many messages the SSE stream produced (as <see cref="Messages"/> would hold them).</summary>
+    public int MessageCount { get; init; }
+
+    /// <summary>How many tool calls those messages carry.</summary>
+    public int ToolCallCount { get; init; }
 
     public string? ThreadId { get; init; }
 

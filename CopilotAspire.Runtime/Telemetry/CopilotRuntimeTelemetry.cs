@@ -56,8 +56,8 @@ public sealed class CopilotRuntimeTelemetry : IDisposable
             {
                 _runErrors.Add(1, new KeyValuePair<string, object?>("copilot.error.code", context.RunErrorCode));
             }
-            _messages.Add(context.Messages.Count, new KeyValuePair<string, object?>("copilot.agent", context.AgentId));
-            _toolCalls.Add(context.Messages.Sum(m => m.ToolCalls?.Count ?? 0), new KeyValuePair<string, object?>("copilot.agent", context.AgentId));
+            _messages.Add(context.MessageCount, new KeyValuePair<string, object?>("copilot.agent", context.AgentId));
+            _toolCalls.Add(context.ToolCallCount, new KeyValuePair<string, object?>("copilot.agent", context.AgentId));
         }
         return ValueTask.CompletedTask;
     }

@@ -160,9 +160,9 @@ public sealed partial class OpenAICompatibleTranscriptionService(
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Transcription provider {BaseAddress} could not be reached: {Reason}")]
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Transcription provider {BaseAddress} could not be reached: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, Uri? baseAddress, string reason);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Transcription provider answered {StatusCode} (code {Code})")]
+    [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "Transcription provider answered {StatusCode} (code {Code})")]
     private static partial void LogRefused(ILogger logger, int statusCode, string? code);
 }

@@ -116,10 +116,10 @@ public static partial class TranscriptionRequestHandler
         || (ex is BadHttpRequestException bad && HttpBodies.EndedWithConnection(bad))
         || (request.HttpContext.RequestAborted.IsCancellationRequested && ex is IOException or OperationCanceledException);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Transcription upload aborted by the client ({Exception}: {Reason})")]
+    [LoggerMessage(EventId = 52, Level = LogLevel.Debug, Message = "Transcription upload aborted by the client ({Exception}: {Reason})")]
     private static partial void LogClientAborted(ILogger logger, string exception, string reason);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "Transcription upload could not be read: {Reason}")]
+    [LoggerMessage(EventId = 53, Level = LogLevel.Debug, Message = "Transcription upload could not be read: {Reason}")]
     private static partial void LogBodyUnreadable(ILogger logger, string reason);
 
     public static async Task<IResult> HandleJsonAsync(JsonElement body, TranscriptionService? service, long maxBytes, CancellationToken ct)

@@ -60,4 +60,45 @@ public sealed class TelemetryTests
         Assert.Contains(measurements, m => m.Name == "copilot.run.errors" && (string?)m.Tags["copilot.error.code"] == "INCOMPLETE_STREAM");
         Assert.Contains(measurements, m => m.Name == "copilot.requests" && (string?)m.Tags["copilot.method"] == "agent/run");
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task The_default_set_up_counts_the_messages_and_tool_calls_of_a_run()
+    {
+        // Only the built-in telemetry is registered (it reads counts, not messages): the counters must still count.
+        var threadId = $"telemetry-{Guid.NewGuid():N}";
+        var recorded = new TaskCompletionSource<(long Messages, long ToolCalls)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long? messages = null;
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == CopilotRuntimeTelemetry.MeterName && instrument.Name is "copilot.messages" or "copilot.tool_calls")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (tags.ToArray().Any(t => t.Key == "copilot.agent" && (string?)t.Value == "chunky"))
+            {
+                if (instrument.Name == "copilot.messages")
+                {
+                    messages = value;
+                }
+                else if (messages is { } m)
+                {
+                    recorded.TrySetResult((m, value));
+                }
+            }
+        });
+        meters.Start();
+
+        await using var host = await RuntimeTestHost.StartAsync();
+        var (_, frames) = await host.PostSseAsync("/api/copilotkit/agent/chunky/run", RuntimeTestHost.Input(threadId, "r1"), Ct);
+        Assert.Contains(frames, f => f.Data is not null && f.Type == "TOOL_CALL_START");
+
+        // "chunky" streams one assistant message (c1) carrying one tool call (tc1).
+        Assert.Equal((1L, 1L), await recorded.Task.WaitAsync(Ct));
+    }
 }
