@@ -41,9 +41,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { log "could not install ${missing[*]}"; finish 0 1; }
 fi
 
-# 2. The official @ag-ui/client, used by the client tests, the official runtime the benchmark's and the BuiltInAgent's
-#    side-by-side tests run, and the MCP server (@modelcontextprotocol/server-everything) of the MCP tests.
-for harness in clients/official bench/official clients/mcp; do
+# 2. The official @ag-ui/client (0.0.59 and 1.0), used by the client tests, the official runtime the benchmark's and the
+#    BuiltInAgent's side-by-side tests run, and the MCP server (@modelcontextprotocol/server-everything) of the MCP tests.
+for harness in clients/official clients/official-1.0 bench/official clients/mcp; do
   if ! (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
     log "npm ci failed in $harness"; finish 0 1
   fi

@@ -20,7 +20,7 @@ public static class CopilotEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Maps the REST transport: <c>POST agent/{agentId}/run|connect</c>, <c>POST agent/{agentId}/stop/{threadId}</c>,
+    /// Maps the REST transport: <c>POST agent/{agentId}/run|connect|suggest</c>, <c>POST agent/{agentId}/stop/{threadId}</c>,
     /// <c>GET info</c>, <c>POST transcribe</c> under <paramref name="basePath"/> (default: <c>CopilotRuntime:BasePath</c>).
     /// Returns the route group so the host can add authorization, CORS or rate limiting.
     /// </summary>
@@ -36,6 +36,9 @@ public static class CopilotEndpointRouteBuilderExtensions
         group.MapPost("/agent/{agentId}/connect", async Task<IResult> (HttpContext http, CancellationToken ct) =>
                 await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.ConnectAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Replays a thread and tails its active run as SSE.");
+        group.MapPost("/agent/{agentId}/suggest", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.SuggestAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
+            .WithSummary("Runs an agent for suggestions, statelessly (no thread is stored); streams AG-UI events as SSE.");
         group.MapPost("/agent/{agentId}/stop/{threadId}", async Task<IResult> (HttpContext http, CancellationToken ct) =>
                 await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.StopAsync(http, RawRouteValues.StopAgentId(http), RawRouteValues.ThreadId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Stops the active run of a thread.");
@@ -67,7 +70,7 @@ public static class CopilotEndpointRouteBuilderExtensions
         var (runtime, handlers, threads, group) = CreateGroup(endpoints, path ?? Resolve(endpoints).Options.SingleRoutePath);
         group.MapPost("/{**rest}", (HttpContext http, CancellationToken ct) => SingleRouteEnvelope.HandleAsync(http, runtime, handlers, threads, ct))
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Handler))
-            .WithSummary("Dispatches a single-route envelope (agent/run, agent/connect, agent/stop, info, transcribe, resource/request).");
+            .WithSummary("Dispatches a single-route envelope (agent/run, agent/suggest, agent/connect, agent/stop, info, transcribe, resource/request).");
         group.Map("/{**rest}", () => new MethodNotAllowedResult("POST")) // any other method (the preflight, when on, is preferred for OPTIONS)
             .WithMetadata(new CopilotRouteMetadata(CopilotRouteKind.Router))
             .ExcludeFromDescription();
@@ -137,7 +140,7 @@ public static class CopilotEndpointRouteBuilderExtensions
         {
             ["info"] => "GET",
             ["transcribe"] => "POST",
-            ["agent", { Length: > 0 }, "run" or "connect"] => "POST",
+            ["agent", { Length: > 0 }, "run" or "connect" or "suggest"] => "POST",
             ["agent", { Length: > 0 }, "stop", { Length: > 0 }] => "POST",
             _ => ThreadResourceRequest.AllowedMethods(segments),
         };

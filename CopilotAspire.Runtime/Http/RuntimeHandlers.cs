@@ -25,37 +25,10 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
 
     public async Task<IResult> RunAsync(HttpContext context, string agentId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var state = CopilotRequestState.Get(context);
-        state.Dispatch("agent/run", agentId);
-        var (agent, failure) = await FindAgentAsync(context, agentId, "agent/run", cancellationToken);
+        var (clone, input, failure) = await PrepareRunAsync(context, agentId, "agent/run", body, cancellationToken);
         if (failure is not null)
         {
             return failure;
-        }
-        AbstractAgent clone;
-        try
-        {
-            clone = agent!.Clone();
-            clone.AgentId = agentId;
-        }
-#pragma warning disable CA1031 // The official runtime answers any failure here with this 500.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogHandlerFailed(logger, "agent/run", ex);
-            return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to run agent", ex.Message);
-        }
-
-        if (ParseInput(body, out var input) is { } invalid)
-        {
-            return invalid;
-        }
-        state.ThreadId = input.ThreadId;
-        state.RunId = input.RunId;
-        HeaderForwarding.ApplyTo(clone, _headers.Select(context.Request.Headers));
-        if (runtime.Drain is { IsDraining: true } drain)
-        {
-            return new RetryAfterResult(CopilotResults.RunnerUnavailable("The server is shutting down; retry on another instance or once it is back."), drain.RetryAfterSeconds);
         }
         var (scope, refused) = await ThreadScopeAsync(context, "agent/run", cancellationToken);
         if (refused is not null)
@@ -65,7 +38,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
 
         try
         {
-            var events = await runtime.Runner.RunAsync(new AgentRunRequest(input.ThreadId, agentId, clone, input) { Scope = scope }, cancellationToken);
+            var events = await runtime.Runner.RunAsync(new AgentRunRequest(input!.ThreadId, agentId, clone!, input) { Scope = scope }, cancellationToken);
             return EventStream(events);
         }
         catch (RunnerUnavailableException ex)
@@ -212,6 +185,7 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
                 AudioFileTranscriptionEnabled = runtime.TranscriptionService is not null,
                 ThreadEndpoints = singleRoute ? new ThreadEndpointsInfo(false, false, false, false) : ThreadHandlers.EndpointsInfo(runtime),
                 SingleRoute = singleRoute ? new SingleRouteInfo(true, ThreadHandlers.EndpointsInfo(runtime)) : null,
+                Suggestions = true,
             });
         }
 #pragma warning disable CA1031
@@ -221,6 +195,48 @@ internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<Ru
             LogHandlerFailed(logger, "info", ex);
             return CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to retrieve runtime information", ex.Message);
         }
+    }
+
+    /// <summary>
+    /// What a run and a suggestion do before the agent runs, in the official order: find and clone the agent (404 /
+    /// 500), parse the input (400), forward the allowed headers onto the clone, refuse while the server drains (503).
+    /// </summary>
+    private async Task<(AbstractAgent? Clone, RunAgentInput? Input, IResult? Failure)> PrepareRunAsync(
+        HttpContext context, string agentId, string method, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var state = CopilotRequestState.Get(context);
+        state.Dispatch(method, agentId);
+        var (agent, failure) = await FindAgentAsync(context, agentId, method, cancellationToken);
+        if (failure is not null)
+        {
+            return (null, null, failure);
+        }
+        AbstractAgent clone;
+        try
+        {
+            clone = agent!.Clone();
+            clone.AgentId = agentId;
+        }
+#pragma warning disable CA1031 // The official runtime answers any failure here with this 500.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(logger, method, ex);
+            return (null, null, CopilotResults.Error(StatusCodes.Status500InternalServerError, "Failed to run agent", ex.Message));
+        }
+
+        if (ParseInput(body, out var input) is { } invalid)
+        {
+            return (null, null, invalid);
+        }
+        state.ThreadId = input.ThreadId;
+        state.RunId = input.RunId;
+        HeaderForwarding.ApplyTo(clone, _headers.Select(context.Request.Headers));
+        if (runtime.Drain is { IsDraining: true } drain)
+        {
+            return (null, null, new RetryAfterResult(CopilotResults.RunnerUnavailable("The server is shutting down; retry on another instance or once it is back."), drain.RetryAfterSeconds));
+        }
+        return (clone, input, null);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ internal static class SingleRouteEnvelope
     internal static readonly string[] KnownMethods =
         ["agent/run", "agent/suggest", "agent/connect", "agent/stop", "info", "inspector/metadata", "inspector/learning", "transcribe", "resource/request"];
 
-    private static readonly string[] Implemented = ["agent/run", "agent/connect", "agent/stop", "info", "transcribe", "resource/request"];
+    private static readonly string[] Implemented = ["agent/run", "agent/suggest", "agent/connect", "agent/stop", "info", "transcribe", "resource/request"];
 
     public static async Task<IResult> HandleAsync(HttpContext http, CopilotRuntime runtime, RuntimeHandlers handlers, ThreadHandlers threads, CancellationToken cancellationToken)
     {
@@ -83,7 +83,7 @@ internal static class SingleRouteEnvelope
                     ? Invalid(StatusCodes.Status400BadRequest, bad)
                     : await ThreadResourceRequest.DispatchAsync(http, threads, path, httpMethod, body is { } resourceBody ? BodyBytes(resourceBody) : null, cancellationToken);
             }
-            if (name is "agent/run" or "agent/connect" or "transcribe" && body is null)
+            if (name is "agent/run" or "agent/suggest" or "agent/connect" or "transcribe" && body is null)
             {
                 return Invalid(StatusCodes.Status400BadRequest, "Missing request body for JSON handler");
             }
@@ -91,6 +91,7 @@ internal static class SingleRouteEnvelope
             return name switch
             {
                 "agent/run" => await handlers.RunAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
+                "agent/suggest" => await handlers.SuggestAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
                 "agent/connect" => await handlers.ConnectAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
                 "agent/stop" => await handlers.StopAsync(http, agentId!, threadId!, body is { } stopBody ? BodyBytes(stopBody) : "{}"u8.ToArray(), cancellationToken),
                 "transcribe" => await DispatchTranscribeAsync(http, runtime, body!.Value.Clone(), cancellationToken),

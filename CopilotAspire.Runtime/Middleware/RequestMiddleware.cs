@@ -29,7 +29,7 @@ public sealed record AfterRequestContext
     /// <summary>The full request path, e.g. <c>/api/copilotkit/agent/default/run</c>.</summary>
     public required string Path { get; init; }
 
-    /// <summary><c>agent/run</c>, <c>agent/connect</c>, <c>agent/stop</c>, <c>info</c> or <c>transcribe</c>.</summary>
+    /// <summary><c>agent/run</c>, <c>agent/suggest</c>, <c>agent/connect</c>, <c>agent/stop</c>, <c>info</c> or <c>transcribe</c>.</summary>
     public required string Method { get; init; }
 
     public string? AgentId { get; init; }

@@ -83,7 +83,9 @@ public sealed partial class AgentRunExecution : IDisposable
         ArgumentNullException.ThrowIfNull(sink);
         var expander = new ChunkExpander();
         var verifier = new EventVerifier();
-        var finalizer = new RunFinalizer();
+        var protocolVersion = _input.ProtocolVersion;
+        var version1 = AgUiProtocol.IsVersion1OrLater(protocolVersion);
+        var finalizer = new RunFinalizer { CancelledOutcome = version1 };
         var expanded = new List<AgUiEvent>(4);
         string? failure = null;
 
@@ -111,11 +113,22 @@ public sealed partial class AgentRunExecution : IDisposable
                 {
                     break;
                 }
-                var raw = source.Current;
                 expanded.Clear();
-                expander.Process(raw, expanded);
-                foreach (var e in expanded)
+                expander.Process(source.Current, expanded);
+                foreach (var produced in expanded)
                 {
+                    var e = produced is RunStartedEvent or RunFinishedEvent or RunErrorEvent ? ProtocolShapes.Apply(produced, protocolVersion, version1) : produced;
+                    if (e is RunFinishedEvent && finalizer.HasOpenReasoning)
+                    {
+                        // Reasoning left open is closed first: AG-UI 1.0 clients refuse RUN_FINISHED otherwise.
+                        var closers = new List<AgUiEvent>(2);
+                        finalizer.CloseReasoning(closers);
+                        foreach (var closer in closers)
+                        {
+                            verifier.Verify(closer);
+                            await sink(closer);
+                        }
+                    }
                     verifier.Verify(e);
                     finalizer.Observe(e);
                     HasAgentEvents = true;

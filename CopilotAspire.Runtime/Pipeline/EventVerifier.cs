@@ -5,7 +5,9 @@ namespace CopilotAspire.Runtime.Pipeline;
 /// <summary>
 /// AG-UI's ordering rules (<c>verifyEvents</c>): a run starts with <c>RUN_STARTED</c>, messages, tool calls and
 /// steps open before they continue and close before <c>RUN_FINISHED</c>, nothing follows <c>RUN_ERROR</c>.
-/// Messages are the official ones, word for word.
+/// Messages are the official ones, word for word. Ours too (AG-UI 1.0's schema): <c>STATE_DELTA</c> and
+/// <c>ACTIVITY_DELTA</c> patches must be RFC 6902 operations, so a bad one ends the run with a clear <c>RUN_ERROR</c>
+/// instead of a stream the client rejects.
 /// </summary>
 public sealed class EventVerifier
 {
@@ -67,6 +69,10 @@ public sealed class EventVerifier
                 throw new ProtocolViolationException($"Cannot send 'TOOL_CALL_ARGS' event: No active tool call found with ID '{a.ToolCallId}'. Start a tool call with 'TOOL_CALL_START' first.");
             case ToolCallEndEvent end when !_toolCalls.Remove(end.ToolCallId):
                 throw new ProtocolViolationException($"Cannot send 'TOOL_CALL_END' event: No active tool call found with ID '{end.ToolCallId}'. A 'TOOL_CALL_START' event must be sent first.");
+            case StateDeltaEvent delta when JsonPatch.Validate(delta.Delta) is { } bad:
+                throw new ProtocolViolationException($"Cannot send 'STATE_DELTA' event: its delta is not an RFC 6902 JSON Patch: {bad}.");
+            case ActivityDeltaEvent delta when JsonPatch.Validate(delta.Patch) is { } bad:
+                throw new ProtocolViolationException($"Cannot send 'ACTIVITY_DELTA' event: its patch is not an RFC 6902 JSON Patch: {bad}.");
             case StepStartedEvent step:
                 if (_steps.Contains(step.StepName))
                 {

@@ -6,6 +6,68 @@ namespace CopilotAspire.Runtime.Pipeline;
 /// <summary>RFC 6902 JSON Patch (add, remove, replace, move, copy, test) over <see cref="JsonNode"/>.</summary>
 public static class JsonPatch
 {
+    /// <summary>
+    /// Why <paramref name="patch"/> is not an RFC 6902 document as AG-UI 1.0's schema reads it (an array of operations,
+    /// each with a known <c>op</c>, a JSON Pointer <c>path</c>, a <c>from</c> pointer for move and copy, a
+    /// <c>value</c> for add, replace and test), or <see langword="null"/> when it is one.
+    /// </summary>
+    public static string? Validate(JsonElement patch)
+    {
+        if (patch.ValueKind != JsonValueKind.Array)
+        {
+            return "a JSON Patch must be an array of operations";
+        }
+        var index = 0;
+        foreach (var op in patch.EnumerateArray())
+        {
+            if (op.ValueKind != JsonValueKind.Object || !op.TryGetProperty("op", out var kind) || kind.ValueKind != JsonValueKind.String)
+            {
+                return $"operation {index} has no 'op'";
+            }
+            var name = kind.GetString();
+            if (name is not ("add" or "remove" or "replace" or "move" or "copy" or "test"))
+            {
+                return $"operation {index} has an unknown op '{name}'";
+            }
+            if (!op.TryGetProperty("path", out var path) || !IsPointer(path))
+            {
+                return $"operation {index} ({name}) needs a JSON Pointer 'path'";
+            }
+            if (name is "move" or "copy" && (!op.TryGetProperty("from", out var from) || !IsPointer(from)))
+            {
+                return $"operation {index} ({name}) needs a JSON Pointer 'from'";
+            }
+            if (name is "add" or "replace" or "test" && !op.TryGetProperty("value", out _))
+            {
+                return $"operation {index} ({name}) needs a 'value'";
+            }
+            index++;
+        }
+        return null;
+    }
+
+    /// <summary>An RFC 6901 pointer: empty, or <c>/</c>-separated tokens where <c>~</c> is only <c>~0</c> or <c>~1</c>.</summary>
+    private static bool IsPointer(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+        var pointer = value.GetString()!;
+        if (pointer.Length > 0 && pointer[0] != '/')
+        {
+            return false;
+        }
+        for (var i = 0; i < pointer.Length; i++)
+        {
+            if (pointer[i] == '~' && (i + 1 >= pointer.Length || pointer[i + 1] is not ('0' or '1')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Applies <paramref name="patch"/> to a copy of <paramref name="document"/> and returns the result.</summary>
     /// <exception cref="JsonPatchException">The patch is malformed or an operation cannot be applied.</exception>
     public static JsonNode? Apply(JsonNode? document, JsonElement patch)

@@ -5,8 +5,9 @@ namespace CopilotAspire.Runtime.Pipeline;
 
 /// <summary>
 /// Watches a run's events and, when the agent ends without a terminal event, produces the closing events of
-/// CopilotKit's <c>finalizeRunEvents</c>: open messages ended, open tool calls ended and given a result, then
-/// exactly one terminal. One deliberate difference (docs/compatibility.md): after a stop the terminal <c>RUN_FINISHED</c>
+/// CopilotKit's <c>finalizeRunEvents</c>: open messages ended, open reasoning messages and spans ended (ours: AG-UI 1.0
+/// clients refuse a run that ends with reasoning open), open tool calls ended and given a result, then exactly one
+/// terminal. One deliberate difference (docs/compatibility.md): after a stop the terminal <c>RUN_FINISHED</c>
 /// carries <c>threadId</c> and <c>runId</c>, so the official client's schema accepts it.
 /// </summary>
 public sealed class RunFinalizer
@@ -16,6 +17,8 @@ public sealed class RunFinalizer
     public const string IncompleteStreamCode = "INCOMPLETE_STREAM";
 
     private readonly List<string> _openMessages = [];
+    private readonly List<string> _openReasoningMessages = [];
+    private readonly List<string> _openReasoningSpans = [];
     private readonly List<string> _toolCalls = [];
     private readonly HashSet<string> _endedToolCalls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _toolResults = new(StringComparer.Ordinal);
@@ -25,6 +28,15 @@ public sealed class RunFinalizer
 
     /// <summary>At least one event has been seen.</summary>
     public bool HasEvents { get; private set; }
+
+    /// <summary>
+    /// A stopped run's <c>RUN_FINISHED</c> carries <c>outcome: {"type":"cancelled"}</c> (the run's client speaks
+    /// AG-UI 1.0, wire spec §22).
+    /// </summary>
+    public bool CancelledOutcome { get; init; }
+
+    /// <summary>A reasoning message or span is open (AG-UI 1.0 clients refuse <c>RUN_FINISHED</c> then).</summary>
+    public bool HasOpenReasoning => _openReasoningMessages.Count > 0 || _openReasoningSpans.Count > 0;
 
     public void Observe(AgUiEvent e)
     {
@@ -36,6 +48,18 @@ public sealed class RunFinalizer
                 break;
             case TextMessageEndEvent end:
                 _openMessages.Remove(end.MessageId);
+                break;
+            case ReasoningMessageStartEvent s:
+                _openReasoningMessages.Add(s.MessageId);
+                break;
+            case ReasoningMessageEndEvent end:
+                _openReasoningMessages.Remove(end.MessageId);
+                break;
+            case ReasoningStartEvent s:
+                _openReasoningSpans.Add(s.MessageId);
+                break;
+            case ReasoningEndEvent end:
+                _openReasoningSpans.Remove(end.MessageId);
                 break;
             case ToolCallStartEvent s when !_toolCalls.Contains(s.ToolCallId):
                 _toolCalls.Add(s.ToolCallId);
@@ -67,6 +91,7 @@ public sealed class RunFinalizer
             closing.Add(new TextMessageEndEvent { MessageId = messageId });
         }
         _openMessages.Clear();
+        CloseReasoning(closing);
 
         var result = reason.Stopped
             ? new ToolResultPayload("stopped", "stop_requested", reason.Message ?? StopMessage)
@@ -90,10 +115,26 @@ public sealed class RunFinalizer
         }
 
         closing.Add(reason.Stopped
-            ? new RunFinishedEvent { ThreadId = threadId, RunId = runId }
+            ? new RunFinishedEvent { ThreadId = threadId, RunId = runId, Outcome = CancelledOutcome ? AgUiProtocol.CancelledOutcome : null }
             : new RunErrorEvent { Message = reason.Message ?? MissingTerminalMessage, Code = reason.Code ?? IncompleteStreamCode });
         HasTerminal = true;
         return closing;
+    }
+
+    /// <summary>Adds the ends of the open reasoning messages, then of the open reasoning spans, to <paramref name="closing"/>.</summary>
+    public void CloseReasoning(List<AgUiEvent> closing)
+    {
+        ArgumentNullException.ThrowIfNull(closing);
+        foreach (var messageId in _openReasoningMessages)
+        {
+            closing.Add(new ReasoningMessageEndEvent { MessageId = messageId });
+        }
+        _openReasoningMessages.Clear();
+        for (var i = _openReasoningSpans.Count - 1; i >= 0; i--)
+        {
+            closing.Add(new ReasoningEndEvent { MessageId = _openReasoningSpans[i] });
+        }
+        _openReasoningSpans.Clear();
     }
 
     private readonly record struct ToolResultPayload(string Status, string Reason, string Message)

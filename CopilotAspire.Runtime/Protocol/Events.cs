@@ -10,6 +10,8 @@ public sealed record RunStartedEvent : AgUiEvent
     [JsonIgnore] public override string Type => EventTypes.RunStarted;
     public required string ThreadId { get; init; }
     public required string RunId { get; init; }
+    /// <summary>AG-UI 1.0: the protocol version of the run, echoed from <see cref="RunAgentInput.ProtocolVersion"/> (wire spec §22).</summary>
+    public string? ProtocolVersion { get; init; }
     public string? ParentRunId { get; init; }
     public RunAgentInput? Input { get; init; }
 }
@@ -276,4 +278,6 @@ public sealed record TokenUsage
     public long? TotalTokens { get; init; }
     public long? ReasoningTokens { get; init; }
     public long? CachedInputTokens { get; init; }
+    /// <summary>AG-UI 1.0: input tokens written to the provider's cache (a part of <see cref="InputTokens"/>).</summary>
+    public long? CacheWriteInputTokens { get; init; }
 }

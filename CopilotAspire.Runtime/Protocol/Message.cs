@@ -14,7 +14,10 @@ public sealed record Message
     public required string Id { get; init; }
     public required string Role { get; init; }
 
-    /// <summary>A string for every role but <c>user</c> (string or array of input parts) and <c>activity</c> (object).</summary>
+    /// <summary>
+    /// A string for every role but <c>user</c> and <c>tool</c> (string or array of content parts; a tool's parts are
+    /// AG-UI 1.0) and <c>activity</c> (object).
+    /// </summary>
     public JsonElement? Content { get; init; }
     public string? Name { get; init; }
     public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
@@ -85,16 +88,16 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
 
         switch (role)
         {
-            case MessageRoles.Developer or MessageRoles.System or MessageRoles.Tool or MessageRoles.Reasoning:
+            case MessageRoles.Developer or MessageRoles.System or MessageRoles.Reasoning:
                 if (content is not { ValueKind: JsonValueKind.String })
                 {
                     throw new JsonException($"Message '{id}' ({role}) must have a string 'content'.");
                 }
                 break;
-            case MessageRoles.User:
+            case MessageRoles.User or MessageRoles.Tool: // a tool result as content parts: AG-UI 1.0
                 if (content is not { ValueKind: JsonValueKind.String or JsonValueKind.Array })
                 {
-                    throw new JsonException($"Message '{id}' (user) must have a string or array 'content'.");
+                    throw new JsonException($"Message '{id}' ({role}) must have a string or array 'content'.");
                 }
                 if (content.Value.ValueKind == JsonValueKind.Array)
                 {
@@ -214,7 +217,7 @@ internal sealed class MessageJsonConverter : JsonConverter<Message>
                 break;
             case "image" or "audio" or "video" or "document":
                 if (!part.TryGetProperty("source", out var source) || source.ValueKind != JsonValueKind.Object
-                    || !source.TryGetProperty("type", out var st) || !(st.ValueEquals("data") || st.ValueEquals("url"))
+                    || !source.TryGetProperty("type", out var st) || !(st.ValueEquals("data") || st.ValueEquals("url") || st.ValueEquals("file"))
                     || !source.TryGetProperty("value", out var sv) || sv.ValueKind != JsonValueKind.String)
                 {
                     throw new JsonException($"Message '{id}' has a {type.GetString()} part without a valid 'source'.");

@@ -8,14 +8,33 @@ public sealed record RunAgentInput
 {
     public required string ThreadId { get; init; }
     public required string RunId { get; init; }
+    /// <summary>
+    /// AG-UI 1.0: the protocol version the client speaks (<c>"1.0"</c>); absent from 0.0.x clients. A run whose input
+    /// names 1.0 or later gets 1.0 shapes (<see cref="AgUiProtocol"/>, wire spec §22).
+    /// </summary>
+    public string? ProtocolVersion { get; init; }
     public string? ParentRunId { get; init; }
     /// <summary>Arbitrary JSON; a JSON <c>null</c> is treated as absent.</summary>
     public JsonElement? State { get; init; }
     public required IReadOnlyList<Message> Messages { get; init; }
-    public required IReadOnlyList<Tool> Tools { get; init; }
-    public required IReadOnlyList<Context> Context { get; init; }
+    /// <summary>Required before AG-UI 1.0, optional since: an absent list is empty.</summary>
+    public IReadOnlyList<Tool> Tools
+    {
+        get => _tools;
+        init => _tools = value ?? []; // the serializer initializes an absent init-only property with null
+    }
+
+    /// <summary>Required before AG-UI 1.0, optional since: an absent list is empty.</summary>
+    public IReadOnlyList<Context> Context
+    {
+        get => _context;
+        init => _context = value ?? [];
+    }
     public JsonElement? ForwardedProps { get; init; }
     public IReadOnlyList<ResumeEntry>? Resume { get; init; }
+
+    private readonly IReadOnlyList<Tool> _tools = [];
+    private readonly IReadOnlyList<Context> _context = [];
 
     /// <summary>The name of a list holding a <c>null</c> element (zod rejects them), or <see langword="null"/> if none does.</summary>
     public string? FindNullElement() =>

@@ -44,7 +44,7 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
         Assert.Equal("sse", (string)body["mode"]!);
         Assert.False(string.IsNullOrEmpty((string?)body["version"]));
         JsonAssert.Equal("""{"list":true,"inspect":true,"mutations":true,"realtimeMetadata":false}""", body["threadEndpoints"]);
-        Assert.False((bool)body["suggestions"]!);
+        Assert.True((bool)body["suggestions"]!); // POST agent/{id}/suggest is served (wire spec §21)
         Assert.Equal(
             ["version", "agents", "audioFileTranscriptionEnabled", "mode", "threadEndpoints", "suggestions", "a2uiEnabled", "openGenerativeUIEnabled", "telemetryDisabled"],
             body.AsObject().Select(p => p.Key));

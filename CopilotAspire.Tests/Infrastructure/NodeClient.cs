@@ -8,25 +8,32 @@ public static class NodeClient
 {
     public static string HarnessDirectory { get; } = Path.Combine(RepoRoot(), "clients", "official");
 
+    /// <summary><c>clients/official-1.0</c>: the AG-UI 1.0 client (<c>@ag-ui/client</c> 1.0.0).</summary>
+    public static string Harness10Directory { get; } = Path.Combine(RepoRoot(), "clients", "official-1.0");
+
     /// <summary>Runs <c>scenario.mjs</c>: <c>@ag-ui/client</c>'s <c>HttpAgent</c> against the REST transport.</summary>
     public static Task<JsonElement> RunScenarioAsync(string scenario, string runtimeUrl, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
-        RunAsync(cancellationToken, ["scenario.mjs", scenario, runtimeUrl, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
+        RunAsync(HarnessDirectory, cancellationToken, ["scenario.mjs", scenario, runtimeUrl, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
+
+    /// <summary>Runs <c>clients/official-1.0/scenario.mjs</c>: the AG-UI 1.0 <c>HttpAgent</c>; the result lists the client's console warnings.</summary>
+    public static Task<JsonElement> RunScenario10Async(string scenario, string runtimeUrl, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
+        RunAsync(Harness10Directory, cancellationToken, ["scenario.mjs", scenario, runtimeUrl, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
 
     /// <summary>Runs <c>copilotkit-core.mjs</c>: <c>@copilotkit/core</c>'s <c>CopilotKitCore</c> with the given transport.</summary>
     public static Task<JsonElement> RunCopilotKitCoreAsync(string scenario, string runtimeUrl, string transport, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
-        RunAsync(cancellationToken, ["copilotkit-core.mjs", scenario, runtimeUrl, transport, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
+        RunAsync(HarnessDirectory, cancellationToken, ["copilotkit-core.mjs", scenario, runtimeUrl, transport, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
 
     /// <summary>Runs <c>threads.mjs</c>: <c>@copilotkit/core</c>'s thread store (what the threads drawer uses) against a runtime.</summary>
     public static Task<JsonElement> RunThreadsAsync(string runtimeUrl, string transport, string agentId, string user, CancellationToken cancellationToken) =>
-        RunAsync(cancellationToken, ["threads.mjs", runtimeUrl, transport, agentId, user]);
+        RunAsync(HarnessDirectory, cancellationToken, ["threads.mjs", runtimeUrl, transport, agentId, user]);
 
-    private static async Task<JsonElement> RunAsync(CancellationToken cancellationToken, string[] args)
+    private static async Task<JsonElement> RunAsync(string harness, CancellationToken cancellationToken, string[] args)
     {
-        if (!Directory.Exists(Path.Combine(HarnessDirectory, "node_modules", "@ag-ui", "client")))
+        if (!Directory.Exists(Path.Combine(harness, "node_modules", "@ag-ui", "client")))
         {
-            Assert.Fail($"The node clients are not installed: run `npm ci` in {HarnessDirectory} (the README's test command does).");
+            Assert.Fail($"The node clients are not installed: run `npm ci` in {harness} (the README's test command does).");
         }
-        var start = new ProcessStartInfo("node") { WorkingDirectory = HarnessDirectory };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = harness, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
