@@ -13,6 +13,7 @@ public sealed class LogEventIdTests
     [
         "CopilotAspire.Runtime",
         "CopilotAspire.Runtime.Redis",
+        "CopilotAspire.Runtime.AgentFramework",
         "CopilotAspire.Transcriber",
         "CopilotAspire.Web",
         "CopilotAspire.Api",
