@@ -9,9 +9,10 @@ namespace CopilotAspire.Api.Hosting;
 /// <see cref="MemoryReclaimOptions.SpikeBytes"/> since the last reclaim and the app allocates less than
 /// <see cref="MemoryReclaimOptions.QuietAllocationBytesPerSecond"/>, it runs one aggressive (blocking, compacting,
 /// decommitting) full collection. One collection per spike, only when quiet: a busy app is never paused by it, and a
-/// steady one never sees it. Logs the GC settings in force at start.
+/// steady one never sees it. Logs the GC settings in force once the app has started (a start-up refusal, such as a
+/// port in use, stays the one line it is).
 /// </summary>
-public sealed partial class MemoryReclaimer(IOptions<MemoryReclaimOptions> options, ILogger<MemoryReclaimer> logger) : BackgroundService
+public sealed partial class MemoryReclaimer(IOptions<MemoryReclaimOptions> options, IHostApplicationLifetime lifetime, ILogger<MemoryReclaimer> logger) : BackgroundService
 {
     private long _floor = -1;
 
@@ -45,6 +46,19 @@ public sealed partial class MemoryReclaimer(IOptions<MemoryReclaimOptions> optio
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // stopped before it started
+            }
+        }
         var settings = options.Value;
         LogGcSettings(logger, DescribeGcSettings(), settings.ReclaimAfterSpikes, settings.SpikeBytes >> 20, settings.QuietAllocationBytesPerSecond >> 10);
         if (!settings.ReclaimAfterSpikes)

@@ -1,4 +1,5 @@
 using CopilotAspire.Api.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ public sealed class MemoryReclaimerTests
     {
         SpikeBytes = 64 * MiB,
         QuietAllocationBytesPerSecond = 2 * MiB,
-    }), NullLogger<MemoryReclaimer>.Instance);
+    }), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<MemoryReclaimer>.Instance);
 
     [Fact]
     public void A_grown_heap_is_reclaimed_only_once_the_app_is_quiet()
