@@ -298,7 +298,10 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         _ => false,
     };
 
-    private static readonly string[] UnavailableServerErrors = ["OOM", "LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "EXECABORT"];
+    // "MOVED"/"ASK" and StackExchange.Redis' "Key has MOVED…"/"Key has ASK…": a slot moving while a command is
+    // redirected (the client follows one redirect; a slot moved again in between is a second). Transient, like TRYAGAIN.
+    private static readonly string[] UnavailableServerErrors = ["OOM", "LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "EXECABORT",
+        "MOVED", "ASK", "Key has MOVED", "Key has ASK"];
 
     private static bool IsUnavailableServerError(string message)
     {

@@ -128,6 +128,10 @@ public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : ICla
     [InlineData("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", true)]
     [InlineData("EXECABORT Transaction discarded because of previous errors.", true)]
     [InlineData("ERR Error running script (call to f_1): @user_script:1: -OOM command not allowed when used memory > 'maxmemory'.", true)]
+    [InlineData("MOVED 4890 127.0.0.1:43689", true)]
+    [InlineData("ASK 4890 127.0.0.1:43689", true)]
+    [InlineData("Key has MOVED to Endpoint 127.0.0.1:43689 and hashslot 4890 but CommandFlags.NoRedirect was specified - redirect not followed for XRANGE copilot:{t:x}:run:1. ", true)]
+    [InlineData("ERR ASKING is not allowed here", false)]
     [InlineData("WRONGTYPE Operation against a key holding the wrong kind of value", false)]
     [InlineData("ERR unknown command", false)]
     public void Redis_server_errors_that_mean_the_store_is_unavailable_are_recognised(string message, bool unavailable) =>
