@@ -1,12 +1,12 @@
 using System.Text.Json;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The system prompt and messages sent to the model (wire spec §10.3), read back from the fake's recorded requests.</summary>
-public sealed class BasicAgentPromptTests : FakeOpenAiServerTest
+public sealed class BuiltInAgentPromptTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");
 
