@@ -8,8 +8,8 @@ namespace CopilotAspire.Tests.Agents.Remote;
 
 /// <summary>
 /// Remote agents declared in configuration (<c>Type = http</c>) of real Api processes, with the service defaults:
-/// resumed and stopped across two replicas on Redis, one Api as another's remote, a service-discovery URL, the run's
-/// trace continued at the remote, and no retry of a failed POST.
+/// resumed and stopped across two replicas on Redis, one Api as another's remote, a service-discovery URL and no retry
+/// of a failed POST (the run's trace continued at the remote: <see cref="HttpAgentTraceTests"/>).
 /// </summary>
 public sealed class HttpAgentApiProcessTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
@@ -81,11 +81,8 @@ public sealed class HttpAgentApiProcessTests(RedisServerFixture redis) : IClassF
         Assert.Equal(nameof(HttpAgent), (string?)info["agents"]!["inner"]!["className"]);
     }
 
-    // Skipped: passes alone, but in one of two full-suite runs the remote saw a traceparent of another trace (the run's
-    // HttpClient call was not under the request's activity). Investigate where the run can lose Activity.Current under
-    // load (the runner's start path) before re-enabling; noted on issue 17.
-    [Fact(Timeout = 180_000, Skip = "Flaky under the full suite's load: the remote sometimes sees another trace id (issue 17 note)")]
-    public async Task A_service_discovery_url_gets_the_runs_trace_and_a_failed_POST_is_not_retried()
+    [Fact(Timeout = 180_000)]
+    public async Task A_service_discovery_url_is_resolved_and_a_failed_POST_is_not_retried()
     {
         await using var remote = await ScriptedRemote.StartAsync();
         remote.Route("trace", async c =>
@@ -106,17 +103,13 @@ public sealed class HttpAgentApiProcessTests(RedisServerFixture redis) : IClassF
         environment["services__weather-agent__http__0"] = remote.BaseAddress.GetLeftPart(UriPartial.Authority);
         await using var api = await ApiProcess.StartAsync(environment, Ct);
 
-        const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{BasePath}/agent/weather/run") { Content = System.Net.Http.Json.JsonContent.Create(RunBodies.Input("t-trace", "r1", "hi")) };
-        request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01");
-        using var traced = await api.Client.SendAsync(request, Ct);
-        var events = (await traced.ReadFramesAsync(Ct).ToListAsync(Ct)).Types();
+        using var resolved = await api.PostAsync($"{BasePath}/agent/weather/run", RunBodies.Input("t-sd", "r1", "hi"), Ct);
+        var events = (await resolved.ReadFramesAsync(Ct).ToListAsync(Ct)).Types();
         using var flaky = await api.PostAsync($"{BasePath}/agent/flaky/run", RunBodies.Input("t-flaky", "r1", "hi"), Ct);
         var failed = await flaky.ReadFramesAsync(Ct).ToListAsync(Ct);
 
         Assert.Equal(["RUN_STARTED", "RUN_FINISHED"], events);
-        var traceparent = Assert.Single(remote.Calls("trace")).Headers["traceparent"];
-        Assert.Equal(TraceId, traceparent.Split('-')[1]);
+        Assert.Single(remote.Calls("trace"));
         Assert.Equal(RemoteAgentErrors.HttpError, (string?)failed[^1].Json["code"]);
         Assert.Single(remote.Calls("flaky"));
     }
