@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Testing;
 using CopilotAspire.Tests.Fakes;
@@ -9,7 +10,7 @@ using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
@@ -75,7 +76,7 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         var down = $"http://127.0.0.1:{ClosedPort()}/mcp";
         var agent = new BuiltInAgent(
-            new BasicAgentOptions { Model = "openai/gpt-4o", McpServers = [new McpServerOptions { Type = "http", Url = down }] },
+            new BuiltInAgentOptions { Model = "openai/gpt-4o", McpServers = [new McpServerOptions { Type = "http", Url = down }] },
             Environment(Server),
             loggerFactory);
 
@@ -97,7 +98,7 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
             : new McpServerOptions { Url = Server.BaseAddress + "mcp" };
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var agent = new BuiltInAgent(new BasicAgentOptions { Model = "openai/gpt-4o", McpServers = [server] }, Environment(Server), loggerFactory);
+        var agent = new BuiltInAgent(new BuiltInAgentOptions { Model = "openai/gpt-4o", McpServers = [server] }, Environment(Server), loggerFactory);
         Server.Enqueue(Reply.Text("Still here."));
 
         var events = await RunAsync(agent, Input());

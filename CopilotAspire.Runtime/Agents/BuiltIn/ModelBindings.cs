@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// The agent's model and the models runs ask for through <c>forwardedProps</c> (<c>model</c>, <c>maxRetries</c> in
-/// <see cref="BasicAgentSettings.OverridableProperties"/>), shared by all clones. An overriding binding is built once
+/// <see cref="BuiltInAgentSettings.OverridableProperties"/>), shared by all clones. An overriding binding is built once
 /// per (model, retries) and kept, up to <see cref="MaxCached"/> of them; beyond that each run builds its own.
 /// </summary>
-internal sealed class ModelBindings(BasicAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory)
+internal sealed class ModelBindings(BuiltInAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory)
 {
     public const int MaxCached = 16;
 

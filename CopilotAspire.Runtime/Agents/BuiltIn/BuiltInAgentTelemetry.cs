@@ -1,4 +1,4 @@
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>Telemetry names of <see cref="BuiltInAgent"/>'s model calls (register them with OpenTelemetry).</summary>
 public static class BuiltInAgentTelemetry

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The system prompt and messages sent to the model (wire spec §10.3), read back from the fake's recorded requests.</summary>
-public sealed class BasicAgentPromptTests : FakeOpenAiServerTest
+public sealed class BuiltInAgentPromptTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");
 
@@ -100,6 +100,29 @@ public sealed class BasicAgentPromptTests : FakeOpenAiServerTest
         Assert.Equal("red", JsonDocument.Parse(call.GetProperty("function").GetProperty("arguments").GetString()!).RootElement.GetProperty("c").GetString());
         Assert.Equal("call_1", messages[2].GetProperty("tool_call_id").GetString());
         Assert.Equal("done", messages[2].GetProperty("content").ToString());
+    }
+
+    [Fact]
+    public async Task An_AG_UI_1_0_tool_result_given_as_content_parts_reaches_the_model_as_its_text()
+    {
+        // AG-UI 1.0 lets a client send a tool result as content parts (wire spec §22); the model gets their text.
+        await RunAsync(Agent(Server), Input(tools: [FrontendTool("lookup")], messages:
+        [
+            Message.User("u1", "Look it up"),
+            Message.Assistant("a1", null, [new ToolCall { Id = "call_1", Function = new FunctionCall { Name = "lookup", Arguments = "{}" } }]),
+            new Message
+            {
+                Id = "t1",
+                Role = "tool",
+                ToolCallId = "call_1",
+                Content = JsonDocument.Parse("""[{"type":"text","text":"found "},{"type":"text","text":"it"}]""").RootElement.Clone(),
+            },
+        ]));
+
+        var messages = Messages(Assert.Single(Server.Requests));
+        Assert.Equal(["user", "assistant", "tool"], messages.EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal("call_1", messages[2].GetProperty("tool_call_id").GetString());
+        Assert.Equal("found it", messages[2].GetProperty("content").GetString());
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// The model of one registered agent, shared by all its clones: the chat client is built on first use (so a missing
@@ -12,13 +12,13 @@ internal sealed class ModelBinding
 {
     private readonly ModelSpec? _spec;
     private readonly IChatClient? _supplied;
-    private readonly BasicAgentOptions _options;
+    private readonly BuiltInAgentOptions _options;
     private readonly ProviderEnvironment _environment;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly Lock _gate = new();
     private ResolvedModel? _resolved;
 
-    public ModelBinding(BasicAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory)
+    public ModelBinding(BuiltInAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory)
     {
         _options = options;
         _environment = environment;

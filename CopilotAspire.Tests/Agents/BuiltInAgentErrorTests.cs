@@ -1,16 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
 using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Provider errors, missing keys, bad model strings and stop.</summary>
-public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
+public sealed class BuiltInAgentErrorTests : FakeOpenAiServerTest
 {
     [Fact]
     public async Task Provider_500_becomes_run_error_with_the_providers_message_and_no_retry()
@@ -77,7 +78,7 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
         Server.Enqueue(Reply.Error(401, $"Incorrect API key provided: {Key}.", "invalid_request_error", "invalid_api_key"));
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        using var testSource = new ActivitySource($"{nameof(BasicAgentErrorTests)}-{Guid.NewGuid()}");
+        using var testSource = new ActivitySource($"{nameof(BuiltInAgentErrorTests)}-{Guid.NewGuid()}");
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
@@ -86,7 +87,7 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        var agent = new BuiltInAgent(new BasicAgentOptions { Model = model }, Environment(Server), loggerFactory);
+        var agent = new BuiltInAgent(new BuiltInAgentOptions { Model = model }, Environment(Server), loggerFactory);
 
         List<AgUiEvent> events;
         ActivityTraceId trace;
@@ -119,7 +120,7 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
     public async Task Missing_key_does_not_fail_construction_and_becomes_run_error_naming_the_variable(string model, string message)
     {
         var env = ProviderEnvironment.FromValues(new Dictionary<string, string?> { ["AZURE_OPENAI_API_KEY"] = Key });
-        var agent = new BuiltInAgent(new BasicAgentOptions { Model = model }, env);
+        var agent = new BuiltInAgent(new BuiltInAgentOptions { Model = model }, env);
 
         var events = await RunAsync(agent, Input("t1", "r1"));
 
@@ -133,7 +134,7 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
     {
         Server.Enqueue(Reply.Text("ok"));
         var agent = new BuiltInAgent(
-            new BasicAgentOptions { Model = "openai/gpt-4o", ApiKey = "option-key", BaseUrl = Server.OpenAiBaseUrl },
+            new BuiltInAgentOptions { Model = "openai/gpt-4o", ApiKey = "option-key", BaseUrl = Server.OpenAiBaseUrl },
             ProviderEnvironment.FromValues(new Dictionary<string, string?> { ["OPENAI_BASE_URL"] = "http://127.0.0.1:1/v1" }));
 
         var events = await RunAsync(agent, Input());
@@ -148,7 +149,7 @@ public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
     [InlineData("openai/", "Invalid model string \"openai/\". Use \"openai/gpt-5\", \"anthropic/claude-sonnet-4.5\", or \"google/gemini-2.5-pro\".")]
     public void Unknown_provider_or_malformed_model_fails_at_construction(string model, string message)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new BuiltInAgent(new BasicAgentOptions { Model = model }, ProviderEnvironment.Process));
+        var ex = Assert.Throws<ArgumentException>(() => new BuiltInAgent(new BuiltInAgentOptions { Model = model }, ProviderEnvironment.Process));
         Assert.Equal(message, ex.Message);
     }
 

@@ -1,16 +1,17 @@
 using System.ClientModel;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Agents from configuration, <c>/info</c> facts (class name, description, capabilities) and cloning.</summary>
-public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
+public sealed class BuiltInAgentConfigurationTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");
 
@@ -44,7 +45,7 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
             ("writer:BaseUrl", "https://example.invalid/v1"));
         await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).BuildServiceProvider();
 
-        var agents = BasicAgentConfiguration.CreateAgents(configuration.GetSection("CopilotRuntime:Agents"), services);
+        var agents = BuiltInAgentConfiguration.CreateAgents(configuration.GetSection("CopilotRuntime:Agents"), services);
 
         Assert.Equal(["default", "writer"], agents.Keys.Order());
         var writer = Assert.IsType<BuiltInAgent>(agents["writer"]).Options;
@@ -70,8 +71,8 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
         await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).BuildServiceProvider();
         var section = configuration.GetSection("CopilotRuntime:Agents");
 
-        var overridden = BasicAgentConfiguration.CreateAgent(section.GetSection("default"), services, BasicAgentConfiguration.DefaultAgentOptions()).Options;
-        var untouched = BasicAgentConfiguration.CreateAgent(section.GetSection("absent"), services, BasicAgentConfiguration.DefaultAgentOptions()).Options;
+        var overridden = BuiltInAgentConfiguration.CreateAgent(section.GetSection("default"), services, BuiltInAgentConfiguration.DefaultAgentOptions()).Options;
+        var untouched = BuiltInAgentConfiguration.CreateAgent(section.GetSection("absent"), services, BuiltInAgentConfiguration.DefaultAgentOptions()).Options;
 
         Assert.Equal(("openai/gpt-4o", "Be terse.", 0.1f, 0, 1), (overridden.Model, overridden.Prompt, overridden.Temperature!.Value, overridden.MaxRetries, overridden.MaxSteps));
         Assert.Equal(("openai/gpt-4o", "You are a helpful assistant.", 0, 1), (untouched.Model, untouched.Prompt, untouched.MaxRetries, untouched.MaxSteps));
@@ -84,7 +85,7 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
         var configuration = Configuration(("broken:Model", "mistral/large"));
         await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).BuildServiceProvider();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => BasicAgentConfiguration.CreateAgents(configuration.GetSection("CopilotRuntime:Agents"), services));
+        var ex = Assert.Throws<InvalidOperationException>(() => BuiltInAgentConfiguration.CreateAgents(configuration.GetSection("CopilotRuntime:Agents"), services));
 
         Assert.Contains("'broken'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Unknown provider \"mistral\"", ex.Message, StringComparison.Ordinal);
@@ -100,18 +101,19 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
             .AddKeyedSingleton("ollama", FakeClient("llama3.2"))
             .BuildServiceProvider();
 
-        var agents = BasicAgentConfiguration.CreateAgents(configuration.GetSection("CopilotRuntime:Agents"), services);
+        var agents = BuiltInAgentConfiguration.CreateAgents(configuration.GetSection("CopilotRuntime:Agents"), services);
         await RunAsync(agents["local"], Input());
         await RunAsync(agents["keyed"], Input());
 
         Assert.Equal(["unkeyed-model", "llama3.2"], Server.Requests.Select(r => r.Model));
     }
 
+#pragma warning disable CS0618 // BasicAgent: the deprecated alias is what these two tests check.
     [Fact]
     public async Task Capabilities_description_and_class_names_are_what_info_reports()
     {
         var agent = Agent(Server);
-        var basic = new BasicAgent(new BasicAgentOptions { Model = "openai/gpt-4o", Description = "Helps" }, Environment(Server));
+        var basic = new BasicAgent(new BuiltInAgentOptions { Model = "openai/gpt-4o", Description = "Helps" }, Environment(Server));
 
         var capabilities = await agent.GetCapabilitiesAsync(TestContext.Current.CancellationToken);
 
@@ -123,7 +125,7 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
     [Fact]
     public async Task Clone_keeps_the_class_configuration_and_headers_and_runs_independently()
     {
-        var basic = new BasicAgent(new BasicAgentOptions { Model = "openai/gpt-4o", Prompt = "P", Description = "Helps" }, Environment(Server));
+        var basic = new BasicAgent(new BuiltInAgentOptions { Model = "openai/gpt-4o", Prompt = "P", Description = "Helps" }, Environment(Server));
         basic.AgentId = "default";
         basic.Headers["x-tenant"] = "a";
 
@@ -135,11 +137,12 @@ public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
         Assert.Equal("a", basic.Headers["x-tenant"]);
         Assert.IsType<RunFinishedEvent>(events[^1]);
     }
+#pragma warning restore CS0618
 
     [Fact]
     public void Options_are_copied_at_construction()
     {
-        var options = new BasicAgentOptions { Model = "openai/gpt-4o", Prompt = "before" };
+        var options = new BuiltInAgentOptions { Model = "openai/gpt-4o", Prompt = "before" };
         var agent = new BuiltInAgent(options, ProviderEnvironment.Process);
 
         options.Prompt = "after";

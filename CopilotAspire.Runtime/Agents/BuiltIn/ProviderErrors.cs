@@ -2,7 +2,7 @@ using System.ClientModel;
 using System.Text.Json;
 using Anthropic.Exceptions;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>Turns a provider failure into the <c>RUN_ERROR.message</c> the client sees: the provider's own message, never the key.</summary>
 internal static class ProviderErrors

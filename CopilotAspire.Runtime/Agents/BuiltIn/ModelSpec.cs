@@ -1,4 +1,4 @@
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>A <c>"provider/model"</c> identifier, parsed by the official rules (wire spec §10.2).</summary>
 public sealed record ModelSpec(string Provider, string Model)

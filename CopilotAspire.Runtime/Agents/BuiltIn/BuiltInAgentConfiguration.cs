@@ -3,14 +3,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>Creates <see cref="BuiltInAgent"/>s from configuration (<c>CopilotRuntime:Agents:{id}</c>).</summary>
-public static class BasicAgentConfiguration
+public static class BuiltInAgentConfiguration
 {
     /// <summary>
     /// One agent per child of <paramref name="agentsSection"/>, keyed by the child's name, each bound to
-    /// <see cref="BasicAgentOptions"/> (<c>Model</c>, <c>Prompt</c>, <c>Temperature</c>, <c>MaxSteps</c>,
+    /// <see cref="BuiltInAgentOptions"/> (<c>Model</c>, <c>Prompt</c>, <c>Temperature</c>, <c>MaxSteps</c>,
     /// <c>MaxOutputTokens</c>, <c>MaxRetries</c>, <c>Description</c>, <c>ApiKey</c>, <c>BaseUrl</c>, <c>ToolChoice</c>,
     /// <c>ForwardSystemMessages</c>, <c>ForwardDeveloperMessages</c>, <c>ChatClientKey</c>, <c>OverridableProperties</c>,
     /// <c>McpServers</c>, <c>InterruptTools</c>, <c>Capabilities</c>; see docs/agents-builtin.md). An agent without
@@ -37,7 +37,7 @@ public static class BasicAgentConfiguration
     /// The options of the Api's <c>default</c> agent, as the official runtime registers it:
     /// <c>openai/gpt-4o</c>, "You are a helpful assistant.", no retries.
     /// </summary>
-    public static BasicAgentOptions DefaultAgentOptions() => new()
+    public static BuiltInAgentOptions DefaultAgentOptions() => new()
     {
         Model = "openai/gpt-4o",
         Prompt = "You are a helpful assistant.",
@@ -49,7 +49,7 @@ public static class BasicAgentConfiguration
     /// leaves the defaults as they are).
     /// </summary>
     /// <exception cref="InvalidOperationException">The configuration is invalid (the message names the agent).</exception>
-    public static BuiltInAgent CreateAgent(IConfigurationSection section, IServiceProvider services, BasicAgentOptions? defaults = null)
+    public static BuiltInAgent CreateAgent(IConfigurationSection section, IServiceProvider services, BuiltInAgentOptions? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(services);
@@ -63,12 +63,12 @@ public static class BasicAgentConfiguration
     }
 
     private static BuiltInAgent CreateAgent(IConfigurationSection section, IServiceProvider services, ProviderEnvironment environment,
-        ILoggerFactory? loggerFactory, BasicAgentOptions? defaults = null)
+        ILoggerFactory? loggerFactory, BuiltInAgentOptions? defaults = null)
     {
-        var options = defaults?.Snapshot() ?? new BasicAgentOptions();
+        var options = defaults?.Snapshot() ?? new BuiltInAgentOptions();
         try
         {
-            BasicAgentSettings bindable = options; // the chat client and tools are code-only
+            BuiltInAgentSettings bindable = options; // the chat client and tools are code-only
             section.Bind(bindable);
             if (section.GetSection("Capabilities") is var capabilities && capabilities.Exists())
             {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.AI;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// The tools offered to the model for one run, in the official order: the client's frontend tools (declarations

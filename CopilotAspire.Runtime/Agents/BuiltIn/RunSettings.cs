@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// The model settings of one run: the agent's options, each replaced by the run's <c>forwardedProps</c> value when
-/// the property is listed in <see cref="BasicAgentSettings.OverridableProperties"/> and the value has the right
+/// the property is listed in <see cref="BuiltInAgentSettings.OverridableProperties"/> and the value has the right
 /// type (the official <c>canOverride</c>; a wrong type is ignored, <c>prompt</c> is accepted but not applied).
 /// </summary>
 internal sealed record RunSettings
@@ -22,14 +22,14 @@ internal sealed record RunSettings
     public long? Seed { get; init; }
     public int? MaxRetries { get; init; }
 
-    /// <summary>The property names <see cref="BasicAgentSettings.OverridableProperties"/> accepts (the official list).</summary>
+    /// <summary>The property names <see cref="BuiltInAgentSettings.OverridableProperties"/> accepts (the official list).</summary>
     public static readonly IReadOnlyList<string> Overridable =
     [
         "model", "toolChoice", "maxOutputTokens", "temperature", "topP", "topK", "presencePenalty", "frequencyPenalty",
         "stopSequences", "seed", "maxRetries", "prompt", "providerOptions",
     ];
 
-    public static RunSettings From(BasicAgentOptions options, JsonElement? forwardedProps)
+    public static RunSettings From(BuiltInAgentOptions options, JsonElement? forwardedProps)
     {
         var settings = new RunSettings
         {

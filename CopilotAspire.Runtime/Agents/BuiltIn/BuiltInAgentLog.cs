@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>Log messages of <see cref="BuiltInAgent"/> (never with keys: provider messages are redacted first).</summary>
 internal static partial class BuiltInAgentLog

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.Configuration;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// A configuration section read as JSON, for settings that are free-form JSON in the official runtime (an agent's

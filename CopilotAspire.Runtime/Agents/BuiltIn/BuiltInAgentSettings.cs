@@ -2,70 +2,13 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using ModelContextProtocol.Client;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
-/// Configuration of a <see cref="BuiltInAgent"/> (the classic config of CopilotKit's <c>BuiltInAgent</c>). Bindable
-/// from a configuration section (<c>CopilotRuntime:Agents:{id}</c>): <c>Model</c>, <c>Prompt</c>, <c>Temperature</c>,
-/// <c>MaxSteps</c>, <c>MaxOutputTokens</c>, <c>MaxRetries</c>, <c>Description</c>, <c>ApiKey</c>, <c>BaseUrl</c>,
-/// <c>ChatClientKey</c>… Set either <see cref="BasicAgentSettings.Model"/> or <see cref="ChatClient"/>.
-/// </summary>
-public sealed class BasicAgentOptions : BasicAgentSettings
-{
-    /// <summary>Any chat client (from DI, Azure OpenAI, Ollama…); wins over <see cref="BasicAgentSettings.Model"/>. Not bindable.</summary>
-    public IChatClient? ChatClient { get; set; }
-
-    /// <summary>Server-side tools: run on the server; their results are streamed as <c>TOOL_CALL_RESULT</c>. Not bindable.</summary>
-    public IList<AIFunction> Tools { get; set; } = [];
-
-    /// <summary>
-    /// User-managed MCP clients (the official <c>mcpClients</c>): their tools are listed when each run starts; the
-    /// agent neither opens nor closes them. Not bindable (use <see cref="BasicAgentSettings.McpServers"/>).
-    /// </summary>
-    public IList<McpClient> McpClients { get; set; } = [];
-
-    /// <summary>
-    /// Shallow-merged over the inferred capabilities in <c>/info</c> (the official <c>capabilities</c>). From
-    /// configuration: the <c>Capabilities</c> section, read as JSON (<c>true</c>/<c>false</c> and numbers typed).
-    /// </summary>
-    public JsonElement? Capabilities { get; set; }
-
-    internal BasicAgentOptions Snapshot() => new()
-    {
-        Model = Model,
-        ChatClient = ChatClient,
-        ChatClientKey = ChatClientKey,
-        Prompt = Prompt,
-        Description = Description,
-        Temperature = Temperature,
-        TopP = TopP,
-        TopK = TopK,
-        PresencePenalty = PresencePenalty,
-        FrequencyPenalty = FrequencyPenalty,
-        Seed = Seed,
-        StopSequences = StopSequences is null ? null : [.. StopSequences],
-        MaxOutputTokens = MaxOutputTokens,
-        ToolChoice = ToolChoice,
-        MaxSteps = MaxSteps,
-        MaxRetries = MaxRetries,
-        ApiKey = ApiKey,
-        BaseUrl = BaseUrl,
-        ForwardSystemMessages = ForwardSystemMessages,
-        ForwardDeveloperMessages = ForwardDeveloperMessages,
-        Tools = [.. Tools],
-        OverridableProperties = OverridableProperties is null ? null : [.. OverridableProperties],
-        McpServers = [.. McpServers.Select(s => s.Copy())],
-        McpClients = [.. McpClients],
-        InterruptTools = [.. InterruptTools.Select(t => t.Copy())],
-        Capabilities = Capabilities?.Clone(),
-    };
-}
-
-/// <summary>
-/// The part of <see cref="BasicAgentOptions"/> that configuration binds (all but the code-only chat client and tools):
+/// The part of <see cref="BuiltInAgentOptions"/> that configuration binds (all but the code-only chat client and tools):
 /// binding this type keeps the source-generated binder (NativeAOT) away from the tools' types.
 /// </summary>
-public class BasicAgentSettings
+public class BuiltInAgentSettings
 {
     /// <summary>
     /// The model as <c>"provider/model"</c>: <c>openai/gpt-4o</c>, <c>anthropic/claude-sonnet-4-5</c>,
@@ -112,7 +55,7 @@ public class BasicAgentSettings
 
     /// <summary>
     /// Retries of a failed model call made by the provider SDK (default 0: a provider error becomes <c>RUN_ERROR</c>
-    /// at once; the official agent uses the AI SDK's default of 2). Not applied to a supplied <see cref="BasicAgentOptions.ChatClient"/>.
+    /// at once; the official agent uses the AI SDK's default of 2). Not applied to a supplied <see cref="BuiltInAgentOptions.ChatClient"/>.
     /// </summary>
     public int MaxRetries { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Runs agents through the runtime's event pipeline against a <see cref="FakeOpenAiServer"/>.</summary>
-internal static class BasicAgentHarness
+internal static class BuiltInAgentHarness
 {
     public const string Key = "sk-test-key-0123456789";
 
@@ -34,9 +35,9 @@ internal static class BasicAgentHarness
         return ProviderEnvironment.FromValues(values);
     }
 
-    public static BuiltInAgent Agent(FakeOpenAiServer server, Action<BasicAgentOptions>? configure = null, string model = "openai/gpt-4o")
+    public static BuiltInAgent Agent(FakeOpenAiServer server, Action<BuiltInAgentOptions>? configure = null, string model = "openai/gpt-4o")
     {
-        var options = new BasicAgentOptions { Model = model };
+        var options = new BuiltInAgentOptions { Model = model };
         configure?.Invoke(options);
         return new BuiltInAgent(options, Environment(server));
     }

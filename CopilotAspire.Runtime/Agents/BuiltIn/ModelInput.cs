@@ -3,7 +3,7 @@ using System.Text.Json;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.AI;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// What <see cref="BuiltInAgent"/> sends to the model: the system prompt and messages of wire spec §10.3 (the messages
@@ -65,7 +65,7 @@ internal static class ModelInput
     };
 
     /// <summary>The conversation: the built system prompt first, then the input messages converted.</summary>
-    public static List<ChatMessage> BuildMessages(RunAgentInput input, BasicAgentOptions options)
+    public static List<ChatMessage> BuildMessages(RunAgentInput input, BuiltInAgentOptions options)
     {
         var messages = new List<ChatMessage>(input.Messages.Count + 1);
         if (BuildSystemPrompt(options.Prompt, input) is { } system)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// The LLM agent of CopilotKit's runtime (<c>BuiltInAgent</c>) on Microsoft.Extensions.AI: a model chosen by
@@ -18,7 +18,7 @@ public class BuiltInAgent : AbstractAgent
     private const string InferredCapabilities =
         """{"tools":{"supported":true,"clientProvided":true},"transport":{"streaming":true},"humanInTheLoop":{"interrupts":true}}""";
 
-    private readonly BasicAgentOptions _options;
+    private readonly BuiltInAgentOptions _options;
     private readonly ModelBindings _models;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
@@ -29,13 +29,13 @@ public class BuiltInAgent : AbstractAgent
     /// <param name="configuration">Where provider keys and base URLs are read; the process environment when null.</param>
     /// <param name="loggerFactory">For the agent's and the chat client's logs.</param>
     /// <exception cref="ArgumentException">The model string is invalid or names an unknown provider.</exception>
-    public BuiltInAgent(BasicAgentOptions options, IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
+    public BuiltInAgent(BuiltInAgentOptions options, IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
         : this(options, configuration is null ? ProviderEnvironment.Process : ProviderEnvironment.FromConfiguration(configuration), loggerFactory)
     {
     }
 
     /// <summary>Creates the agent with an explicit source of provider keys and base URLs.</summary>
-    public BuiltInAgent(BasicAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory = null)
+    public BuiltInAgent(BuiltInAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
@@ -60,7 +60,7 @@ public class BuiltInAgent : AbstractAgent
     }
 
     /// <summary>The configuration this agent runs with (a copy of what it was given).</summary>
-    public BasicAgentOptions Options => _options.Snapshot();
+    public BuiltInAgentOptions Options => _options.Snapshot();
 
     public override ValueTask<JsonElement?> GetCapabilitiesAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<JsonElement?>(_capabilities);
@@ -74,7 +74,7 @@ public class BuiltInAgent : AbstractAgent
     }
 
     /// <summary>MCP servers, interrupt tools and overridable properties are checked when the agent is created.</summary>
-    private static void Validate(BasicAgentOptions options)
+    private static void Validate(BuiltInAgentOptions options)
     {
         for (var i = 0; i < options.McpServers.Count; i++)
         {
@@ -111,28 +111,4 @@ public class BuiltInAgent : AbstractAgent
         }
         return JsonSerializer.SerializeToElement<JsonNode>(merged, AgUiJsonContext.Default.JsonNode);
     }
-}
-
-/// <summary>
-/// The same agent under the official runtime's older name (deprecated there in favour of <see cref="BuiltInAgent"/>);
-/// <c>/info</c> reports its class name as <c>BasicAgent</c>.
-/// </summary>
-public sealed class BasicAgent : BuiltInAgent
-{
-    public BasicAgent(BasicAgentOptions options, IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
-        : base(options, configuration, loggerFactory)
-    {
-    }
-
-    public BasicAgent(BasicAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory = null)
-        : base(options, environment, loggerFactory)
-    {
-    }
-
-    private BasicAgent(BasicAgent source)
-        : base(source)
-    {
-    }
-
-    public override AbstractAgent Clone() => new BasicAgent(this);
 }

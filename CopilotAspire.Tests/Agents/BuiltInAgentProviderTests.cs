@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Each provider's request shape, as recorded by the fake server, and its stream mapped to AG-UI.</summary>
-public sealed class BasicAgentProviderTests : FakeOpenAiServerTest
+public sealed class BuiltInAgentProviderTests : FakeOpenAiServerTest
 {
     [Fact]
     public async Task OpenAi_posts_chat_completions_to_OPENAI_BASE_URL_with_a_bearer_key()
@@ -105,7 +106,7 @@ public sealed class BasicAgentProviderTests : FakeOpenAiServerTest
     {
         Server.Enqueue(Reply.Text("Hi"));
         var env = Environment(Server, ("GOOGLE_GENERATIVE_AI_API_KEY", null), ("GOOGLE_API_KEY", "google-key"));
-        var agent = new BuiltInAgent(new BasicAgentOptions { Model = "gemini/gemini-2.5-flash" }, env);
+        var agent = new BuiltInAgent(new BuiltInAgentOptions { Model = "gemini/gemini-2.5-flash" }, env);
 
         var events = await RunAsync(agent, Input());
 

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
 using Microsoft.Extensions.AI;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The event mapping of wire spec §10.4, against the fake OpenAI server.</summary>
-public sealed class BasicAgentTests : FakeOpenAiServerTest
+public sealed class BuiltInAgentTests : FakeOpenAiServerTest
 {
     [Fact]
     public async Task Text_deltas_become_one_content_each_inside_start_and_end_then_run_finished_with_reason_and_usage()
@@ -249,7 +250,7 @@ public sealed class BasicAgentTests : FakeOpenAiServerTest
         Server.Enqueue(Reply.Text("Hi from DI"));
         var client = new OpenAI.Chat.ChatClient("gpt-4o-mini", new System.ClientModel.ApiKeyCredential("k"),
             new OpenAI.OpenAIClientOptions { Endpoint = new Uri(Server.OpenAiBaseUrl) }).AsIChatClient();
-        var agent = new BuiltInAgent(new BasicAgentOptions { ChatClient = client }, ProviderEnvironment.FromValues(new Dictionary<string, string?>()));
+        var agent = new BuiltInAgent(new BuiltInAgentOptions { ChatClient = client }, ProviderEnvironment.FromValues(new Dictionary<string, string?>()));
 
         var events = await RunAsync(agent, Input());
 

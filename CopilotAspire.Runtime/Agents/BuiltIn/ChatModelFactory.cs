@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Chat;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>Builds the provider's <see cref="IChatClient"/> for a <see cref="ModelSpec"/> (wire spec §10.2).</summary>
 internal static class ChatModelFactory
@@ -19,7 +19,7 @@ internal static class ChatModelFactory
     public const string AzureTokenScope = "https://cognitiveservices.azure.com/.default";
 
     /// <summary>The provider's client, or the user-facing reason it cannot be built (a missing key or endpoint).</summary>
-    public static ModelClientResult Create(ModelSpec spec, BasicAgentOptions options, ProviderEnvironment env) => spec.Provider switch
+    public static ModelClientResult Create(ModelSpec spec, BuiltInAgentOptions options, ProviderEnvironment env) => spec.Provider switch
     {
         ModelSpec.OpenAi => CreateOpenAi(spec, options, env),
         ModelSpec.Anthropic => CreateAnthropic(spec, options, env),
@@ -28,7 +28,7 @@ internal static class ChatModelFactory
         _ => throw new InvalidOperationException($"Unknown provider \"{spec.Provider}\"."),
     };
 
-    private static ModelClientResult CreateOpenAi(ModelSpec spec, BasicAgentOptions options, ProviderEnvironment env)
+    private static ModelClientResult CreateOpenAi(ModelSpec spec, BuiltInAgentOptions options, ProviderEnvironment env)
     {
         var key = options.ApiKey ?? env.Get("OPENAI_API_KEY");
         if (key is null)
@@ -39,7 +39,7 @@ internal static class ChatModelFactory
         return ModelClientResult.Ok(OpenAiCompatible(spec.Model, key, baseUrl, options.MaxRetries), key);
     }
 
-    private static ModelClientResult CreateGoogle(ModelSpec spec, BasicAgentOptions options, ProviderEnvironment env)
+    private static ModelClientResult CreateGoogle(ModelSpec spec, BuiltInAgentOptions options, ProviderEnvironment env)
     {
         var key = options.ApiKey ?? env.Get("GOOGLE_GENERATIVE_AI_API_KEY") ?? env.Get("GOOGLE_API_KEY");
         if (key is null)
@@ -55,7 +55,7 @@ internal static class ChatModelFactory
         return ModelClientResult.Ok(OpenAiCompatible(spec.Model, key, baseUrl, options.MaxRetries), key);
     }
 
-    private static ModelClientResult CreateAnthropic(ModelSpec spec, BasicAgentOptions options, ProviderEnvironment env)
+    private static ModelClientResult CreateAnthropic(ModelSpec spec, BuiltInAgentOptions options, ProviderEnvironment env)
     {
         var key = options.ApiKey ?? env.Get("ANTHROPIC_API_KEY");
         if (key is null)
@@ -77,7 +77,7 @@ internal static class ChatModelFactory
         return ModelClientResult.Ok(client.AsIChatClient(spec.Model, options.MaxOutputTokens), key);
     }
 
-    private static ModelClientResult CreateAzureOpenAi(ModelSpec spec, BasicAgentOptions options, ProviderEnvironment env)
+    private static ModelClientResult CreateAzureOpenAi(ModelSpec spec, BuiltInAgentOptions options, ProviderEnvironment env)
     {
         var endpoint = options.BaseUrl ?? env.Get("AZURE_OPENAI_ENDPOINT");
         if (endpoint is null)

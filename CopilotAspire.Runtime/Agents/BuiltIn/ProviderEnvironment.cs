@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// Where providers read their keys and base URLs (<c>OPENAI_API_KEY</c>, <c>OPENAI_BASE_URL</c>…): an

@@ -4,7 +4,7 @@ using System.Text;
 using Anthropic.Exceptions;
 using Microsoft.Extensions.AI;
 
-namespace CopilotAspire.Runtime.Agents;
+namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// The innermost link of the chat pipeline (below Microsoft.Extensions.AI's logging and OpenTelemetry clients): a
