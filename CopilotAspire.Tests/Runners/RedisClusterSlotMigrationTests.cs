@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
@@ -42,10 +41,10 @@ public sealed class RedisClusterSlotMigrationTests(RedisClusterFixture cluster) 
         for (var i = 0; i < Threads; i++)
         {
             var channel = deltas[i].Reader;
-            runs.Add((await writer.RunAsync(TestAgents.Request(threads[i], "r1", new ScriptAgent((input, ct) => Streaming(input, channel, ct))), Ct)).GetAsyncEnumerator(Ct));
+            runs.Add((await writer.RunAsync(TestAgents.Request(threads[i], "r1", new ScriptAgent((input, ct) => TailingClient.Streaming(input, channel, ct))), Ct)).GetAsyncEnumerator(Ct));
             own[i].AddRange(await runs[i].ReadUntilAsync(e => e is TextMessageStartEvent));
         }
-        var tails = threads.Select(t => Task.Run(() => TailWithResumesAsync(reader, t), Ct)).ToList();
+        var tails = threads.Select(t => Task.Run(() => TailingClient.TailWithResumesAsync(reader, t, Ct), Ct)).ToList();
 
         var tokens = 0;
         async Task SendTokenAsync()
@@ -105,55 +104,11 @@ public sealed class RedisClusterSlotMigrationTests(RedisClusterFixture cluster) 
             Assert.IsType<RunFinishedEvent>(own[i][^1].Event);
             var (tail, resumes) = await tails[i];
             TestContext.Current.TestOutputHelper?.WriteLine($"{threads[i]}: {tokens} tokens, {moves} slot moves, tail resumed {resumes} times");
-            Assert.Equal(Framed(own[i]), Framed(tail));
-            Assert.Equal(EventCompactor.Compact(own[i].Select(e => e.Event)).Json(), (await ConnectAllAsync(replica, threads[i])).Json());
+            Assert.Equal(TailingClient.Framed(own[i]), TailingClient.Framed(tail));
+            Assert.Equal(EventCompactor.Compact(own[i].Select(e => e.Event)).Json(), (await TailingClient.ConnectAllAsync(replica, threads[i], Ct)).Json());
             var half = (tokens + 4) / 2;
-            Assert.Equal(Framed(own[i][half..]), Framed(await ConnectAllAsync(replica, threads[i], $"1.{half}")));
+            Assert.Equal(TailingClient.Framed(own[i][half..]), TailingClient.Framed(await TailingClient.ConnectAllAsync(replica, threads[i], Ct, $"1.{half}")));
         }
         TestContext.Current.TestOutputHelper?.WriteLine($"connects refused (503) mid-move: {refusedConnects} of {moves}; writes refused and retried: {logs.Entries.Count(e => e.Exception?.Message.Contains("TRYAGAIN", StringComparison.Ordinal) == true)}");
-    }
-
-    /// <summary>A client's tail of a thread's run: connect, and on an early end or a 503 connect again after the last id seen.</summary>
-    private static async Task<(List<RunnerEvent> Events, int Resumes)> TailWithResumesAsync(AgentRunner runner, string thread)
-    {
-        var events = new List<RunnerEvent>();
-        for (var resumes = 0; resumes < 1000; resumes++)
-        {
-            try
-            {
-                await foreach (var e in await runner.ConnectAsync(new AgentConnectRequest(thread, "test", new Dictionary<string, string>(), events.Count > 0 ? events[^1].Id : null), Ct))
-                {
-                    events.Add(e);
-                    if (e.Event is RunFinishedEvent or RunErrorEvent)
-                    {
-                        return (events, resumes);
-                    }
-                }
-            }
-            catch (RunnerUnavailableException)
-            {
-                // Refused (503) while the slot moved: a client retries.
-            }
-            await Task.Delay(10, Ct); // a client's retry backoff
-        }
-        throw new InvalidOperationException($"The tail of {thread} never reached the run's end ({events.Count} events).");
-    }
-
-    private static async Task<List<RunnerEvent>> ConnectAllAsync(AgentRunner runner, string threadId, string? lastEventId = null) =>
-        await (await runner.ConnectAsync(new AgentConnectRequest(threadId, "test", new Dictionary<string, string>(), lastEventId), Ct)).ReadAllAsync(Ct);
-
-    private static List<string> Framed(IEnumerable<RunnerEvent> events) => [.. events.Select(e => e.Id + " " + AgUiJson.Serialize(e.Event))];
-
-    private static async IAsyncEnumerable<AgUiEvent> Streaming(RunAgentInput input, ChannelReader<string> deltas, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var id = input.RunId + "-text";
-        yield return new RunStartedEvent { ThreadId = input.ThreadId, RunId = input.RunId };
-        yield return new TextMessageStartEvent { MessageId = id };
-        await foreach (var delta in deltas.ReadAllAsync(ct))
-        {
-            yield return new TextMessageContentEvent { MessageId = id, Delta = delta };
-        }
-        yield return new TextMessageEndEvent { MessageId = id };
-        yield return new RunFinishedEvent { ThreadId = input.ThreadId, RunId = input.RunId };
     }
 }
