@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Aspire.Hosting;
 using CopilotAspire.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using YamlDotNet.RepresentationModel;
@@ -55,7 +56,7 @@ public sealed class TemplateCheck(string name, JsonObject resources, YamlMapping
         // Ingress: the one binding's target port (azd fills a project's in at deploy time), transport, external.
         var binding = Assert.Single(_resource["bindings"]!.AsObject()).Value!;
         var ingress = Map(configuration, "ingress");
-        var targetPort = binding["targetPort"] is { } port ? ((int)port).ToString(System.Globalization.CultureInfo.InvariantCulture) : "T{targetPortOrDefault 8080}";
+        var targetPort = binding["targetPort"] is { } port ? ((int)port).ToString(CultureInfo.InvariantCulture) : "T{targetPortOrDefault 8080}";
         Same("ingress.targetPort", targetPort, Scalar(ingress, "targetPort"));
         Same("ingress.transport", (string)binding["transport"]! == "tcp" ? "tcp" : "http", Scalar(ingress, "transport"));
         Same("ingress.external", ((bool?)binding["external"] ?? false) ? "true" : "false", Scalar(ingress, "external"));
@@ -77,15 +78,15 @@ public sealed class TemplateCheck(string name, JsonObject resources, YamlMapping
                 Same($"the {type} probe's path", path, Scalar(Map(probe, "httpGet"), "path"));
                 Same($"the {type} probe's port", targetPort, Scalar(Map(probe, "httpGet"), "port"));
                 Same($"the {type} probe's timing", timing.ToString(),
-                    new ProbeTiming(int.Parse(Scalar(probe, "periodSeconds"), System.Globalization.CultureInfo.InvariantCulture),
-                        int.Parse(Scalar(probe, "timeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture),
-                        int.Parse(Scalar(probe, "failureThreshold"), System.Globalization.CultureInfo.InvariantCulture)).ToString());
+                    new ProbeTiming(int.Parse(Scalar(probe, "periodSeconds"), CultureInfo.InvariantCulture),
+                        int.Parse(Scalar(probe, "timeoutSeconds"), CultureInfo.InvariantCulture),
+                        int.Parse(Scalar(probe, "failureThreshold"), CultureInfo.InvariantCulture)).ToString());
             }
         }
 
         // Scale: the Api keeps at least the replicas it runs with locally; every other service one.
         var minReplicas = name == "api" ? ApiResourceExtensions.DefaultReplicas : 1;
-        Same("scale.minReplicas", minReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(Map(Map(Map(template, "properties"), "template"), "scale"), "minReplicas"));
+        Same("scale.minReplicas", minReplicas.ToString(CultureInfo.InvariantCulture), Scalar(Map(Map(Map(template, "properties"), "template"), "scale"), "minReplicas"));
     }
 
     /// <summary>

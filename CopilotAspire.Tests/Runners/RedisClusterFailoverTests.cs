@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Redis;
@@ -45,32 +44,10 @@ public class RedisClusterFailoverTests(RedisReplicatedClusterFixture cluster) : 
         var writer = await _factory.CreateAsync();
         var reader = await _factory.CreateAsync();
         await using var admin = await cluster.ConnectAsync();
-        var threads = Enumerable.Range(0, Threads).Select(_ => "thread-" + Guid.NewGuid().ToString("N")[..12]).ToList();
-        var deltas = threads.Select(_ => Channel.CreateUnbounded<string>()).ToList();
-        var runs = new List<IAsyncEnumerator<RunnerEvent>>();
-        var own = threads.Select(_ => new List<RunnerEvent>()).ToList();
-        for (var i = 0; i < Threads; i++)
-        {
-            var channel = deltas[i].Reader;
-            runs.Add((await writer.RunAsync(TestAgents.Request(threads[i], "r1", new ScriptAgent((input, ct) => TailingClient.Streaming(input, channel, ct))), Ct)).GetAsyncEnumerator(Ct));
-            own[i].AddRange(await runs[i].ReadUntilAsync(e => e is TextMessageStartEvent));
-        }
-        var tails = threads.Select(t => Task.Run(() => TailingClient.TailWithResumesAsync(reader, t, Ct), Ct)).ToList();
-
-        var tokens = 0;
-        async Task SendTokenAsync()
-        {
-            var delta = $" t{tokens++}";
-            for (var i = 0; i < Threads; i++)
-            {
-                await deltas[i].Writer.WriteAsync(delta, Ct);
-                own[i].AddRange(await runs[i].ReadUntilAsync(e => e is TextMessageContentEvent c && c.Delta == delta));
-            }
-        }
-
-        await SendTokenAsync();
+        var streaming = await StreamingThreads.StartAsync(writer, reader, Threads, Ct);
+        await streaming.SendTokenAsync();
         var masters = new List<int>();
-        foreach (var thread in threads)
+        foreach (var thread in streaming.Threads)
         {
             var owner = await cluster.OwnerOfAsync(admin, admin.HashSlot(new RedisThreadKeys("copilot:", thread).Lock));
             if (!masters.Contains(owner))
@@ -82,27 +59,23 @@ public class RedisClusterFailoverTests(RedisReplicatedClusterFixture cluster) : 
         foreach (var master in masters)
         {
             // Tokens written right before the failover are the ones a lagging replica may not have.
-            await SendTokenAsync();
+            await streaming.SendTokenAsync();
             var failover = await cluster.FailOverAsync(admin, master, takeover);
             lags.Add(failover.ReplicationLagBytes);
-            await SendTokenAsync();
+            await streaming.SendTokenAsync();
         }
-        for (var i = 0; i < Threads; i++)
-        {
-            deltas[i].Writer.Complete();
-            own[i].AddRange(await runs[i].ReadToEndAsync());
-            await runs[i].DisposeAsync();
-        }
+        await streaming.FinishAsync();
 
         var replica = await _factory.CreateAsync(); // a runner that saw none of it
         var log = TestContext.Current.TestOutputHelper;
-        log?.WriteLine($"{(takeover ? "TAKEOVER" : "graceful")}: {masters.Count} failovers, {tokens} tokens per thread, replica lag when told (bytes): {string.Join(", ", lags)}");
+        log?.WriteLine($"{(takeover ? "TAKEOVER" : "graceful")}: {masters.Count} failovers, {streaming.Tokens} tokens per thread, replica lag when told (bytes): {string.Join(", ", lags)}");
+        var (threads, own, tokens) = (streaming.Threads, streaming.Own, streaming.Tokens);
         for (var i = 0; i < Threads; i++)
         {
             // The run's own client gets every event whatever Redis does.
             Assert.Equal(Enumerable.Range(1, tokens + 4).Select(k => $"1.{k}"), own[i].Select(e => e.Id));
             Assert.IsType<RunFinishedEvent>(own[i][^1].Event);
-            var (tail, resumes) = await tails[i];
+            var (tail, resumes) = await streaming.Tails[i];
             var fromStream = await TailingClient.ConnectAllAsync(replica, threads[i], Ct, "1.1");
             var lost = TailingClient.Framed(tail[1..]).Except(TailingClient.Framed(fromStream)).Count(); // after RUN_STARTED (1.1)
             log?.WriteLine($"{threads[i]}: tail resumed {resumes} times; events a tail saw that the run's stream lost: {lost}");
