@@ -111,7 +111,8 @@ public sealed class PublishedProbeTests(RedisServerFixture redis) : IClassFixtur
 
     private static async Task AssertProbesAsync(ApiProcess service, bool alive, bool ready)
     {
-        foreach (var (path, up) in new[] { ("/alive", alive), ("/health", ready) })
+        // The paths the AppHost declares and infra/*.tmpl.yaml deploy (InfraTemplateTests holds the templates to them).
+        foreach (var (path, up) in new[] { (Aspire.Hosting.DeploymentExtensions.LivenessPath, alive), (Aspire.Hosting.DeploymentExtensions.ReadinessPath, ready) })
         {
             using var response = await service.Client.GetAsync(path, Ct);
             var body = await response.Content.ReadAsStringAsync(Ct);
