@@ -10,6 +10,7 @@ using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Agents from configuration, <c>/info</c> facts (class name, description, capabilities) and cloning.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BasicAgentConfigurationTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");

@@ -10,6 +10,7 @@ using static CopilotAspire.Tests.Agents.BasicAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Provider errors, missing keys, bad model strings and stop.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BasicAgentErrorTests : FakeOpenAiServerTest
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace CopilotAspire.Tests.Agents.Remote;
 /// resumed and stopped across two replicas on Redis, one Api as another's remote, a service-discovery URL, the run's
 /// trace continued at the remote, and no retry of a failed POST.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class HttpAgentApiProcessTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string BasePath = "/api/copilotkit";
