@@ -1,4 +1,4 @@
-namespace CopilotAspire.Tests.Infrastructure;
+namespace CopilotAspire.Testing;
 
 /// <summary>Reading an SSE response frame by frame (data frames only; keep-alive comments skipped), with <see cref="Sse"/>'s parser.</summary>
 public static class SseStreams
