@@ -12,6 +12,7 @@ namespace CopilotAspire.Tests.Agents;
 /// The <c>azure-openai</c> provider against the fake server speaking Azure's routes (checked as Azure checks them:
 /// <c>api-version</c>, <c>api-key</c>). The provider uses the OpenAI client on Azure's <c>/openai/v1</c> API.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class AzureOpenAiTests : FakeOpenAiServerTest
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

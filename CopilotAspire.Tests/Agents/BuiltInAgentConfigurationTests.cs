@@ -11,6 +11,7 @@ using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Agents from configuration, <c>/info</c> facts (class name, description, capabilities) and cloning.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BuiltInAgentConfigurationTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");

@@ -11,6 +11,7 @@ using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Provider errors, missing keys, bad model strings and stop.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BuiltInAgentErrorTests : FakeOpenAiServerTest
 {
     [Fact]

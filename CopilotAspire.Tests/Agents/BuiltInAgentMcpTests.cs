@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Agents.BuiltIn;
@@ -18,6 +17,7 @@ namespace CopilotAspire.Tests.Agents;
 /// MCP tools (wire spec §19.2) with a real MCP server, <c>@modelcontextprotocol/server-everything</c> from npm: over
 /// stdio and streamable HTTP, from configuration and from code, a server that is down, and a user-managed client.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
 {
     private static readonly string EverythingScript = Path.Combine(NodeServer.McpHarnessDirectory, "everything.mjs");
@@ -74,7 +74,7 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
         Server.Enqueue(Reply.Text("Still here."));
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var down = $"http://127.0.0.1:{ClosedPort()}/mcp";
+        var down = $"http://127.0.0.1:{FreePort.Next()}/mcp";
         var agent = new BuiltInAgent(
             new BuiltInAgentOptions { Model = "openai/gpt-4o", McpServers = [new McpServerOptions { Type = "http", Url = down }] },
             Environment(Server),
@@ -134,12 +134,5 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
     {
         var ex = Assert.Throws<ArgumentException>(() => Agent(Server, o => o.McpServers.Add(new McpServerOptions { Url = url, Type = type })));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

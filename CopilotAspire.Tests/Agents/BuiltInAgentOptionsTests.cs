@@ -15,6 +15,7 @@ namespace CopilotAspire.Tests.Agents;
 /// The options of the official <c>BuiltInAgentClassicConfig</c> added for parity (wire spec §19.1): bound from
 /// configuration, refused when invalid, and <c>overridableProperties</c> applied as the official <c>canOverride</c>.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class BuiltInAgentOptionsTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");

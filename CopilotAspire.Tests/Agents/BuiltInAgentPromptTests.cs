@@ -6,6 +6,7 @@ using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The system prompt and messages sent to the model (wire spec §10.3), read back from the fake's recorded requests.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BuiltInAgentPromptTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");

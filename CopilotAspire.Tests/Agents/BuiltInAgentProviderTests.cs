@@ -8,6 +8,7 @@ using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>Each provider's request shape, as recorded by the fake server, and its stream mapped to AG-UI.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BuiltInAgentProviderTests : FakeOpenAiServerTest
 {
     [Fact]

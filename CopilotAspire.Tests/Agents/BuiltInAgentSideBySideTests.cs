@@ -9,6 +9,7 @@ namespace CopilotAspire.Tests.Agents;
 /// resume or cancellation, <c>/info</c>, <c>forwardedProps</c> overrides and an MCP tool — the same events, ids aside,
 /// and the same model requests.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class BuiltInAgentSideBySideTests(BuiltInSideBySide runtimes) : IClassFixture<BuiltInSideBySide>
 {
     private const string Path = "agent/" + BuiltInSideBySide.Agent + "/run";

@@ -9,6 +9,7 @@ using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The event mapping of wire spec §10.4, against the fake OpenAI server.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BuiltInAgentTests : FakeOpenAiServerTest
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace CopilotAspire.Tests.AppHost;
 /// and external flag, volumes; and the probes the AppHost declares (which the manifest cannot carry) on the paths the
 /// services map (<see cref="PublishedProbeTests"/> calls those paths on the services run as published).
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed partial class InfraTemplateTests : IDisposable
 {
     private static readonly string[] ServiceTypes = ["project.v0", "project.v1", "container.v0", "container.v1", "dockerfile.v0"];

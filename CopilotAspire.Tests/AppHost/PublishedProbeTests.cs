@@ -12,6 +12,7 @@ namespace CopilotAspire.Tests.AppHost;
 /// (<c>/alive</c>) stays up through a Redis outage, a missing model and a drain; readiness (<c>/health</c>) follows
 /// them, and says only <c>Healthy</c> or <c>Unhealthy</c>.
 /// </summary>
+[Kind(TestKind.Aspire)]
 public sealed class PublishedProbeTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-probes-" + Guid.NewGuid().ToString("N"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using StackExchange.Redis;
 
@@ -203,18 +202,10 @@ public class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
 
     private static async Task RunRedisCliAsync(IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        var (exitCode, stdout, stderr) = await ProcessRun.RunAsync("redis-cli", arguments, null, TimeSpan.FromSeconds(60), CancellationToken.None);
+        if (exitCode != 0)
         {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("redis-cli did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"redis-cli {string.Join(' ', info.ArgumentList)} failed ({process.ExitCode}):\n{await output}\n{await error}");
+            throw new InvalidOperationException($"redis-cli {string.Join(' ', arguments)} failed ({exitCode}):\n{stdout}\n{stderr}");
         }
     }
 
@@ -230,7 +221,7 @@ public class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
     /// <summary>One cluster node: a <see cref="RedisServerFixture"/> with cluster mode on and its own bus port.</summary>
     private sealed class ClusterNode : RedisServerFixture
     {
-        private readonly int _busPort = FreePort();
+        private readonly int _busPort = FreePort.Next();
 
         protected override IEnumerable<string> ExtraArguments =>
         [

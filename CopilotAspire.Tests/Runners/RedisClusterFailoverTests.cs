@@ -20,6 +20,7 @@ namespace CopilotAspire.Tests.Runners;
 /// Each form has its own cluster (<see cref="RedisClusterTakeoverTests"/> runs the TAKEOVER form): seen here, a
 /// graceful failover of a master that had itself come in by TAKEOVER did not complete within 30 s.
 /// </remarks>
+[Kind(TestKind.Process)]
 public class RedisClusterFailoverTests(RedisReplicatedClusterFixture cluster) : IClassFixture<RedisReplicatedClusterFixture>, IAsyncDisposable
 {
     private const int Threads = 4;

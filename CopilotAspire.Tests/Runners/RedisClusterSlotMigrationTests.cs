@@ -14,6 +14,7 @@ namespace CopilotAspire.Tests.Runners;
 /// acknowledged is lost: every run's stream, every tail (resumed with <c>Last-Event-ID</c> whenever it ended early
 /// or was refused with 503, as a client does), and every replay afterwards hold all the events, in order, once.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisClusterSlotMigrationTests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>, IAsyncDisposable
 {
     private const int Threads = 4;

@@ -12,6 +12,7 @@ namespace CopilotAspire.Tests.Agents.Remote;
 /// resumed and stopped across two replicas on Redis, one Api as another's remote, a service-discovery URL and no retry
 /// of a failed POST, and the trace of each of many concurrent runs continued at the remote (on both runners).
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class HttpAgentApiProcessTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string BasePath = "/api/copilotkit";

@@ -1,30 +1,23 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace CopilotAspire.Tests.Infrastructure;
-
-/// <summary>One SSE frame as a client parses it: data lines joined, optional id, or a comment (keep-alive).</summary>
-public sealed record SseFrame(string? Data, string? Id, string? Comment)
-{
-    // JavaScript's JSON.parse has no depth limit; neither should the test client's.
-    public JsonObject Json => JsonNode.Parse(Data ?? throw new InvalidOperationException("Comment frame has no data."), documentOptions: new JsonDocumentOptions { MaxDepth = 1024 })!.AsObject();
-
-    public string Type => (string)Json["type"]!;
-}
+namespace CopilotAspire.Testing;
 
 /// <summary>
 /// A real SSE parser, with the official client's rules: frames split on a blank line (<c>\n\n</c>), <c>data:</c>
 /// lines joined with <c>\n</c>, one optional space after the colon, comments kept so tests can see keep-alives.
+/// The one SSE reader of the tests and the soak tool (the benchmark's <c>SseCounter</c> only counts bytes).
 /// </summary>
 public static class Sse
 {
-    public static async IAsyncEnumerable<SseFrame> ReadFramesAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="bufferSize">Bytes read at a time (the soak tool, holding thousands of streams, reads less).</param>
+    public static async IAsyncEnumerable<SseFrame> ReadFramesAsync(Stream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default,
+        int bufferSize = 8192)
     {
         var decoder = Encoding.UTF8.GetDecoder();
-        var bytes = new byte[8192];
+        var bytes = new byte[bufferSize];
         var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
-        var pending = new StringBuilder();
+        var pending = "";
         while (true)
         {
             var read = await stream.ReadAsync(bytes, cancellationToken);
@@ -33,14 +26,14 @@ public static class Sse
                 break;
             }
             var count = decoder.GetChars(bytes, 0, read, chars, 0);
-            pending.Append(chars, 0, count);
-            int end;
-            while ((end = pending.ToString().IndexOf("\n\n", StringComparison.Ordinal)) >= 0)
+            pending += new string(chars, 0, count);
+            int start = 0, end;
+            while ((end = pending.IndexOf("\n\n", start, StringComparison.Ordinal)) >= 0)
             {
-                var block = pending.ToString(0, end);
-                pending.Remove(0, end + 2);
-                yield return ParseBlock(block);
+                yield return ParseBlock(pending[start..end]);
+                start = end + 2;
             }
+            pending = pending[start..];
         }
         if (pending.Length > 0)
         {
@@ -85,18 +78,4 @@ public static class Sse
         }
         return new SseFrame(data is null ? null : string.Join('\n', data), id, comment);
     }
-}
-
-public static class JsonAssert
-{
-    /// <summary>Compares JSON structurally (key order ignored) and reports both texts on failure.</summary>
-    public static void Equal(string expected, JsonNode? actual)
-    {
-        var e = JsonNode.Parse(expected);
-        Assert.True(JsonNode.DeepEquals(e, actual), $"Expected {e?.ToJsonString()}\nActual   {actual?.ToJsonString()}");
-    }
-
-    public static void Equal(string expected, string actual) => Equal(expected, JsonNode.Parse(actual));
-
-    public static JsonDocument Parse(string json) => JsonDocument.Parse(json);
 }
