@@ -14,6 +14,7 @@ using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
+/// <summary>Adds the CopilotKit runtime to an application: <c>builder.AddCopilotRuntime()</c>.</summary>
 public static class CopilotRuntimeHostingExtensions
 {
     /// <summary>

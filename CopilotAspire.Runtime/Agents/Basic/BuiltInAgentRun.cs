@@ -11,7 +11,7 @@ namespace CopilotAspire.Runtime.Agents;
 
 /// <summary>
 /// One run of a <see cref="BuiltInAgent"/>: the model-call loop (run server tools, stop on client tools, up to
-/// <see cref="BasicAgentOptions.MaxSteps"/>) and the mapping of the model's stream to AG-UI events (wire spec §10.4).
+/// <see cref="BasicAgentSettings.MaxSteps"/>) and the mapping of the model's stream to AG-UI events (wire spec §10.4).
 /// The tool loop is ours rather than <c>FunctionInvokingChatClient</c>'s, which skips server tools when one response
 /// also calls a client tool.
 /// </summary>
