@@ -32,6 +32,7 @@ public sealed class PackagedHostTests(LocalPackageFeed feed, RedisServerFixture 
             var metadata = nuspec.Root.Element(ns + "metadata")!;
             Assert.Equal(feed.Version, (string?)metadata.Element(ns + "version"));
             Assert.Equal("README.md", (string?)metadata.Element(ns + "readme"));
+            Assert.NotEqual("Package Description", (string?)metadata.Element(ns + "description")); // the SDK's placeholder
             var repository = metadata.Element(ns + "repository")!;
             Assert.Equal("git", (string?)repository.Attribute("type"));
             Assert.Matches("^[0-9a-f]{40}$", (string?)repository.Attribute("commit"));
