@@ -24,7 +24,7 @@ namespace CopilotAspire.Runtime.Redis;
 /// {prefix}{t:id}:run:N    stream  raw events of run N, an entry per written batch: id 0-K (K: its last event's index), one
 ///                                 field 2:F → the JSON of events F…K, one per line (RedisEventBatch: format 2, and 1 is
 ///                                 read) (ThreadTtl while active, ResumeWindow after)
-
+///
 /// {prefix}{t:id}:meta     hash    the thread as /threads lists it: agentId, name, archived (0|1), createdAt, updatedAt (ms)
 ///                                 ThreadTtl, refreshed by runs, connects and updates (see RedisThreadIndexKeys)
 /// {prefix}{t:id}:notify   channel "new events / run ended" wake-ups for connect subscribers

@@ -14,21 +14,26 @@ namespace CopilotAspire.Runtime.Hosting;
 /// <summary>Configures the runtime added by <c>AddCopilotRuntime</c>: agents, runner, transcription, middleware.</summary>
 public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
 {
+    /// <summary>The application builder the runtime was added to.</summary>
     public IHostApplicationBuilder Host { get; } = host;
 
+    /// <summary>The application's services.</summary>
     public IServiceCollection Services => Host.Services;
 
+    /// <summary>The application's configuration.</summary>
     public IConfiguration Configuration => Host.Configuration;
 
     /// <summary>The <c>CopilotRuntime</c> configuration section.</summary>
     public IConfigurationSection Section => Configuration.GetSection(CopilotRuntimeOptions.SectionName);
 
+    /// <summary>Serves <paramref name="agent"/> as <paramref name="id"/>; each request runs a clone of it.</summary>
     public CopilotRuntimeBuilder AddAgent(string id, AbstractAgent agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
         return AddAgent(id, _ => agent);
     }
 
+    /// <summary>Serves the agent <paramref name="create"/> makes from the app's services as <paramref name="id"/>.</summary>
     public CopilotRuntimeBuilder AddAgent(string id, Func<IServiceProvider, AbstractAgent> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -60,24 +65,28 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
     /// <summary>Keeps threads per authenticated user, by the value of their <paramref name="claimType"/> claim (see <see cref="ThreadScopes.FromClaim"/>).</summary>
     public CopilotRuntimeBuilder WithThreadScopeFromClaim(string claimType) => WithThreadScope(ThreadScopes.FromClaim(claimType));
 
+    /// <summary>Runs agents with <typeparamref name="TRunner"/> (from the app's services) instead of the in-memory runner.</summary>
     public CopilotRuntimeBuilder WithRunner<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TRunner>() where TRunner : AgentRunner
     {
         Services.Replace(ServiceDescriptor.Singleton<AgentRunner, TRunner>());
         return this;
     }
 
+    /// <summary>Runs agents with <paramref name="runner"/> instead of the in-memory runner.</summary>
     public CopilotRuntimeBuilder WithRunner(AgentRunner runner)
     {
         Services.Replace(ServiceDescriptor.Singleton(runner));
         return this;
     }
 
+    /// <summary>Serves <c>POST /transcribe</c> with <paramref name="service"/>.</summary>
     public CopilotRuntimeBuilder WithTranscriptionService(TranscriptionService service)
     {
         Services.Replace(ServiceDescriptor.Singleton(service));
         return this;
     }
 
+    /// <summary>Adds a before-request middleware: it may replace the request or answer it itself.</summary>
     public CopilotRuntimeBuilder UseBeforeRequest(BeforeRequestMiddleware middleware)
     {
         Services.AddSingleton(middleware);

@@ -15,6 +15,7 @@ using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
+/// <summary>Adds the CopilotKit runtime to an application: <c>builder.AddCopilotRuntime()</c>.</summary>
 public static class CopilotRuntimeHostingExtensions
 {
     /// <summary>

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Microsoft.AspNetCore.Builder;
 
+/// <summary>Maps the CopilotKit runtime's endpoints: <c>app.MapCopilotRuntime()</c>.</summary>
 public static class CopilotEndpointRouteBuilderExtensions
 {
     /// <summary>Maps both transports at their configured paths; conventions added to the result apply to both.</summary>
