@@ -21,13 +21,10 @@ public sealed partial class BenchRunner
             ["CopilotRuntime__Agents__remote__Type"] = "http",
             ["CopilotRuntime__Agents__remote__Url"] = remoteRun,
         });
-        var direct = await MeasureThroughAsync(remote, remote, "scripted", "direct", c, cancellationToken);
-        var proxied = await MeasureThroughAsync(proxy, remote, "remote", "proxied", c, cancellationToken);
-        if (direct is null || proxied is null)
+        if (await MeasurePairAsync(remote, proxy, "remote", "proxied", c, cancellationToken) is not { } figure)
         {
             return;
         }
-        var figure = new ProxyFigure(c, direct.Value.Figure, proxied.Value.Figure, proxied.Value.UpstreamCpu);
         Proxies.Add(figure);
         log.WriteLine($"  proxy      scripted C={c,-3} first event added p50 {figure.AddedFirstEventMs(50):N2} ms p99 {figure.AddedFirstEventMs(99):N2} ms  " +
             $"proxy CPU {figure.Proxied.ServerCpuMicrosecondsPerRun:N0} µs/run, remote direct CPU {figure.Direct.ServerCpuMicrosecondsPerRun:N0} µs/run  " +
@@ -60,19 +57,28 @@ public sealed partial class BenchRunner
         await using var host = await ServerProcess.StartAsync("web", "dotnet", [webPath], Path.GetDirectoryName(webPath)!, env, BasePath + "/info", cancellationToken);
         for (var round = 1; round <= options.Runs; round++)
         {
-            var direct = await MeasureThroughAsync(api, api, "scripted", $"direct{round}", c, cancellationToken);
-            var proxied = await MeasureThroughAsync(host, api, "scripted", $"web{round}", c, cancellationToken);
-            if (direct is null || proxied is null)
+            if (await MeasurePairAsync(api, host, "scripted", $"web{round}", c, cancellationToken) is not { } figure)
             {
                 return;
             }
-            var figure = new ProxyFigure(c, direct.Value.Figure, proxied.Value.Figure, proxied.Value.UpstreamCpu);
             AppPaths.Add(figure);
             log.WriteLine($"  app path   scripted C={c,-3} round {round}: through the web host adds first event p50 {figure.AddedFirstEventMs(50):N2} ms " +
                 $"p99 {figure.AddedFirstEventMs(99):N2} ms, total p50 {figure.AddedTotalMs(50):N2} ms p99 {figure.AddedTotalMs(99):N2} ms  " +
                 $"web host CPU {figure.Proxied.ServerCpuMicrosecondsPerRun:N0} µs/run, Api {figure.UpstreamCpuPerProxiedRunMicroseconds:N0} µs/run meanwhile " +
                 $"({figure.Direct.ServerCpuMicrosecondsPerRun:N0} direct)  runs/s direct {figure.Direct.Result.RunsPerSecond:N0} through the web host {figure.Proxied.Result.RunsPerSecond:N0}");
         }
+    }
+
+    /// <summary>
+    /// The scripted agent of <paramref name="upstream"/> called directly, then <paramref name="frontAgent"/> through
+    /// <paramref name="front"/> (which forwards to it): null when either failed its probe.
+    /// </summary>
+    private async Task<ProxyFigure?> MeasurePairAsync(ServerProcess upstream, ServerProcess front, string frontAgent, string label, int c,
+        CancellationToken cancellationToken)
+    {
+        var direct = await MeasureThroughAsync(upstream, upstream, "scripted", "direct-" + label, c, cancellationToken);
+        var proxied = await MeasureThroughAsync(front, upstream, frontAgent, label, c, cancellationToken);
+        return direct is null || proxied is null ? null : new ProxyFigure(c, direct.Value.Figure, proxied.Value.Figure, proxied.Value.UpstreamCpu);
     }
 
     /// <summary>

@@ -44,7 +44,9 @@ public static partial class Report
             md.AppendLine("|---|---:|---:|---:|");
             CompareRows(md, runner, options, ServerKind.Baseline);
         }
-        var share = runner.Loads.Count == 0 ? double.NaN : runner.Loads.Max(l => l.GeneratorShare);
+        LoadFigure[] all = [.. runner.Loads, .. runner.CeilingRounds.SelectMany(r => new[] { r.Ours, r.Flushed, r.Coalesced }),
+            .. runner.Proxies.Concat(runner.AppPaths).SelectMany(p => new[] { p.Direct, p.Proxied })];
+        var share = all.Length == 0 ? double.NaN : all.Max(l => l.GeneratorShare);
         md.AppendLine();
         md.AppendLine(inv, $"Load generator (C#, SSE frames counted, never parsed): at most {F(share, "P0")} of the CPU it and the server used in any row. " +
             $"Every run checked (200, the full event count, `RUN_FINISHED` last): {(runner.Failures.Count == 0 ? "all correct" : $"{runner.Failures.Count} FAILURES")}.");
