@@ -46,8 +46,8 @@ public static partial class Report
         AppendRoundHeader(md, rounds.Count, " goal |");
         var p50 = rounds.Select(r => r.AddedFirstEventMs(50)).ToArray();
         var p99 = rounds.Select(r => r.AddedFirstEventMs(99)).ToArray();
-        RoundsRow(md, "added: first event p50 (ms)", p50, "N2", $" ≤ {AppPathP50GoalMs:0} ms: {(Median(p50) <= AppPathP50GoalMs ? "met" : "MISSED")} |");
-        RoundsRow(md, "added: first event p99 (ms)", p99, "N2", $" ≤ {AppPathP99GoalMs:0} ms: {(Median(p99) <= AppPathP99GoalMs ? "met" : "MISSED")} |");
+        RoundsRow(md, "added: first event p50 (ms)", p50, "N2", $" ≤ {AppPathP50GoalMs:0} ms: {Verdict(p50, AppPathP50GoalMs)} |");
+        RoundsRow(md, "added: first event p99 (ms)", p99, "N2", $" ≤ {AppPathP99GoalMs:0} ms: {Verdict(p99, AppPathP99GoalMs)} |");
         RoundsRow(md, "added: total time p50 (ms)", [.. rounds.Select(r => r.AddedTotalMs(50))], "N2", " |");
         RoundsRow(md, "added: total time p99 (ms)", [.. rounds.Select(r => r.AddedTotalMs(99))], "N2", " |");
         RoundsRow(md, "direct: first event p50 (ms)", [.. rounds.Select(r => Percentile(r.Direct.Result.FirstEventMs, 50))], "N2", " |");
@@ -58,6 +58,13 @@ public static partial class Report
         RoundsRow(md, "runs/s, direct", [.. rounds.Select(r => r.Direct.Result.RunsPerSecond)], "N0", " |");
         RoundsRow(md, "runs/s, through the web host", [.. rounds.Select(r => r.Proxied.Result.RunsPerSecond)], "N0", " |");
     }
+
+    /// <summary>
+    /// Met or missed by the median of the rounds; "unreliable" when a round added a negative time (the direct path
+    /// slower than the one through two processes: the machine's load, not the proxy, moved that round).
+    /// </summary>
+    private static string Verdict(double[] added, double goalMs) =>
+        added.Any(a => a < 0) ? "unreliable (a round came out negative: rerun on a quiet machine)" : Median(added) <= goalMs ? "met" : "MISSED";
 
     private static void AppendRoundHeader(StringBuilder md, int rounds, string extra)
     {
