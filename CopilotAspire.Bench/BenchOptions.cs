@@ -43,6 +43,33 @@ public sealed record BenchOptions
     /// <summary>The concurrency of the proxy row.</summary>
     public int ProxyConcurrency { get; init; } = 16;
 
+    /// <summary>
+    /// The chat page's host, published (<c>CopilotAspire.Web.dll</c>): when set, the whole-app-path row runs (a run
+    /// through its YARP proxy against one straight to the Api).
+    /// </summary>
+    public string? WebDll { get; init; }
+
+    /// <summary>Measure only the whole-app-path row (<c>--app-path-only</c>).</summary>
+    public bool AppPathOnly { get; init; }
+
+    /// <summary>The concurrency of the whole-app-path row.</summary>
+    public int AppPathConcurrency { get; init; } = 16;
+
+    /// <summary>Extra environment for the web host in the whole-app-path row (<c>--web-env K=V</c>), for A/B runs.</summary>
+    public IReadOnlyDictionary<string, string> WebEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Measure only the ceiling rows (<c>--ceiling-only</c>): ours, bare Kestrel flushed per frame and coalesced.</summary>
+    public bool CeilingOnly { get; init; }
+
+    /// <summary>
+    /// How often the repeated figures are taken (<c>--runs N</c>, default 3): the ceiling rows and the whole-app-path
+    /// row, each round on fresh servers, so the report shows their spread.
+    /// </summary>
+    public int Runs { get; init; } = 3;
+
+    /// <summary>Only the scripted load rows of the official runtime, ours and the baseline (<c>--scripted-only</c>), e.g. for RSS A/B runs.</summary>
+    public bool ScriptedOnly { get; init; }
+
     /// <summary>Threads in the scope of the thread-list row (Redis). Default 100,000.</summary>
     public int ThreadListThreads { get; init; } = 100_000;
 
@@ -63,13 +90,17 @@ public sealed record BenchOptions
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        string? api = null, official = null, output = null, baseline = null;
+        string? api = null, official = null, output = null, baseline = null, web = null;
+        var appPathOnly = false;
+        var ceilingOnly = false;
+        var scriptedOnly = false;
+        var runs = 3;
+        var webEnv = new Dictionary<string, string>();
         var quick = false;
         var redis = true;
         var ceiling = true;
         var proxy = true;
         var proxyOnly = false;
-
         var threadListOnly = false;
         int[]? concurrency = null;
         double? seconds = null;
@@ -89,12 +120,17 @@ public sealed record BenchOptions
                 case "--no-ceiling": ceiling = false; break;
                 case "--no-proxy": proxy = false; break;
                 case "--proxy-only": proxyOnly = true; break;
+                case "--web": web = Next(); break;
+                case "--app-path-only": appPathOnly = true; break;
+                case "--ceiling-only": ceilingOnly = true; break;
+                case "--scripted-only": scriptedOnly = true; break;
+                case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
 
                 case "--thread-list-only": threadListOnly = true; break;
                 case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--ours-env" or "--baseline-env":
-                    var target = args[i] == "--ours-env" ? env : baselineEnv;
+                case "--ours-env" or "--baseline-env" or "--web-env":
+                    var target = args[i] switch { "--ours-env" => env, "--web-env" => webEnv, _ => baselineEnv };
                     var kv = Next().Split('=', 2);
                     target[kv[0]] = kv.Length > 1 ? kv[1] : "";
                     break;
@@ -111,7 +147,12 @@ public sealed record BenchOptions
             Ceiling = ceiling,
             Proxy = proxy,
             ProxyOnly = proxyOnly,
-
+            WebDll = web,
+            AppPathOnly = appPathOnly,
+            WebEnvironment = webEnv,
+            CeilingOnly = ceilingOnly,
+            ScriptedOnly = scriptedOnly,
+            Runs = runs >= 1 ? runs : throw new ArgumentException("--runs needs at least 1"),
             ThreadListOnly = threadListOnly,
             OursEnvironment = env,
             BaselineEnvironment = baselineEnv,

@@ -10,7 +10,11 @@ public enum ServerKind
     Official,
     Ours,
     OursRedis,
+    /// <summary>Bare Kestrel writing the same frames, flushed per frame.</summary>
     Ceiling,
+
+    /// <summary>Bare Kestrel writing the same frames into the response's buffer, flushed once per run.</summary>
+    CeilingCoalesced,
 
     /// <summary>Another build of ours (<c>--baseline</c>), for A/B comparisons in the same run.</summary>
     Baseline,
@@ -65,16 +69,22 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
             await MeasureThreadListAsync(fakeUrl, cancellationToken);
             return;
         }
+        if (options.AppPathOnly)
+        {
+            await MeasureAppPathAsync(fakeUrl, cancellationToken);
+            return;
+        }
+        if (options.CeilingOnly)
+        {
+            await MeasureCeilingAsync(fakeUrl, cancellationToken);
+            return;
+        }
 
         ServerKind[] baseline = options.BaselineDll is null ? [] : [ServerKind.Baseline];
         List<ServerKind> scripted = [ServerKind.Official, ServerKind.Ours, .. baseline];
-        if (options.Redis)
+        if (options.Redis && !options.ScriptedOnly)
         {
             scripted.Add(ServerKind.OursRedis);
-        }
-        if (options.Ceiling)
-        {
-            scripted.Add(ServerKind.Ceiling);
         }
         foreach (var c in options.Concurrency)
         {
@@ -82,6 +92,14 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
             {
                 await MeasureLoadAsync(kind, "scripted", c, fakeUrl, cancellationToken);
             }
+        }
+        if (options.ScriptedOnly)
+        {
+            return;
+        }
+        if (options.Ceiling)
+        {
+            await MeasureCeilingAsync(fakeUrl, cancellationToken);
         }
         foreach (var c in options.Concurrency)
         {
@@ -98,6 +116,10 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         if (options.Proxy)
         {
             await MeasureProxyAsync(fakeUrl, cancellationToken);
+        }
+        if (options.WebDll is not null)
+        {
+            await MeasureAppPathAsync(fakeUrl, cancellationToken);
         }
 
         if (options.Redis)
@@ -126,7 +148,9 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
 
     private string Tokens() => options.Tokens.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task MeasureLoadAsync(ServerKind kind, string agent, int concurrency, string fakeUrl, CancellationToken cancellationToken)
+    /// <summary>One load figure on a fresh server, kept in <paramref name="into"/> (default <see cref="Loads"/>); null when its probe run failed.</summary>
+    private async Task<LoadFigure?> MeasureLoadAsync(ServerKind kind, string agent, int concurrency, string fakeUrl, CancellationToken cancellationToken,
+        List<LoadFigure>? into = null)
     {
         await using var redis = kind == ServerKind.OursRedis ? await RedisServer.StartAsync(cancellationToken) : null;
         await using var server = await StartAsync(kind, fakeUrl, redis, cancellationToken);
@@ -139,7 +163,7 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         if (!probe.Ok || probe.Events < minimum)
         {
             Fail($"{kind} {agent}: the probe run failed ({probe.Error ?? $"{probe.Events} events, expected at least {minimum}"})");
-            return;
+            return null;
         }
         var expected = agent == "scripted" ? minimum : probe.Events;
         var prefix = Guid.NewGuid().ToString("N")[..8];
@@ -156,7 +180,7 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
             figure = figure with { RedisPerRun = ((after.Commands - redisBefore.Commands) / (double)result.Runs, (after.Scripts - redisBefore.Scripts) / (double)result.Runs) };
             log.WriteLine($"  Redis: {figure.RedisPerRun.Value.Commands:N2} commands per run, of which {figure.RedisPerRun.Value.Scripts:N2} Lua scripts");
         }
-        Loads.Add(figure);
+        (into ?? Loads).Add(figure);
         if (result.Failures > 0 || result.Runs == 0)
         {
             Fail($"{kind} {agent} C={concurrency}: {result.Failures} of {result.Runs + result.Failures} runs failed, first: {result.FirstFailure}");
@@ -164,6 +188,7 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         log.WriteLine($"  {kind,-10} {agent,-8} C={concurrency,-3} {result.RunsPerSecond,9:N0} runs/s {result.EventsPerSecond,11:N0} events/s  " +
             $"total p50 {Report.Percentile(result.TotalMs, 50):N1} ms p99 {Report.Percentile(result.TotalMs, 99):N1} ms  RSS peak {figure.RssPeak / 1048576.0:N0} MiB  " +
             $"server CPU {figure.ServerCpuMicrosecondsPerRun:N0} µs/run  load generator {figure.GeneratorShare:P0} of CPU  failures {result.Failures}");
+        return figure;
     }
 
     private async Task MeasureReplayAsync(ServerKind kind, string fakeUrl, CancellationToken cancellationToken)
@@ -232,8 +257,9 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
                     ["OPENAI_API_KEY"] = "bench",
                     ["COPILOTKIT_TELEMETRY_DISABLED"] = "true",
                 }, readyPath, cancellationToken);
-            case ServerKind.Ceiling:
-                return await ServerProcess.StartAsync("ceiling", "dotnet", [options.BenchDll, "serve-ceiling", Tokens()], AppContext.BaseDirectory,
+            case ServerKind.Ceiling or ServerKind.CeilingCoalesced:
+                string[] ceiling = kind == ServerKind.Ceiling ? [options.BenchDll, "serve-ceiling", Tokens()] : [options.BenchDll, "serve-ceiling", Tokens(), "coalesced"];
+                return await ServerProcess.StartAsync(kind.ToString(), "dotnet", ceiling, AppContext.BaseDirectory,
                     new Dictionary<string, string>(), readyPath, cancellationToken);
             default:
                 var env = new Dictionary<string, string>

@@ -4,22 +4,24 @@ using System.Text;
 namespace CopilotAspire.Bench;
 
 /// <summary>The Markdown tables: ours beside the official runtime (ratio per row), then ours beside its ceilings.</summary>
-public static class Report
+public static partial class Report
 {
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    public static string Markdown(BenchRunner runner, BenchOptions options, DateTimeOffset when)
+    public static string Markdown(BenchRunner runner, BenchOptions options, DateTimeOffset when, string? loadAtStart = null)
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"Measured {when:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Machine()}), loopback; " +
-            $"{options.Tokens} tokens per run, {options.Duration.TotalSeconds:0.#} s per figure after {options.Warmup.TotalSeconds:0.#} s of warm-up, a fresh server per row.");
+            $"{options.Tokens} tokens per run, {options.Duration.TotalSeconds:0.#} s per figure after {options.Warmup.TotalSeconds:0.#} s of warm-up, a fresh server per row; load average {loadAtStart ?? "–"} at the start, {LoadAverage()} at the end.");
         md.AppendLine();
-        if (!options.ProxyOnly)
+        if (!options.ProxyOnly && !options.AppPathOnly && !options.CeilingOnly)
         {
             AllRows(md, runner, options);
         }
+        CeilingRows(md, runner, options);
+        AppPathRows(md, runner);
         foreach (var proxy in runner.Proxies)
         {
             md.AppendLine();
@@ -42,7 +44,9 @@ public static class Report
             md.AppendLine("|---|---:|---:|---:|");
             CompareRows(md, runner, options, ServerKind.Baseline);
         }
-        var share = runner.Loads.Count == 0 ? double.NaN : runner.Loads.Max(l => l.GeneratorShare);
+        LoadFigure[] all = [.. runner.Loads, .. runner.CeilingRounds.SelectMany(r => new[] { r.Ours, r.Flushed, r.Coalesced }),
+            .. runner.Proxies.Concat(runner.AppPaths).SelectMany(p => new[] { p.Direct, p.Proxied })];
+        var share = all.Length == 0 ? double.NaN : all.Max(l => l.GeneratorShare);
         md.AppendLine();
         md.AppendLine(inv, $"Load generator (C#, SSE frames counted, never parsed): at most {F(share, "P0")} of the CPU it and the server used in any row. " +
             $"Every run checked (200, the full event count, `RUN_FINISHED` last): {(runner.Failures.Count == 0 ? "all correct" : $"{runner.Failures.Count} FAILURES")}.");
@@ -59,15 +63,13 @@ public static class Report
         Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
         md.AppendLine();
 
-        md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory | bare Kestrel events/s | ours events/s | ours / bare Kestrel |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory |");
+        md.AppendLine("|---|---:|---:|---:|");
         foreach (var c in options.Concurrency)
         {
             var ours = Find(runner, ServerKind.Ours, "scripted", c)?.Result;
             var redis = Find(runner, ServerKind.OursRedis, "scripted", c)?.Result;
-            var ceiling = Find(runner, ServerKind.Ceiling, "scripted", c)?.Result;
-            md.AppendLine(inv, $"| {c} | {F(ours?.RunsPerSecond, "N0")} | {F(redis?.RunsPerSecond, "N0")} | {Ratio(redis?.RunsPerSecond, ours?.RunsPerSecond, "P0")} | " +
-                $"{F(ceiling?.EventsPerSecond, "N0")} | {F(ours?.EventsPerSecond, "N0")} | {Ratio(ours?.EventsPerSecond, ceiling?.EventsPerSecond, "P0")} |");
+            md.AppendLine(inv, $"| {c} | {F(ours?.RunsPerSecond, "N0")} | {F(redis?.RunsPerSecond, "N0")} | {Ratio(redis?.RunsPerSecond, ours?.RunsPerSecond, "P0")} |");
         }
         if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
         {

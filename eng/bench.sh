@@ -9,7 +9,11 @@
 # is present, else the framework-dependent (JIT) build, which --jit also selects.
 # Other options: --concurrency 1,64  --seconds 4  --no-redis  --no-ceiling  --ours-env DOTNET_gcServer=0
 #   --no-proxy (skip the remote-agent row)  --proxy-only (only that row: ours proxying to another of ours, C=16)
-
+#   --app-path-only (only the whole-app-path row: through the chat page's host, CopilotAspire.Web's YARP, against
+#     straight to the Api, C=16; --web-env K=V sets the web host's environment for an A/B)  --no-app-path
+#   --ceiling-only (only the ceiling rows: ours, bare Kestrel flushed per frame and coalesced)
+#   --runs 3 (rounds of the ceiling and app-path rows, so their spread shows)
+#   --scripted-only (only the scripted rows of the official runtime, ours and the baseline: RSS A/B runs)
 #   --thread-list-only (only the thread-list row: GET /threads pages over 100,000 threads in one scope on Redis, C=16)
 #   --baseline artifacts/bench/api/CopilotAspire.Api.dll (another published build, measured beside ours: A/B;
 #     the JIT build is published there on every run)
@@ -23,14 +27,23 @@ command -v node >/dev/null || { echo "bench.sh: node is required (apt-get instal
 command -v redis-server >/dev/null || { echo "bench.sh: redis-server is required (apt-get install redis-server), or pass --no-redis" >&2; exit 2; }
 
 jit=false
+web=true
 args=()
 for arg in "$@"; do
-  if [ "$arg" = "--jit" ]; then jit=true; else args+=("$arg"); fi
+  case "$arg" in
+    --jit) jit=true ;;
+    --no-app-path) web=false ;;
+    *) args+=("$arg") ;;
+  esac
 done
 
 (cd bench/official && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 dotnet publish CopilotAspire.Api -c Release -o "$out/api" -v quiet -nologo -clp:ErrorsOnly
 dotnet build CopilotAspire.Bench -c Release -o "$out/bench" -v quiet -nologo -clp:ErrorsOnly
+if [ "$web" = true ]; then
+  dotnet publish CopilotAspire.Web -c Release -o "$out/web" -v quiet -nologo -clp:ErrorsOnly
+  args+=(--web "$out/web/CopilotAspire.Web.dll")
+fi
 api="$out/api/CopilotAspire.Api.dll"
 if [ "$jit" = false ]; then
   if eng/publish-api.sh "$out/api-aot" >/dev/null; then

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CopilotAspire.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,13 +8,14 @@ namespace CopilotAspire.Bench.Servers;
 
 /// <summary>
 /// The servers the benchmark runs as its own child processes (so that their CPU is not the load generator's):
-/// <c>serve-ceiling</c>, a bare Kestrel SSE endpoint writing the frames of a scripted <c>tokens:N</c> run (flushed
-/// per frame), and <c>serve-fake</c>, the deterministic OpenAI-compatible server answering every chat call with N
+/// <c>serve-ceiling</c>, a bare Kestrel SSE endpoint writing the frames of a scripted <c>tokens:N</c> run, flushed
+/// per frame or (<c>coalesced</c>) all frames copied into the response's buffer and flushed once, as ours coalesces
+/// a burst; and <c>serve-fake</c>, the deterministic OpenAI-compatible server answering every chat call with N
 /// text deltas. Each prints "Now listening on: …" and runs until killed.
 /// </summary>
 public static class ChildServers
 {
-    public static async Task<int> ServeCeilingAsync(int tokens)
+    public static async Task<int> ServeCeilingAsync(int tokens, bool coalesced)
     {
         var frames = CeilingFrames(tokens);
         var (app, address) = await LoopbackWebApp.StartAsync(_ => { }, app =>
@@ -24,9 +26,19 @@ public static class ChildServers
                 context.Response.ContentType = "text/event-stream";
                 context.Response.Headers.CacheControl = "no-cache";
                 await context.Response.StartAsync(context.RequestAborted);
+                var writer = context.Response.BodyWriter;
+                if (coalesced)
+                {
+                    foreach (var frame in frames)
+                    {
+                        writer.Write(frame);
+                    }
+                    await writer.FlushAsync(context.RequestAborted);
+                    return;
+                }
                 foreach (var frame in frames)
                 {
-                    await context.Response.BodyWriter.WriteAsync(frame, context.RequestAborted);
+                    await writer.WriteAsync(frame, context.RequestAborted);
                 }
             });
         });

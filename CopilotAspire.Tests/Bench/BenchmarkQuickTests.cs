@@ -7,7 +7,8 @@ namespace CopilotAspire.Tests.Bench;
 
 /// <summary>
 /// Keeps the benchmark (eng/bench.sh) working: a small matrix against the real servers — our Api process, the
-/// official Node runtime from bench/official, the Redis runner on a private redis-server, the bare-Kestrel ceiling —
+/// official Node runtime from bench/official, the Redis runner on a private redis-server, the bare-Kestrel ceilings
+/// (flushed per frame and coalesced), the chat page's host (YARP) in front of the Api —
 /// asserting that every run was correct (200, the full event count, RUN_FINISHED last). Never a speed.
 /// </summary>
 [Kind(TestKind.Process)]
@@ -28,7 +29,7 @@ public sealed class BenchmarkQuickTests
         await runner.RunAsync(TestContext.Current.CancellationToken);
 
         Assert.True(runner.Failures.Count == 0, log.ToString());
-        Assert.Equal(6, runner.Loads.Count); // scripted × (official, ours, Redis, ceiling) + default × (official, ours)
+        Assert.Equal(5, runner.Loads.Count); // scripted × (official, ours, Redis) + default × (official, ours)
         Assert.All(runner.Loads, l => Assert.True(l.Result.Runs > 0 && l.Result.Failures == 0, log.ToString()));
         Assert.All(runner.Loads.Where(l => l.Agent == "scripted"), l => Assert.Equal(24L * l.Result.Runs, l.Result.Events));
         Assert.Equal(3, runner.Replays.Count);
@@ -40,6 +41,14 @@ public sealed class BenchmarkQuickTests
         var proxy = Assert.Single(runner.Proxies);
         Assert.All([proxy.Direct, proxy.Proxied], l => Assert.Equal(24L * l.Result.Runs, l.Result.Events));
         Assert.Contains("| remote agent (`HttpAgent`), scripted, C=16 |", table, StringComparison.Ordinal);
+        // The ceiling rows, once per round: ours, bare Kestrel flushed per frame and coalesced, all with the same frames.
+        Assert.Equal([1, 2], runner.CeilingRounds.Select(r => r.Round));
+        Assert.All(runner.CeilingRounds.SelectMany(r => new[] { r.Ours, r.Flushed, r.Coalesced }), l => Assert.Equal(24L * l.Result.Runs, l.Result.Events));
+        Assert.Contains("| **ours / coalesced ceiling** |", table, StringComparison.Ordinal);
+        // The whole app's path: the chat page's host (YARP) in front of the Api, against the Api directly, per round.
+        Assert.Equal(2, runner.AppPaths.Count);
+        Assert.All(runner.AppPaths.SelectMany(p => new[] { p.Direct, p.Proxied }), l => Assert.Equal(24L * l.Result.Runs, l.Result.Events));
+        Assert.Contains("| whole app path: through the web host (YARP) vs straight to the Api, scripted, C=16 |", table, StringComparison.Ordinal);
     }
 
     /// <summary>A matrix of a fraction of a second per row (C=3, 20 tokens, one replay of 101 events) against <paramref name="api"/>.</summary>
@@ -48,6 +57,8 @@ public sealed class BenchmarkQuickTests
         ApiDll = api,
         OfficialDirectory = Path.Combine(NodeClient.RepoRoot(), "bench", "official"),
         BenchDll = Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Bench.dll"),
+        WebDll = Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Web.dll"),
+        Runs = 2,
         Concurrency = [3],
         Duration = TimeSpan.FromSeconds(0.3),
         Warmup = TimeSpan.FromSeconds(0.1),

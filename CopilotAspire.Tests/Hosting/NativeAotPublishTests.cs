@@ -18,7 +18,7 @@ public sealed class NativeAotPublishTests(NativeAotPublish publish)
     [Fact]
     public async Task The_native_executable_serves_both_agents_on_both_runners_and_replays_them()
     {
-        var options = CopilotAspire.Tests.Bench.BenchmarkQuickTests.SmallMatrix(publish.Executable) with { Ceiling = false };
+        var options = CopilotAspire.Tests.Bench.BenchmarkQuickTests.SmallMatrix(publish.Executable) with { Ceiling = false, WebDll = null };
         var log = new StringWriter();
         var runner = new BenchRunner(options, log);
 
