@@ -14,7 +14,6 @@ public sealed class RunFinalizer
 {
     public const string StopMessage = "Run stopped by user";
     public const string MissingTerminalMessage = "Run ended without emitting a terminal event";
-    public const string IncompleteStreamCode = "INCOMPLETE_STREAM";
 
     private readonly List<string> _openMessages = [];
     private readonly List<string> _openReasoningMessages = [];
@@ -116,7 +115,7 @@ public sealed class RunFinalizer
 
         closing.Add(reason.Stopped
             ? new RunFinishedEvent { ThreadId = threadId, RunId = runId, Outcome = CancelledOutcome ? AgUiProtocol.CancelledOutcome : null }
-            : new RunErrorEvent { Message = reason.Message ?? MissingTerminalMessage, Code = reason.Code ?? IncompleteStreamCode });
+            : new RunErrorEvent { Message = reason.Message ?? MissingTerminalMessage, Code = reason.Code ?? RunErrorCodes.IncompleteStream });
         HasTerminal = true;
         return closing;
     }

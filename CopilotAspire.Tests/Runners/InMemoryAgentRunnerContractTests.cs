@@ -6,7 +6,7 @@ namespace CopilotAspire.Tests.Runners;
 
 public sealed class InMemoryAgentRunnerContractTests : AgentRunnerContractTests
 {
-    protected override string EventLimitCode => InMemoryAgentRunner.EventLimitCode;
+    protected override string EventLimitCode => RunErrorCodes.EventLimitExceeded;
 
     protected override ValueTask<AgentRunner> CreateRunnerAsync(RunnerLimits limits) => ValueTask.FromResult<AgentRunner>(
         new InMemoryAgentRunner(Options.Create(new InMemoryAgentRunnerOptions { MaxEventsPerRun = limits.MaxEventsPerRun, MaxRunsPerThread = limits.MaxRunsPerThread })));

@@ -11,7 +11,7 @@ namespace CopilotAspire.Runtime.Agents;
 /// argument deltas where the provider sends them), tool results the agent ran itself, usage and the finish reason.
 /// Events are queued in <see cref="Pending"/>; the caller yields and clears them.
 /// </summary>
-internal sealed class ChatUpdateMapper
+public sealed class ChatUpdateMapper
 {
     // The AI SDK mints a message id at stream start and replaces it at each text-start; tool calls point at it.
     private string _messageId = NewId();
