@@ -2,7 +2,6 @@ using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Http;
 using CopilotAspire.Runtime.Middleware;
-using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Runtime.Transcription;
@@ -154,7 +153,7 @@ public sealed partial class CopilotRuntime
             }
             var result = await Runner.StopAsync(new ThreadKey(threadId, scope), runId, cancellationToken);
             return CopilotResults.Stop(result.Stopped
-                ? new StopResponse(true, Interrupt: new StopInterrupt(EventTypes.RunError, RunFinalizer.StopMessage, RunErrorCodes.Stopped))
+                ? new StopResponse(true, Interrupt: new StopInterrupt(EventTypes.RunError, RunErrorCodes.StoppedMessage, RunErrorCodes.Stopped))
                 : new StopResponse(false, runId is null
                     ? $"No active run for thread '{threadId}'."
                     : $"Run '{runId}' is not the active run for thread '{threadId}'."));

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using CopilotAspire.Runtime.Agents;
 using CopilotAspire.Runtime.Hosting;
-using CopilotAspire.Runtime.Middleware;
-using CopilotAspire.Runtime.Protocol;
-using CopilotAspire.Runtime.Runners;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

@@ -22,6 +22,9 @@ public static class RunErrorCodes
     /// <summary>The <c>interrupt.code</c> of a stop's answer (<c>POST …/stop</c>).</summary>
     public const string Stopped = "STOPPED";
 
+    /// <summary>The <c>interrupt.message</c> of a stop's answer, and the message a stopped run's tool calls get as their result.</summary>
+    public const string StoppedMessage = "Run stopped by user";
+
     /// <summary>The message of a <see cref="EventLimitExceeded"/> run.</summary>
     public static string EventLimitExceededMessage(int maxEvents) => $"Run exceeded the limit of {maxEvents} events.";
 }
