@@ -22,7 +22,7 @@ internal sealed partial class RedisActiveRun
     private readonly RedisAgentRunner _runner;
     private readonly RedisThreadKeys _keys;
     private readonly AgentRunRequest _request;
-    private readonly IReadOnlyList<Message> _newMessages;
+    private readonly RunLifecycle _run;
     private readonly AgentRunExecution _execution;
     // Every event of the run with its JSON, in order: the client that started the run reads it, the writer takes its
     // batches from it (no copy per event), the stored run is compacted from it.
@@ -46,12 +46,12 @@ internal sealed partial class RedisActiveRun
         _runner = runner;
         _keys = keys;
         _request = request;
-        _newMessages = newMessages;
         _logger = runner.Logger;
         Token = token;
         Seq = seq;
         _log = new RunEventLog(RedisEventId.RawPrefix(seq)); // event K's id is seq.K, formatted only when written
-        _execution = new AgentRunExecution(request.Agent, request.Input, _logger);
+        _run = new RunLifecycle(request, newMessages, runner.Options.MaxEventsPerRun, _logger);
+        _execution = _run.Execution;
     }
 
     public string Token { get; }
@@ -76,9 +76,8 @@ internal sealed partial class RedisActiveRun
         var max = options.MaxWriteBatch;
         try
         {
-            await _execution.ExecuteAsync(e =>
+            await _run.ExecuteAsync(e =>
             {
-                e = RunHistoryRules.InjectInput(e, _request.Input, _newMessages);
                 // Serialized once: for the Redis stream, the stored run and the local readers' frames.
                 _log.Append(e, _json.Add(e));
                 var count = _log.Count;
@@ -86,11 +85,6 @@ internal sealed partial class RedisActiveRun
                 {
                     KickWriter();
                 }
-                if (count == options.MaxEventsPerRun)
-                {
-                    _execution.Abort($"Run exceeded the limit of {options.MaxEventsPerRun} events.", RedisAgentRunner.EventLimitCode);
-                }
-                return ValueTask.CompletedTask;
             }, idle: () =>
             {
                 if (_log.Count > Volatile.Read(ref _written))
@@ -117,7 +111,7 @@ internal sealed partial class RedisActiveRun
             }
             _runner.OnRunCompleted(this);
             _log.Complete();
-            _execution.Dispose();
+            _run.Dispose();
         }
     }
 
@@ -305,7 +299,7 @@ internal sealed partial class RedisActiveRun
         var rest = new List<RunnerEvent>(Math.Max(0, _log.Count - _written));
         _log.CopyTo(_written, int.MaxValue, rest);
         byte[]? stored = null;
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string> ids = [];
         if (_execution.HasAgentEvents)
         {
             var plain = _log.Snapshot();
@@ -318,9 +312,9 @@ internal sealed partial class RedisActiveRun
                     json[plain[i]] = _log.JsonAt(i);
                 }
             }
-            var compacted = EventCompactor.Compact(plain);
-            stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, compacted), json);
-            RunHistoryRules.CollectMessageIds(compacted, ids); // compaction keeps every message id, in fewer events
+            var compacted = RunLifecycle.Compact(plain);
+            stored = StoredRunCodec.Serialize(new StoredRun(Seq, _request.Input.RunId, _request.AgentId, compacted.Events), json);
+            ids = compacted.MessageIds;
         }
         await WhileLeasedAsync(async retried =>
         {

@@ -106,15 +106,12 @@ public sealed partial class RedisAgentRunner
         }
 
         // As the in-memory runner: live events of a message that history already replayed are skipped.
-        var replayed = new HashSet<string>(StringComparer.Ordinal);
+        var replayed = new ReplayedMessages();
         foreach (var run in history)
         {
             foreach (var e in run.Events)
             {
-                if (RunHistoryRules.MessageIdOf(e) is { } id)
-                {
-                    replayed.Add(id);
-                }
+                replayed.Add(e);
             }
         }
 
@@ -198,7 +195,7 @@ public sealed partial class RedisAgentRunner
     /// until its terminal event. A tail with nothing new for <see cref="RedisAgentRunnerOptions.LockTtl"/> checks that
     /// the run's owner is alive and closes the run if it is not (a lost wake-up is also caught up then).
     /// </summary>
-    private async IAsyncEnumerable<RunnerEvent> TailRunAsync(RedisThreadKeys keys, long seq, long after, HashSet<string>? skipMessages, AsyncSignal? signal, bool untilEnd,
+    private async IAsyncEnumerable<RunnerEvent> TailRunAsync(RedisThreadKeys keys, long seq, long after, ReplayedMessages? skipMessages, AsyncSignal? signal, bool untilEnd,
         TailProgress progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var streamKey = keys.Run(seq);
@@ -237,7 +234,7 @@ public sealed partial class RedisAgentRunner
                         last = index;
                         var e = StoredEventReader.Read(json.Span);
                         var terminal = e is RunFinishedEvent or RunErrorEvent;
-                        if (skipMessages is null || RunHistoryRules.MessageIdOf(e) is not { } id || !skipMessages.Contains(id))
+                        if (skipMessages is null || !skipMessages.Skips(e))
                         {
                             yield return new RunnerEvent(e, RedisEventId.WithPrefix(rawPrefix, last)) { Json = json };
                         }

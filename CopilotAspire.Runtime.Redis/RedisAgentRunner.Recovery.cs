@@ -1,4 +1,3 @@
-using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
 using Microsoft.Extensions.Logging;
@@ -38,23 +37,14 @@ public sealed partial class RedisAgentRunner
             var events = (await db.StreamRangeAsync(keys.Run(seq)).ConfigureAwait(false))
                 .SelectMany(RedisEventBatch.Events).Select(json => StoredEventReader.Read(json.Span)).ToList();
             activity?.SetTag("agui.run_id", runId);
-            var finalizer = new RunFinalizer();
-            foreach (var e in events)
-            {
-                finalizer.Observe(e);
-            }
-            List<RunnerEvent> closing = [];
-            if (events.Count > 0)
-            {
-                // Written with the finish, in the same call.
-                closing = finalizer.Finalize(RunEnding.Failed(InterruptedMessage, InterruptedCode), keys.ThreadId, runId)
-                    .ConvertAll(e => new RunnerEvent(e) { Json = AgUiJson.SerializeToUtf8Bytes(e) });
-                events.AddRange(closing.Select(e => e.Event));
-            }
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            RunHistoryRules.CollectMessageIds(events, ids);
+            // Written with the finish, in the same call.
+            var closing = RunLifecycle.InterruptedEnding(events, keys.ThreadId, runId)
+                .ConvertAll(e => new RunnerEvent(e) { Json = AgUiJson.SerializeToUtf8Bytes(e) });
+            events.AddRange(closing.Select(e => e.Event));
+            var compacted = RunLifecycle.Compact(events);
+            var ids = compacted.MessageIds;
             var stored = events.Count > 0
-                ? new StoredRun(seq, runId, active.GetValueOrDefault("agentId").ToString(), EventCompactor.Compact(events))
+                ? new StoredRun(seq, runId, active.GetValueOrDefault("agentId").ToString(), compacted.Events)
                 : null;
             released = await FinishAsync(keys, token, seq, written + 1, closing, stored, ids).ConfigureAwait(false);
             if (!released)

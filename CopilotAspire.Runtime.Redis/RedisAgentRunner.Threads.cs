@@ -1,3 +1,4 @@
+using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Runtime.Runners.Threads;
 using Microsoft.Extensions.Logging;

@@ -20,14 +20,6 @@ namespace CopilotAspire.Runtime.Redis;
 /// </summary>
 public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
 {
-    /// <summary>The <c>RUN_ERROR.code</c> of a run that emitted more than <see cref="RedisAgentRunnerOptions.MaxEventsPerRun"/> events.</summary>
-    public const string EventLimitCode = InMemoryAgentRunner.EventLimitCode;
-
-    /// <summary>The <c>RUN_ERROR.code</c> that closes a run whose replica died (its lock expired) before it finished.</summary>
-    public const string InterruptedCode = LocalRuns.InterruptedCode;
-
-    public const string InterruptedMessage = LocalRuns.InterruptedMessage;
-
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisAgentRunnerOptions _options;
     private readonly ILogger _logger;
@@ -86,14 +78,8 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
                 return AsyncEnumerable.Empty<RunnerEvent>();
             }
 
-            var newMessages = new List<Message>(request.Input.Messages.Count);
-            for (var i = 0; i < request.Input.Messages.Count; i++)
-            {
-                if (!acquired.Known[i])
-                {
-                    newMessages.Add(request.Input.Messages[i]);
-                }
-            }
+            var known = acquired.Known;
+            var newMessages = RunLifecycle.NewMessages(request.Input.Messages, (_, i) => known[i]);
             var run = new RedisActiveRun(this, keys, token, acquired.Seq, request, newMessages, leaseStart);
             _runs[token] = run;
             EnsureHeartbeat();

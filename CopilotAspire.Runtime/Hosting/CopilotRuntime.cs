@@ -12,12 +12,6 @@ using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Runtime.Hosting;
 
-/// <summary>Builds the agents of one request: per-tenant agents from headers, lazily loaded credentials, …</summary>
-public delegate ValueTask<IReadOnlyDictionary<string, AbstractAgent>> AgentsFactory(HttpContext context, CancellationToken cancellationToken);
-
-/// <summary>An agent registered under an id (added by <see cref="CopilotRuntimeBuilder.AddAgent(string, AbstractAgent)"/>).</summary>
-public sealed record AgentRegistration(string Id, Func<IServiceProvider, AbstractAgent> Create);
-
 /// <summary>
 /// The CopilotKit runtime: its agents, runner, transcription service and middleware. One per host; the endpoint
 /// maps (<c>MapCopilotEndpoint</c>, <c>MapCopilotSingleRouteEndpoint</c>) serve it.

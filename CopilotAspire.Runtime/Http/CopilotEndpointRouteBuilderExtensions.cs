@@ -32,24 +32,21 @@ public static class CopilotEndpointRouteBuilderExtensions
         var limit = runtime.Options.MaxRequestBodyBytes;
 
         group.MapPost("/agent/{agentId}/run", async Task<IResult> (HttpContext http, CancellationToken ct) =>
-                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.RunAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await runtime.RunAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Runs an agent on a thread; streams AG-UI events as SSE.");
         group.MapPost("/agent/{agentId}/connect", async Task<IResult> (HttpContext http, CancellationToken ct) =>
-                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.ConnectAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await runtime.ConnectAsync(http, RawRouteValues.AgentId(http), body, LastEventId(http), ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Replays a thread and tails its active run as SSE.");
         group.MapPost("/agent/{agentId}/suggest", async Task<IResult> (HttpContext http, CancellationToken ct) =>
                 await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.SuggestAsync(http, RawRouteValues.AgentId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Runs an agent for suggestions, statelessly (no thread is stored); streams AG-UI events as SSE.");
         group.MapPost("/agent/{agentId}/stop/{threadId}", async Task<IResult> (HttpContext http, CancellationToken ct) =>
-                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await handlers.StopAsync(http, RawRouteValues.StopAgentId(http), RawRouteValues.ThreadId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
+                await RequestBody.ReadAsync(http, limit, ct) is { } body ? await runtime.StopAsync(http, RawRouteValues.StopAgentId(http), RawRouteValues.ThreadId(http), body, ct) : CopilotResults.PayloadTooLarge(limit))
             .WithSummary("Stops the active run of a thread.");
         group.MapGet("/info", (HttpContext http, CancellationToken ct) => handlers.InfoAsync(http, ct))
             .WithSummary("Describes the runtime and its agents.");
         group.MapPost("/transcribe", (HttpContext http, CancellationToken ct) =>
-            {
-                CopilotRequestState.Get(http).Dispatch("transcribe");
-                return TranscriptionRequestHandler.HandleAsync(http.Request, runtime.TranscriptionService, TranscriptionMaxBytes(http), ct);
-            })
+                runtime.TranscribeAsync(http, service => TranscriptionRequestHandler.HandleAsync(http.Request, service, TranscriptionMaxBytes(http), ct)))
             .WithSummary("Transcribes recorded audio.");
         MapThreads(group, threads, limit);
 
@@ -77,6 +74,9 @@ public static class CopilotEndpointRouteBuilderExtensions
             .ExcludeFromDescription();
         return group;
     }
+
+    /// <summary>The SSE <c>Last-Event-ID</c> a connect resumes after, if the client sent one.</summary>
+    internal static string? LastEventId(HttpContext http) => http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } id ? id : null;
 
     internal static long TranscriptionMaxBytes(HttpContext http) =>
         http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<TranscriptionOptions>>()?.Value.MaxBytes ?? TranscriptionOptions.DefaultMaxBytes;
@@ -112,7 +112,7 @@ public static class CopilotEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
         var handlers = new RuntimeHandlers(runtime, loggerFactory.CreateLogger<RuntimeHandlers>());
-        var threads = new ThreadHandlers(runtime, handlers, loggerFactory.CreateLogger<ThreadHandlers>());
+        var threads = new ThreadHandlers(runtime, loggerFactory.CreateLogger<ThreadHandlers>());
         var cors = new CopilotCors(runtime.Options.Cors);
         var normalized = path.Length > 1 ? path.TrimEnd('/') : path;
         var group = endpoints.MapGroup(normalized);

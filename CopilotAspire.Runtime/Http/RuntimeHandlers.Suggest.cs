@@ -21,13 +21,13 @@ internal sealed partial class RuntimeHandlers
 
     public async Task<IResult> SuggestAsync(HttpContext context, string agentId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var (clone, input, failure) = await PrepareRunAsync(context, agentId, "agent/suggest", body, cancellationToken);
+        var (clone, input, failure) = await runtime.PrepareRunAsync(context, agentId, "agent/suggest", body, cancellationToken);
         if (failure is not null)
         {
             return failure;
         }
         LogSuggestStarted(logger, agentId, input!.ThreadId, input.RunId);
-        return EventStream(SuggestEventsAsync(new AgentRunExecution(clone!, input, logger), CancellationToken.None));
+        return runtime.EventStream(SuggestEventsAsync(new AgentRunExecution(clone!, input, logger), CancellationToken.None));
     }
 
     /// <summary>

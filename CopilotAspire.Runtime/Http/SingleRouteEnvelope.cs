@@ -90,21 +90,18 @@ internal static class SingleRouteEnvelope
 
             return name switch
             {
-                "agent/run" => await handlers.RunAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
+                "agent/run" => await runtime.RunAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
                 "agent/suggest" => await handlers.SuggestAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
-                "agent/connect" => await handlers.ConnectAsync(http, agentId!, BodyBytes(body!.Value), cancellationToken),
-                "agent/stop" => await handlers.StopAsync(http, agentId!, threadId!, body is { } stopBody ? BodyBytes(stopBody) : "{}"u8.ToArray(), cancellationToken),
+                "agent/connect" => await runtime.ConnectAsync(http, agentId!, BodyBytes(body!.Value), Microsoft.AspNetCore.Builder.CopilotEndpointRouteBuilderExtensions.LastEventId(http), cancellationToken),
+                "agent/stop" => await runtime.StopAsync(http, agentId!, threadId!, body is { } stopBody ? BodyBytes(stopBody) : "{}"u8.ToArray(), cancellationToken),
                 "transcribe" => await DispatchTranscribeAsync(http, runtime, body!.Value.Clone(), cancellationToken),
                 _ => await handlers.InfoAsync(http, cancellationToken, singleRoute: true),
             };
         }
     }
 
-    private static Task<IResult> DispatchTranscribeAsync(HttpContext http, CopilotRuntime runtime, JsonElement body, CancellationToken cancellationToken)
-    {
-        CopilotRequestState.Get(http).Dispatch("transcribe");
-        return TranscriptionRequestHandler.HandleJsonAsync(body, runtime.TranscriptionService, Microsoft.AspNetCore.Builder.CopilotEndpointRouteBuilderExtensions.TranscriptionMaxBytes(http), cancellationToken);
-    }
+    private static Task<IResult> DispatchTranscribeAsync(HttpContext http, CopilotRuntime runtime, JsonElement body, CancellationToken cancellationToken) =>
+        runtime.TranscribeAsync(http, service => TranscriptionRequestHandler.HandleJsonAsync(body, service, Microsoft.AspNetCore.Builder.CopilotEndpointRouteBuilderExtensions.TranscriptionMaxBytes(http), cancellationToken));
 
     /// <summary>The envelope's body as the handler's request body: strings verbatim, anything else as JSON.</summary>
     private static byte[] BodyBytes(JsonElement body) =>

@@ -13,7 +13,7 @@ namespace CopilotAspire.Runtime.Http;
 /// and rename, archive, unarchive, delete and clear, served by the runner's <see cref="IThreadStore"/>. Every route works
 /// inside the caller's thread scope (<see cref="ThreadScopeResolver"/>): a thread of another scope is unknown to it.
 /// </summary>
-internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHandlers handlers, ILogger<ThreadHandlers> logger)
+internal sealed partial class ThreadHandlers(CopilotRuntime runtime, ILogger<ThreadHandlers> logger)
 {
     private const string NotConfigured = "This runtime's runner keeps no thread list (it does not implement IThreadStore), or CopilotRuntime:Threads:Enabled is false.";
 
@@ -29,7 +29,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
     /// <summary><c>GET threads?agentId=&amp;limit=&amp;cursor=&amp;includeArchived=true</c>.</summary>
     public async Task<IResult> ListAsync(HttpContext context, IQueryCollection query, CancellationToken cancellationToken)
     {
-        CopilotRequestState.Get(context).Dispatch("threads/list");
+        CopilotRuntime.Dispatch(context, "threads/list");
         var agentId = query["agentId"].ToString();
         if (!IsValidIdentifier(agentId))
         {
@@ -60,7 +60,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
     /// <summary><c>GET threads/{threadId}/messages|events|state</c>: the thread's stored runs (empty for an unknown thread, as the official runtime).</summary>
     public async Task<IResult> InspectAsync(HttpContext context, string threadId, string what, CancellationToken cancellationToken)
     {
-        CopilotRequestState.Get(context).Dispatch("threads/" + what);
+        CopilotRuntime.Dispatch(context, "threads/" + what);
         if (InvalidThreadId(context, threadId) is { } invalid)
         {
             return invalid;
@@ -103,7 +103,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
     /// <summary><c>POST threads/clear</c>: deletes the caller's idle threads (only with <c>CopilotRuntime:Threads:AllowClear</c>); 204.</summary>
     public async Task<IResult> ClearAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        CopilotRequestState.Get(context).Dispatch("threads/clear");
+        CopilotRuntime.Dispatch(context, "threads/clear");
         if (!Options.AllowClear)
         {
             return CopilotResults.Error(StatusCodes.Status403Forbidden, "forbidden", "Clearing threads is turned off on this runtime (CopilotRuntime:Threads:AllowClear).");
@@ -118,7 +118,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
     private async Task<IResult> MutateAsync(HttpContext context, string method, string threadId, ReadOnlyMemory<byte> body,
         Func<IThreadStore, ThreadKey, ThreadUpdate, Task<IResult>> mutate, CancellationToken cancellationToken)
     {
-        CopilotRequestState.Get(context).Dispatch(method);
+        CopilotRuntime.Dispatch(context, method);
         if (InvalidThreadId(context, threadId) is { } invalid)
         {
             return invalid;
@@ -139,7 +139,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, RuntimeHand
         {
             return CopilotResults.Error(StatusCodes.Status404NotFound, "Not found", NotConfigured);
         }
-        var (scope, refused) = await handlers.ThreadScopeAsync(context, method, cancellationToken);
+        var (scope, refused) = await runtime.ThreadScopeAsync(context, method, cancellationToken);
         if (refused is not null)
         {
             return refused;

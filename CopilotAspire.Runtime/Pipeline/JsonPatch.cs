@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace CopilotAspire.Runtime.Pipeline;
 
@@ -212,5 +212,3 @@ public static class JsonPatch
 
     private static string Escape(string token) => token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }
-
-public sealed class JsonPatchException(string message) : Exception(message);

@@ -12,9 +12,8 @@ namespace CopilotAspire.Runtime.Pipeline;
 /// </summary>
 public sealed class RunFinalizer
 {
-    public const string StopMessage = "Run stopped by user";
+    public const string StopMessage = RunErrorCodes.StoppedMessage;
     public const string MissingTerminalMessage = "Run ended without emitting a terminal event";
-    public const string IncompleteStreamCode = "INCOMPLETE_STREAM";
 
     private readonly List<string> _openMessages = [];
     private readonly List<string> _openReasoningMessages = [];
@@ -116,7 +115,7 @@ public sealed class RunFinalizer
 
         closing.Add(reason.Stopped
             ? new RunFinishedEvent { ThreadId = threadId, RunId = runId, Outcome = CancelledOutcome ? AgUiProtocol.CancelledOutcome : null }
-            : new RunErrorEvent { Message = reason.Message ?? MissingTerminalMessage, Code = reason.Code ?? IncompleteStreamCode });
+            : new RunErrorEvent { Message = reason.Message ?? MissingTerminalMessage, Code = reason.Code ?? RunErrorCodes.IncompleteStream });
         HasTerminal = true;
         return closing;
     }
@@ -153,15 +152,4 @@ public sealed class RunFinalizer
             return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
         }
     }
-}
-
-/// <summary>How an agent's stream ended when it ended without a terminal event.</summary>
-/// <param name="Stopped">A stop was requested: the run finishes cleanly.</param>
-/// <param name="Message">The error (or stop) message; defaults to the official wording.</param>
-/// <param name="Code">The <c>RUN_ERROR</c> code; defaults to <c>INCOMPLETE_STREAM</c>.</param>
-public readonly record struct RunEnding(bool Stopped, string? Message = null, string? Code = null)
-{
-    public static RunEnding Completed => new(false);
-    public static RunEnding Stop => new(true);
-    public static RunEnding Failed(string message, string? code = null) => new(false, string.IsNullOrEmpty(message) || message == RunFinalizer.StopMessage ? null : message, code);
 }

@@ -168,7 +168,7 @@ public static class AgUiEventWriter
     /// Whether <paramref name="json"/>, as this writer writes events (the type first), is a <typeparamref name="T"/>;
     /// <see langword="null"/> when it does not start with its type (written some other way: read it to know).
     /// </summary>
-    internal static bool? IsWrittenAs<T>(ReadOnlySpan<byte> json) where T : AgUiEvent =>
+    public static bool? IsWrittenAs<T>(ReadOnlySpan<byte> json) where T : AgUiEvent =>
         json.StartsWith(s_known[typeof(T)].Prefix) ? true
         : json.StartsWith("{\"type\":"u8) ? false
         : null;

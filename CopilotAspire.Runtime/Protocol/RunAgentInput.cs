@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace CopilotAspire.Runtime.Protocol;
 
@@ -44,45 +43,4 @@ public sealed record RunAgentInput
         : Resume?.Contains(null!) == true ? "resume"
         : Messages.Any(m => m.ToolCalls?.Contains(null!) == true) ? "toolCalls"
         : null;
-}
-
-/// <summary>A frontend tool the client offers: the server passes it to the agent and never runs it.</summary>
-public sealed record Tool
-{
-    public required string Name { get; init; }
-    public required string Description { get; init; }
-    public JsonElement? Parameters { get; init; }
-    public JsonElement? Metadata { get; init; }
-}
-
-/// <summary>A piece of application context (readable) the client shares with the agent.</summary>
-public sealed record Context
-{
-    public required string Description { get; init; }
-    public required string Value { get; init; }
-}
-
-/// <summary>An answer to an interrupt, sent back on the next run.</summary>
-public sealed record ResumeEntry
-{
-    public required string InterruptId { get; init; }
-    public required string Status { get; init; }
-    public JsonElement? Payload { get; init; }
-    public JsonElement? Metadata { get; init; }
-}
-
-/// <summary>A tool call made by an assistant message.</summary>
-public sealed record ToolCall
-{
-    public required string Id { get; init; }
-    public string Type { get; init; } = "function";
-    public required FunctionCall Function { get; init; }
-    public string? EncryptedValue { get; init; }
-    public JsonElement? Metadata { get; init; }
-}
-
-public sealed record FunctionCall
-{
-    public required string Name { get; init; }
-    public required string Arguments { get; init; }
 }

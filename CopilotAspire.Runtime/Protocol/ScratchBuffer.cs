@@ -6,7 +6,7 @@ namespace CopilotAspire.Runtime.Protocol;
 /// One reusable byte buffer per thread, to serialize into before copying the result out once (a stored run, a JSON
 /// value): no buffer growth per use. A nested user (while the buffer is rented) gets a fresh one.
 /// </summary>
-internal static class ScratchBuffer
+public static class ScratchBuffer
 {
     private const int MaxKeptBytes = 256 * 1024;
 

@@ -7,7 +7,7 @@ namespace CopilotAspire.Runtime.Protocol;
 /// them (its message id; whether it is a <c>RUN_ERROR</c> shows in its JSON) is noted when it is stored, and <see cref="Read"/> reads one back
 /// from its JSON for the rare reader that needs the object.
 /// </summary>
-public sealed class SerializedEvents : Runners.IStoredEvents
+public sealed class SerializedEvents : IStoredEvents
 {
     private readonly byte[] _json;
     private readonly int[] _ends;
@@ -24,7 +24,7 @@ public sealed class SerializedEvents : Runners.IStoredEvents
             var e = events[i];
             AgUiEventWriter.Write(buffer, e);
             _ends[i] = buffer.WrittenCount;
-            if (Runners.RunHistoryRules.MessageIdOf(e) is { } id)
+            if (EventMessageId.Of(e) is { } id)
             {
                 (_messageIds ??= new string?[events.Count])[i] = id;
             }
@@ -49,7 +49,7 @@ public sealed class SerializedEvents : Runners.IStoredEvents
     /// <summary>Event <paramref name="index"/>, read from its JSON (a new object each time).</summary>
     public AgUiEvent Read(int index) => AgUiJson.DeserializeEvent(JsonOf(index).Span);
 
-    /// <summary>The message id of event <paramref name="index"/> (<see cref="Runners.RunHistoryRules.MessageIdOf"/>).</summary>
+    /// <summary>The message id of event <paramref name="index"/> (<see cref="EventMessageId.Of"/>).</summary>
     public string? MessageIdOf(int index) => _messageIds?[index];
 
     /// <summary>Event <paramref name="index"/> is a <c>RUN_ERROR</c> (told by its JSON, which starts with its type).</summary>

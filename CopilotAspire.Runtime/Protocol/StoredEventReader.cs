@@ -12,7 +12,7 @@ namespace CopilotAspire.Runtime.Protocol;
 /// polymorphic path reads every object twice to find its discriminator (the wire options allow it anywhere), which was
 /// most of a Redis <c>connect</c>'s replay. Any other form takes the general path.
 /// </summary>
-internal static class StoredEventReader
+public static class StoredEventReader
 {
     private const int MaxTypeLength = 64;
     private const int StackBytes = 512;

@@ -15,8 +15,6 @@ namespace CopilotAspire.Runtime.Runners;
 /// </summary>
 public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
 {
-    public const string EventLimitCode = "EVENT_LIMIT_EXCEEDED";
-
     private readonly InMemoryAgentRunnerOptions _options;
     private readonly ILogger<InMemoryAgentRunner> _logger;
     private readonly Lock _gate = new();
@@ -52,8 +50,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
         ArgumentNullException.ThrowIfNull(request);
         ThreadState thread;
         RunEventLog log;
-        AgentRunExecution execution;
-        List<Message> newMessages;
+        RunLifecycle run;
         lock (_gate)
         {
             thread = GetOrCreate(request.Thread);
@@ -62,17 +59,17 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
                 LogThreadBusy(_logger, request.ThreadId, request.Input.RunId);
                 return ValueTask.FromResult(Empty());
             }
-            newMessages = request.Input.Messages.Where(m => !thread.MessageIds.ContainsKey(m.Id)).ToList();
+            var newMessages = RunLifecycle.NewMessages(request.Input.Messages, (m, _) => thread.MessageIds.ContainsKey(m.Id));
             Index(thread, request.AgentId);
             log = new RunEventLog();
-            execution = new AgentRunExecution(request.Agent, request.Input, _logger);
-            thread.Execution = execution;
+            run = new RunLifecycle(request, newMessages, _options.MaxEventsPerRun, _logger);
+            thread.Execution = run.Execution;
             thread.ActiveLog = log;
         }
 
         // The agent starts on the request's thread and moves to the thread pool at its first wait: an agent that has
         // events ready (or a whole run, like the scripted one) costs no thread hop and no wake-up of the stream.
-        _local.Track(execution, CompleteRunAsync(thread, log, execution, request, newMessages));
+        _local.Track(run.Execution, CompleteRunAsync(thread, log, run));
         return ValueTask.FromResult(log.ReadAsync(0));
     }
 
@@ -124,36 +121,25 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
 
     public override Task InterruptRunsAsync(CancellationToken cancellationToken) => _local.InterruptAsync(cancellationToken);
 
-    private async Task CompleteRunAsync(ThreadState thread, RunEventLog log, AgentRunExecution execution, AgentRunRequest request, List<Message> newMessages)
+    private async Task CompleteRunAsync(ThreadState thread, RunEventLog log, RunLifecycle run)
     {
-        var count = 0;
+        var request = run.Request;
         try
         {
-            await execution.ExecuteAsync(e =>
-            {
-                log.Append(RunHistoryRules.InjectInput(e, request.Input, newMessages));
-                if (++count == _options.MaxEventsPerRun)
-                {
-                    execution.Abort($"Run exceeded the limit of {_options.MaxEventsPerRun} events.", EventLimitCode);
-                }
-                return ValueTask.CompletedTask;
-            }).ConfigureAwait(false);
+            await run.ExecuteAsync(e => log.Append(e)).ConfigureAwait(false);
         }
         finally
         {
             // Compaction and sizing happen outside the runner-wide lock (a large run must not stall other threads),
             // and nothing here may throw: the thread must always be released and the log completed.
             StoredRun? stored = null;
-            if (execution.HasAgentEvents)
+            if (run.Execution.HasAgentEvents)
             {
                 try
                 {
-                    var events = log.Snapshot();
-                    var compacted = EventCompactor.Compact(events);
-                    var messageIds = new HashSet<string>(StringComparer.Ordinal);
-                    RunHistoryRules.CollectMessageIds(compacted, messageIds); // compaction keeps every message id, in fewer events
-                    var serialized = new SerializedEvents(compacted); // once: every connect writes these bytes
-                    stored = new StoredRun(request.Input.RunId, request.AgentId, serialized, serialized.Bytes, messageIds);
+                    var compacted = RunLifecycle.Compact(log.Snapshot());
+                    var serialized = new SerializedEvents(compacted.Events); // once: every connect writes these bytes
+                    stored = new StoredRun(request.Input.RunId, request.AgentId, serialized, serialized.Bytes, compacted.MessageIds);
                 }
 #pragma warning disable CA1031 // A run that cannot be stored is logged; the thread must still be released.
                 catch (Exception ex)
@@ -173,7 +159,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
                 EvictIfNeeded(thread);
             }
             log.Complete();
-            execution.Dispose();
+            run.Dispose();
         }
     }
 
@@ -251,16 +237,13 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
     private static async IAsyncEnumerable<RunnerEvent> Replay(List<StoredRun> history, RunEventLog? active, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Only a connect that tails an active run needs the replayed message ids (to skip them in the run).
-        var seenMessageIds = active is null ? null : new HashSet<string>(StringComparer.Ordinal);
+        var replayed = active is null ? null : new ReplayedMessages();
         foreach (var run in history)
         {
             var events = run.Events;
             for (var i = 0; i < events.Count; i++)
             {
-                if (seenMessageIds is not null && events.MessageIdOf(i) is { } id)
-                {
-                    seenMessageIds.Add(id);
-                }
+                replayed?.Add(events.MessageIdOf(i));
                 yield return new RunnerEvent(events, i);
             }
         }
@@ -270,7 +253,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
         }
         await foreach (var e in active.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            if (RunHistoryRules.MessageIdOf(e.Event) is { } id && seenMessageIds!.Contains(id))
+            if (replayed!.Skips(e.Event))
             {
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CopilotAspire.Runtime.Pipeline;
+using CopilotAspire.Runtime.Protocol;
 
 namespace CopilotAspire.Runtime.Runners;
 
@@ -10,11 +11,6 @@ namespace CopilotAspire.Runtime.Runners;
 /// </summary>
 public sealed class LocalRuns
 {
-    /// <summary>The <c>RUN_ERROR.code</c> of a run that ended because the server running it stopped (drained or died).</summary>
-    public const string InterruptedCode = "RUN_INTERRUPTED";
-
-    public const string InterruptedMessage = "The run was interrupted: the server running it stopped before the run finished.";
-
     private readonly ConcurrentDictionary<AgentRunExecution, Task> _runs = new();
 
     /// <summary>Runs executing now.</summary>
@@ -51,7 +47,7 @@ public sealed class LocalRuns
     {
         foreach (var execution in _runs.Keys)
         {
-            execution.Abort(InterruptedMessage, InterruptedCode);
+            execution.Abort(RunErrorCodes.RunInterruptedMessage, RunErrorCodes.RunInterrupted);
         }
         return WhenIdleAsync(cancellationToken);
     }

@@ -5,9 +5,10 @@ namespace CopilotAspire.Runtime.Runners;
 /// <summary>
 /// The thread-history rules every runner applies (wire spec §5.2): which message ids a stored run makes "known"
 /// (so a later <c>RUN_STARTED.input</c> carries only new messages), the input injected into an agent's bare
-/// <c>RUN_STARTED</c>, and which live events a connect drops because history already replayed their message.
+/// <c>RUN_STARTED</c>, and which live events a connect drops because history already replayed their message. A runner
+/// normally uses them through <see cref="RunLifecycle"/> and <see cref="ReplayedMessages"/>.
 /// </summary>
-internal static class RunHistoryRules
+public static class RunHistoryRules
 {
     /// <summary>Adds the message ids a run's events make known to the thread.</summary>
     public static void CollectMessageIds(IEnumerable<AgUiEvent> events, ISet<string> ids)
@@ -42,23 +43,7 @@ internal static class RunHistoryRules
 
     /// <summary>
     /// The <c>messageId</c> of any event that has one, as the official runtime reads it: what a stored run makes known,
-    /// and what a connect's live tail skips once history has replayed it.
+    /// and what a connect's live tail skips once history has replayed it (<see cref="EventMessageId.Of"/>).
     /// </summary>
-    public static string? MessageIdOf(AgUiEvent e) => e switch
-    {
-        TextMessageStartEvent x => x.MessageId,
-        TextMessageContentEvent x => x.MessageId,
-        TextMessageEndEvent x => x.MessageId,
-        TextMessageChunkEvent x => x.MessageId,
-        ToolCallResultEvent x => x.MessageId,
-        ActivitySnapshotEvent x => x.MessageId,
-        ActivityDeltaEvent x => x.MessageId,
-        ReasoningStartEvent x => x.MessageId,
-        ReasoningEndEvent x => x.MessageId,
-        ReasoningMessageStartEvent x => x.MessageId,
-        ReasoningMessageContentEvent x => x.MessageId,
-        ReasoningMessageEndEvent x => x.MessageId,
-        ReasoningMessageChunkEvent x => x.MessageId,
-        _ => null,
-    };
+    public static string? MessageIdOf(AgUiEvent e) => EventMessageId.Of(e);
 }

@@ -5,6 +5,3 @@ public abstract class TranscriptionService
 {
     public abstract Task<string> TranscribeFileAsync(TranscribeFileOptions options, CancellationToken cancellationToken);
 }
-
-/// <summary>The uploaded audio: its bytes, MIME type (as sent, e.g. <c>audio/webm;codecs=opus</c>), file name and size.</summary>
-public sealed record TranscribeFileOptions(Stream Audio, string MimeType, string FileName, long Size);

@@ -63,7 +63,7 @@ public sealed class RedisReplicaCrashUnderTrafficTests(RedisServerFixture redis)
             read.AddRange(await frames.ReadToEndAsync());
             await frames.DisposeAsync();
             Assert.Equal(["TEXT_MESSAGE_END", "RUN_ERROR"], read.TakeLast(2).Select(f => f.Type));
-            Assert.Equal(LocalRuns.InterruptedCode, (string?)read[^1].Json["code"]);
+            Assert.Equal(RunErrorCodes.RunInterrupted, (string?)read[^1].Json["code"]);
         }
         foreach (var frames in doomedRuns)
         {
@@ -85,7 +85,7 @@ public sealed class RedisReplicaCrashUnderTrafficTests(RedisServerFixture redis)
                     verifier.Verify(AgUiJson.DeserializeEvent(frame.Data!));
                 }
                 finished += history[^1].Type == "RUN_FINISHED" ? 1 : 0;
-                interrupted += history[^1].Type == "RUN_ERROR" && (string?)history[^1].Json["code"] == LocalRuns.InterruptedCode ? 1 : 0;
+                interrupted += history[^1].Type == "RUN_ERROR" && (string?)history[^1].Json["code"] == RunErrorCodes.RunInterrupted ? 1 : 0;
             }
         }
         Assert.Equal(RunsPerReplica, finished);

@@ -54,7 +54,7 @@ public sealed class GracefulShutdownTests
             await frames.DisposeAsync();
             Assert.Equal("TEXT_MESSAGE_END", read[^2].Type);
             Assert.Equal("RUN_ERROR", read[^1].Type);
-            Assert.Equal(LocalRuns.InterruptedCode, (string?)read[^1].Json["code"]);
+            Assert.Equal(RunErrorCodes.RunInterrupted, (string?)read[^1].Json["code"]);
             if (kind == "run")
             {
                 var verifier = new EventVerifier();

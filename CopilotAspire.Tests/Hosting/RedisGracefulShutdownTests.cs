@@ -75,7 +75,7 @@ public sealed class RedisGracefulShutdownTests(RedisServerFixture redis) : IClas
         foreach (var end in new[] { runEnd, tailEnd })
         {
             Assert.Equal(["TEXT_MESSAGE_END", "RUN_ERROR"], end.TakeLast(2).Select(f => f.Type));
-            Assert.Equal(LocalRuns.InterruptedCode, (string?)end[^1].Json["code"]);
+            Assert.Equal(RunErrorCodes.RunInterrupted, (string?)end[^1].Json["code"]);
         }
         Assert.Equal(0, await a.WaitForExitAsync(patience.Token));
 
@@ -96,7 +96,7 @@ public sealed class RedisGracefulShutdownTests(RedisServerFixture redis) : IClas
         }
         Assert.Equal(["r1", "r2"], history.Where(f => f.Type == "RUN_STARTED").Select(f => (string?)f.Json["runId"]));
         var interrupted = history.Single(f => f.Type == "RUN_ERROR");
-        Assert.Equal(LocalRuns.InterruptedCode, (string?)interrupted.Json["code"]);
+        Assert.Equal(RunErrorCodes.RunInterrupted, (string?)interrupted.Json["code"]);
         Assert.True(history.IndexOf(interrupted) < history.FindIndex(f => f.Type == "RUN_STARTED" && (string?)f.Json["runId"] == "r2"));
     }
 }

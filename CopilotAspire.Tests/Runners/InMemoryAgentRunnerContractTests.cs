@@ -7,7 +7,7 @@ namespace CopilotAspire.Tests.Runners;
 [Kind(TestKind.Fast)]
 public sealed class InMemoryAgentRunnerContractTests : AgentRunnerContractTests
 {
-    protected override string EventLimitCode => InMemoryAgentRunner.EventLimitCode;
+    protected override string EventLimitCode => RunErrorCodes.EventLimitExceeded;
 
     protected override ValueTask<AgentRunner> CreateRunnerAsync(RunnerLimits limits) => ValueTask.FromResult<AgentRunner>(
         new InMemoryAgentRunner(Options.Create(new InMemoryAgentRunnerOptions { MaxEventsPerRun = limits.MaxEventsPerRun, MaxRunsPerThread = limits.MaxRunsPerThread })));

@@ -1,3 +1,4 @@
+using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Redis;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Tests.Infrastructure;
@@ -12,7 +13,7 @@ public abstract class RedisAgentRunnerContractTests(IRedisTestServer redis) : Ag
 {
     private readonly RedisRunnerFactory _factory = new(redis);
 
-    protected override string EventLimitCode => RedisAgentRunner.EventLimitCode;
+    protected override string EventLimitCode => RunErrorCodes.EventLimitExceeded;
 
     protected override async ValueTask<AgentRunner> CreateRunnerAsync(RunnerLimits limits) =>
         await _factory.CreateAsync(o =>

@@ -247,8 +247,8 @@ public abstract class RedisAgentRunnerReplicaTests(IRedisTestServer redis) : IAs
 
         Assert.Equal(["TEXT_MESSAGE_END", "TOOL_CALL_END", "TOOL_CALL_RESULT", "RUN_ERROR"], tail.Types());
         var error = Assert.IsType<RunErrorEvent>(tail[^1].Event);
-        Assert.Equal(RedisAgentRunner.InterruptedCode, error.Code);
-        Assert.Equal(RedisAgentRunner.InterruptedMessage, error.Message);
+        Assert.Equal(RunErrorCodes.RunInterrupted, error.Code);
+        Assert.Equal(RunErrorCodes.RunInterruptedMessage, error.Message);
         Assert.Contains("missing_terminal_event", Assert.IsType<ToolCallResultEvent>(tail[2].Event).Content, StringComparison.Ordinal);
 
         Assert.Equal(13, (await (await b.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct)).Count);
@@ -281,7 +281,7 @@ public abstract class RedisAgentRunnerReplicaTests(IRedisTestServer redis) : IAs
 
         AssertValidHistory(await ConnectAllAsync(b, threads[0]), "r1");
         AssertValidHistory(await ConnectAllAsync(b, threads[1]), "r1", "r2");
-        Assert.Equal(RedisAgentRunner.InterruptedCode, Assert.IsType<RunErrorEvent>((await ConnectAllAsync(b, threads[0]))[^1].Event).Code);
+        Assert.Equal(RunErrorCodes.RunInterrupted, Assert.IsType<RunErrorEvent>((await ConnectAllAsync(b, threads[0]))[^1].Event).Code);
     }
 
     [Fact]

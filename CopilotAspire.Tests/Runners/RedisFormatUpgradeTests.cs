@@ -104,7 +104,7 @@ public sealed class RedisFormatUpgradeTests(RedisServerFixture redis) : IClassFi
 
         AssertValid(replay);
         Assert.Equal(["Working"], replay.Select(e => e.Event).OfType<TextMessageContentEvent>().Select(e => e.Delta));
-        Assert.Equal(RedisAgentRunner.InterruptedCode, Assert.IsType<RunErrorEvent>(replay[^1].Event).Code);
+        Assert.Equal(RunErrorCodes.RunInterrupted, Assert.IsType<RunErrorEvent>(replay[^1].Event).Code);
         var next = await (await runner.RunAsync(TestAgents.Request("fx-orphan", "r2", FixtureAgent(), User("u1")), Ct)).ReadAllAsync(Ct);
         Assert.Equal("2.1", next[0].Id);
         Assert.IsType<RunFinishedEvent>(next[^1].Event);

@@ -93,7 +93,7 @@ public sealed class RedisRunnerApiProcessTests(RedisServerFixture redis) : IClas
 
         Assert.Equal("TEXT_MESSAGE_END", tail[^2].Type);
         Assert.Equal("RUN_ERROR", tail[^1].Type);
-        Assert.Equal(RedisAgentRunner.InterruptedCode, (string?)tail[^1].Json["code"]);
+        Assert.Equal(RunErrorCodes.RunInterrupted, (string?)tail[^1].Json["code"]);
 
         await using (var next = await OpenAsync(b, "/run", Body(thread, "r2", "hello")))
         {

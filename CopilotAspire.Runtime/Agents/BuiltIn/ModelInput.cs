@@ -9,7 +9,7 @@ namespace CopilotAspire.Runtime.Agents.BuiltIn;
 /// What <see cref="BuiltInAgent"/> sends to the model: the system prompt and messages of wire spec §10.3 (the messages
 /// converted by the shared <see cref="ChatInput"/>).
 /// </summary>
-internal static class ModelInput
+public static class ModelInput
 {
     private static readonly JsonWriterOptions s_stateWriterOptions = new()
     {

@@ -5,7 +5,7 @@ using Anthropic.Exceptions;
 namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>Turns a provider failure into the <c>RUN_ERROR.message</c> the client sees: the provider's own message, never the key.</summary>
-internal static class ProviderErrors
+public static class ProviderErrors
 {
     public static string Describe(Exception exception, string? secret)
     {

@@ -10,7 +10,7 @@ namespace CopilotAspire.Runtime.Agents;
 /// and the Microsoft Agent Framework adapter: user text and media parts, assistant text and tool calls, tool results;
 /// system and developer messages only when asked for (as system messages); activity and reasoning messages dropped.
 /// </summary>
-internal static class ChatInput
+public static class ChatInput
 {
     private static readonly JsonElement s_emptyObjectSchema = AgUiJson.Parse("""{"type":"object","properties":{}}""");
 

@@ -13,7 +13,7 @@ namespace CopilotAspire.Runtime.Agents;
 /// caller runs through <see cref="AddToolResult"/>), usage and the finish reason. The caller's hooks (interrupts, state
 /// tools) use <see cref="ToolCallId"/> and queue their own events in <see cref="Pending"/>; the caller yields and clears them.
 /// </summary>
-internal sealed class ChatUpdateMapper
+public sealed class ChatUpdateMapper
 {
     // The AI SDK mints a message id at stream start and replaces it at each text-start; tool calls point at it.
     private string _messageId = NewId();

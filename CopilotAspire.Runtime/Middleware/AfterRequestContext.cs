@@ -3,26 +3,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace CopilotAspire.Runtime.Middleware;
 
-/// <summary>
-/// Runs before every runtime request (not CORS preflights). Mutate <see cref="BeforeRequestContext.HttpContext"/>'s
-/// request to "replace" it (headers seen by the agent factory and header forwarding, the body); return an
-/// <see cref="IResult"/> (or throw <see cref="CopilotShortCircuitException"/>) to answer without running anything.
-/// Any other exception answers <c>500 {"error":"internal_error"}</c>.
-/// </summary>
-public delegate ValueTask<IResult?> BeforeRequestMiddleware(BeforeRequestContext context);
-
-/// <summary>Runs after a dispatched request's response has been sent in full; its exceptions are logged and swallowed.</summary>
-public delegate ValueTask AfterRequestMiddleware(AfterRequestContext context);
-
-/// <summary>
-/// An after-request middleware as registered (<c>UseAfterRequest</c>). <paramref name="ReadsMessages"/> says whether it
-/// reads <see cref="AfterRequestContext.Messages"/>: the stream's messages are rebuilt (text and arguments included)
-/// only when one registered middleware does; the counts are always there.
-/// </summary>
-public sealed record AfterRequestRegistration(AfterRequestMiddleware Middleware, bool ReadsMessages);
-
-public sealed record BeforeRequestContext(HttpContext HttpContext, string Path);
-
 /// <summary>What the after-request middleware sees of a finished request.</summary>
 public sealed record AfterRequestContext
 {
@@ -64,10 +44,4 @@ public sealed record AfterRequestContext
 
     /// <summary>The client went away before the stream ended (the run itself went on).</summary>
     public bool ClientDisconnected { get; init; }
-}
-
-/// <summary>Thrown by a before-request middleware to answer with <see cref="Result"/> instead of running the request.</summary>
-public sealed class CopilotShortCircuitException(IResult result) : Exception("The request was answered by before-request middleware.")
-{
-    public IResult Result { get; } = result;
 }

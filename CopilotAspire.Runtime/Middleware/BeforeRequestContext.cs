@@ -1,0 +1,6 @@
+using CopilotAspire.Runtime.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace CopilotAspire.Runtime.Middleware;
+
+public sealed record BeforeRequestContext(HttpContext HttpContext, string Path);

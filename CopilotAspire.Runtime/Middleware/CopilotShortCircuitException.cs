@@ -1,0 +1,10 @@
+using CopilotAspire.Runtime.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace CopilotAspire.Runtime.Middleware;
+
+/// <summary>Thrown by a before-request middleware to answer with <see cref="Result"/> instead of running the request.</summary>
+public sealed class CopilotShortCircuitException(IResult result) : Exception("The request was answered by before-request middleware.")
+{
+    public IResult Result { get; } = result;
+}
