@@ -8,7 +8,7 @@ namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>
 /// One run of a <see cref="BuiltInAgent"/>: the model-call loop (run server tools, stop on client tools, up to
-/// <see cref="BuiltInAgentOptions.MaxSteps"/>), its stream mapped to AG-UI events by the shared <see cref="ChatUpdateMapper"/>
+/// <see cref="BuiltInAgentSettings.MaxSteps"/>), its stream mapped to AG-UI events by the shared <see cref="ChatUpdateMapper"/>
 /// (wire spec §10.4) with this agent's hooks: server tool results, state tools and interrupts (§19.3).
 /// The tool loop is ours rather than <c>FunctionInvokingChatClient</c>'s, which skips server tools when one response
 /// also calls a client tool.
