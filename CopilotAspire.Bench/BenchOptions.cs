@@ -49,6 +49,12 @@ public sealed record BenchOptions
     /// <summary>Measure only the thread-list row (<c>--thread-list-only</c>).</summary>
     public bool ThreadListOnly { get; init; }
 
+    /// <summary>
+    /// Measure only the scripted runs of ours, in-memory and Redis (<c>--runner-only</c>): the Redis runner's cost per run
+    /// beside the in-memory one's.
+    /// </summary>
+    public bool RunnerOnly { get; init; }
+
     /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
     public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -71,6 +77,7 @@ public sealed record BenchOptions
         var proxyOnly = false;
 
         var threadListOnly = false;
+        var runnerOnly = false;
         int[]? concurrency = null;
         double? seconds = null;
         var env = new Dictionary<string, string>();
@@ -91,6 +98,7 @@ public sealed record BenchOptions
                 case "--proxy-only": proxyOnly = true; break;
 
                 case "--thread-list-only": threadListOnly = true; break;
+                case "--runner-only": runnerOnly = true; break;
                 case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--ours-env" or "--baseline-env":
@@ -113,6 +121,7 @@ public sealed record BenchOptions
             ProxyOnly = proxyOnly,
 
             ThreadListOnly = threadListOnly,
+            RunnerOnly = runnerOnly,
             OursEnvironment = env,
             BaselineEnvironment = baselineEnv,
         };

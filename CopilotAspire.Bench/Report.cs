@@ -14,7 +14,7 @@ public static class Report
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"Measured {when:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Machine()}), loopback; " +
-            $"{options.Tokens} tokens per run, {options.Duration.TotalSeconds:0.#} s per figure after {options.Warmup.TotalSeconds:0.#} s of warm-up, a fresh server per row.");
+            $"{options.Tokens} tokens per run, {options.Duration.TotalSeconds:0.#} s per figure after {options.Warmup.TotalSeconds:0.#} s of warm-up, a fresh server per row; load average at the end {LoadAverage()}.");
         md.AppendLine();
         if (!options.ProxyOnly)
         {
@@ -72,6 +72,19 @@ public static class Report
         if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
         {
             md.AppendLine(inv, $"\nRedis runner: {perRun.Commands:N2} Redis commands per run ({perRun.Scripts:N2} Lua scripts), {options.Tokens + 4} events per run.");
+            md.AppendLine("\n| scripted, C | redis-server CPU per run (µs) | commandstats µs per run: scripts / other commands | our CPU per run, in-memory (µs) | our CPU per run, Redis (µs) | Redis / in-memory |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var c in options.Concurrency)
+            {
+                var ours = Find(runner, ServerKind.Ours, "scripted", c);
+                var redis = Find(runner, ServerKind.OursRedis, "scripted", c);
+                if (redis?.RedisPerRun is { } r)
+                {
+                    md.AppendLine(inv, $"| {c} | {r.CpuMicroseconds:N1} | {r.ScriptUsec:N1} / {r.OtherUsec:N1} | {F(ours?.ServerCpuMicrosecondsPerRun, "N0")} | {redis.ServerCpuMicrosecondsPerRun:N0} | " +
+                        $"{Ratio(redis.ServerCpuMicrosecondsPerRun, ours?.ServerCpuMicrosecondsPerRun, "0.00")}× |");
+                }
+            }
+            md.AppendLine("\n(redis-server CPU is its process's user + system time; commandstats counts a script's inner commands in both columns.)");
         }
         foreach (var size in options.ReplaySizes)
         {
@@ -147,6 +160,19 @@ public static class Report
 
     private static string Ratio(double? a, double? b, string format) =>
         a is { } x && b is { } y && y > 0 && !double.IsNaN(x) ? (x / y).ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>): how busy the shared machine was.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     private static string Machine()
     {
