@@ -13,6 +13,9 @@ public enum ServerKind
 
     /// <summary>Another build of ours (<c>--baseline</c>), for A/B comparisons in the same run.</summary>
     Baseline,
+
+    /// <summary>The baseline build with the Redis runner (<c>--runner-only --baseline</c>): the Redis runner's cost A/B.</summary>
+    BaselineRedis,
 }
 
 /// <summary>One load measurement on a fresh server.</summary>
@@ -74,6 +77,10 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
             {
                 await MeasureLoadAsync(ServerKind.Ours, "scripted", c, fakeUrl, cancellationToken);
                 await MeasureLoadAsync(ServerKind.OursRedis, "scripted", c, fakeUrl, cancellationToken);
+                if (options.BaselineDll is not null)
+                {
+                    await MeasureLoadAsync(ServerKind.BaselineRedis, "scripted", c, fakeUrl, cancellationToken);
+                }
             }
             return;
         }
@@ -139,7 +146,7 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
 
     private async Task MeasureLoadAsync(ServerKind kind, string agent, int concurrency, string fakeUrl, CancellationToken cancellationToken)
     {
-        await using var redis = kind == ServerKind.OursRedis ? await RedisServer.StartAsync(cancellationToken) : null;
+        await using var redis = kind is ServerKind.OursRedis or ServerKind.BaselineRedis ? await RedisServer.StartAsync(cancellationToken) : null;
         await using var server = await StartAsync(kind, fakeUrl, redis, cancellationToken);
         var rssStart = server.RssBytes();
         using var generator = new LoadGenerator(server.BaseAddress);
@@ -268,12 +275,12 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
                     env["CopilotRuntime__Runner"] = "Redis";
                     env["ConnectionStrings__redis"] = redis.ConnectionString;
                 }
-                foreach (var (key, value) in (kind == ServerKind.Baseline ? options.BaselineEnvironment : options.OursEnvironment).Concat(extraEnvironment ?? new Dictionary<string, string>()))
+                foreach (var (key, value) in (kind is ServerKind.Baseline or ServerKind.BaselineRedis ? options.BaselineEnvironment : options.OursEnvironment).Concat(extraEnvironment ?? new Dictionary<string, string>()))
                 {
                     env[key] = value;
                 }
                 // A published build: CopilotAspire.Api.dll runs under `dotnet`; the NativeAOT executable runs itself.
-                var api = Path.GetFullPath(kind == ServerKind.Baseline ? options.BaselineDll! : options.ApiDll);
+                var api = Path.GetFullPath(kind is ServerKind.Baseline or ServerKind.BaselineRedis ? options.BaselineDll! : options.ApiDll);
                 var (fileName, arguments) = api.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", new[] { api }) : (api, []);
                 return await ServerProcess.StartAsync(kind.ToString(), fileName, arguments, Path.GetDirectoryName(api)!, env, readyPath, cancellationToken);
         }

@@ -35,7 +35,7 @@ public static class Report
             md.AppendLine(inv, $"| runs/s | {F(proxy.Direct.Result.RunsPerSecond, "N0")} | {F(proxy.Proxied.Result.RunsPerSecond, "N0")} | |");
             md.AppendLine(inv, $"| our CPU per run (µs): the remote's in-process scripted run / the proxy's | {F(proxy.Direct.ServerCpuMicrosecondsPerRun, "N0")} | {F(proxy.Proxied.ServerCpuMicrosecondsPerRun, "N0")} | {Ratio(proxy.Proxied.ServerCpuMicrosecondsPerRun, proxy.Direct.ServerCpuMicrosecondsPerRun, "0.000")}× |");
         }
-        if (options.BaselineDll is not null)
+        if (options.BaselineDll is not null && !options.RunnerOnly)
         {
             md.AppendLine();
             md.AppendLine("| A/B: figure | baseline | ours | ours / baseline |");
@@ -53,11 +53,14 @@ public static class Report
     private static void AllRows(StringBuilder md, BenchRunner runner, BenchOptions options)
     {
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
-        md.AppendLine("|---|---:|---:|---:|");
-        CompareRows(md, runner, options, ServerKind.Official);
-        Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
-        md.AppendLine();
+        if (!options.RunnerOnly)
+        {
+            md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
+            md.AppendLine("|---|---:|---:|---:|");
+            CompareRows(md, runner, options, ServerKind.Official);
+            Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
+            md.AppendLine();
+        }
 
         md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory | bare Kestrel events/s | ours events/s | ours / bare Kestrel |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -72,16 +75,25 @@ public static class Report
         if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
         {
             md.AppendLine(inv, $"\nRedis runner: {perRun.Commands:N2} Redis commands per run ({perRun.Scripts:N2} Lua scripts), {options.Tokens + 4} events per run.");
+            if (runner.Loads.Find(l => l.Server == ServerKind.BaselineRedis && l.RedisPerRun is not null) is { RedisPerRun: { } basePerRun })
+            {
+                md.AppendLine(inv, $"Baseline build's Redis runner: {basePerRun.Commands:N2} Redis commands per run ({basePerRun.Scripts:N2} Lua scripts).");
+            }
             md.AppendLine("\n| scripted, C | redis-server CPU per run (µs) | commandstats µs per run: scripts / other commands | our CPU per run, in-memory (µs) | our CPU per run, Redis (µs) | Redis / in-memory |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|");
-            foreach (var c in options.Concurrency)
+            // In the order measured, each Redis row beside the in-memory row measured just before it (a repeated C is a repeat).
+            LoadFigure? inMemory = null;
+            foreach (var load in runner.Loads.Where(l => l.Agent == "scripted"))
             {
-                var ours = Find(runner, ServerKind.Ours, "scripted", c);
-                var redis = Find(runner, ServerKind.OursRedis, "scripted", c);
-                if (redis?.RedisPerRun is { } r)
+                if (load.Server == ServerKind.Ours)
                 {
-                    md.AppendLine(inv, $"| {c} | {r.CpuMicroseconds:N1} | {r.ScriptUsec:N1} / {r.OtherUsec:N1} | {F(ours?.ServerCpuMicrosecondsPerRun, "N0")} | {redis.ServerCpuMicrosecondsPerRun:N0} | " +
-                        $"{Ratio(redis.ServerCpuMicrosecondsPerRun, ours?.ServerCpuMicrosecondsPerRun, "0.00")}× |");
+                    inMemory = load;
+                }
+                else if (load.RedisPerRun is { } r)
+                {
+                    var label = load.Server == ServerKind.BaselineRedis ? " (baseline build)" : "";
+                    md.AppendLine(inv, $"| {load.Result.Concurrency}{label} | {r.CpuMicroseconds:N1} | {r.ScriptUsec:N1} / {r.OtherUsec:N1} | {F(inMemory?.ServerCpuMicrosecondsPerRun, "N0")} | " +
+                        $"{load.ServerCpuMicrosecondsPerRun:N0} | {Ratio(load.ServerCpuMicrosecondsPerRun, inMemory?.ServerCpuMicrosecondsPerRun, "0.00")}× |");
                 }
             }
             md.AppendLine("\n(redis-server CPU is its process's user + system time; commandstats counts a script's inner commands in both columns.)");

@@ -10,7 +10,8 @@
 # Other options: --concurrency 1,64  --seconds 4  --no-redis  --no-ceiling  --ours-env DOTNET_gcServer=0
 #   --no-proxy (skip the remote-agent row)  --proxy-only (only that row: ours proxying to another of ours, C=16)
 
-#   --runner-only (only the scripted runs of ours, in-memory then Redis: Redis CPU per run beside in-memory)
+#   --runner-only (only the scripted runs of ours, in-memory then Redis: Redis CPU per run beside in-memory;
+#     with --baseline, the baseline build's Redis runner too: the Redis runner's cost A/B)
 #   --thread-list-only (only the thread-list row: GET /threads pages over 100,000 threads in one scope on Redis, C=16)
 #   --baseline artifacts/bench/api/CopilotAspire.Api.dll (another published build, measured beside ours: A/B;
 #     the JIT build is published there on every run)
