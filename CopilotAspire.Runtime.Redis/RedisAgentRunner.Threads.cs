@@ -179,16 +179,15 @@ public sealed partial class RedisAgentRunner : IThreadStore
             var index = IndexKeysFor(request.Thread.Scope);
             var key = index.Index(request.AgentId, acquired.Archived);
             var ttl = _options.ThreadTtl;
+            // Sent together (one slot: the scope's); only the entry itself is awaited (a failure is logged below), the
+            // agents set and the expiries have no answer worth a continuation of their own.
             var batch = Database.CreateBatch();
+            _ = batch.SetAddAsync(index.Agents, request.AgentId, CommandFlags.FireAndForget);
+            _ = batch.KeyExpireAsync(index.Agents, ttl, CommandFlags.FireAndForget);
             var added = batch.SortedSetAddAsync(key, request.ThreadId, acquired.UpdatedAt);
-            var agents = batch.SetAddAsync(index.Agents, request.AgentId);
-            var expires = batch.KeyExpireAsync(key, ttl);
-            var agentsExpire = batch.KeyExpireAsync(index.Agents, ttl);
+            _ = batch.KeyExpireAsync(key, ttl, CommandFlags.FireAndForget); // after the ZADD: a new index gets its expiry
             batch.Execute();
             await added.ConfigureAwait(false);
-            await agents.ConfigureAwait(false);
-            await expires.ConfigureAwait(false);
-            await agentsExpire.ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The run is started: a failed index update must not fail its request.
         catch (Exception ex)
