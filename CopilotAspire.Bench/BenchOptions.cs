@@ -76,6 +76,12 @@ public sealed record BenchOptions
     /// <summary>Measure only the thread-list row (<c>--thread-list-only</c>).</summary>
     public bool ThreadListOnly { get; init; }
 
+    /// <summary>
+    /// Measure only the scripted runs of ours, in-memory and Redis (<c>--runner-only</c>): the Redis runner's cost per run
+    /// beside the in-memory one's.
+    /// </summary>
+    public bool RunnerOnly { get; init; }
+
     /// <summary>Extra environment for our server (e.g. <c>DOTNET_gcServer=0</c>), for A/B runs.</summary>
     public IReadOnlyDictionary<string, string> OursEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -102,6 +108,7 @@ public sealed record BenchOptions
         var proxy = true;
         var proxyOnly = false;
         var threadListOnly = false;
+        var runnerOnly = false;
         int[]? concurrency = null;
         double? seconds = null;
         var env = new Dictionary<string, string>();
@@ -127,6 +134,7 @@ public sealed record BenchOptions
                 case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
 
                 case "--thread-list-only": threadListOnly = true; break;
+                case "--runner-only": runnerOnly = true; break;
                 case "--concurrency": concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--ours-env" or "--baseline-env" or "--web-env":
@@ -154,6 +162,7 @@ public sealed record BenchOptions
             ScriptedOnly = scriptedOnly,
             Runs = runs >= 1 ? runs : throw new ArgumentException("--runs needs at least 1"),
             ThreadListOnly = threadListOnly,
+            RunnerOnly = runnerOnly,
             OursEnvironment = env,
             BaselineEnvironment = baselineEnv,
         };

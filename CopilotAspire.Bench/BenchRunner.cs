@@ -18,13 +18,19 @@ public enum ServerKind
 
     /// <summary>Another build of ours (<c>--baseline</c>), for A/B comparisons in the same run.</summary>
     Baseline,
+
+    /// <summary>The baseline build with the Redis runner (<c>--runner-only --baseline</c>): the Redis runner's cost A/B.</summary>
+    BaselineRedis,
 }
 
 /// <summary>One load measurement on a fresh server.</summary>
 public sealed record LoadFigure(ServerKind Server, string Agent, LoadResult Result, long RssStart, long RssPeak, TimeSpan ServerCpu, double StartupMs)
 {
-    /// <summary>Redis commands (all, and scripts) per completed run, for the Redis runner.</summary>
-    public (double Commands, double Scripts)? RedisPerRun { get; init; }
+    /// <summary>
+    /// Per completed run, for the Redis runner: Redis commands (all, and scripts), redis-server's CPU (its process), and
+    /// the commandstats microseconds of scripts and of other commands (see <see cref="RedisCommandCounts"/>).
+    /// </summary>
+    public (double Commands, double Scripts, double CpuMicroseconds, double ScriptUsec, double OtherUsec)? RedisPerRun { get; init; }
 
     /// <summary>The load generator's share of the CPU that it and the server used.</summary>
     public double GeneratorShare => Result.GeneratorCpu / (Result.GeneratorCpu + ServerCpu);
@@ -80,6 +86,19 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
             return;
         }
 
+        if (options.RunnerOnly)
+        {
+            foreach (var c in options.Concurrency)
+            {
+                await MeasureLoadAsync(ServerKind.Ours, "scripted", c, fakeUrl, cancellationToken);
+                await MeasureLoadAsync(ServerKind.OursRedis, "scripted", c, fakeUrl, cancellationToken);
+                if (options.BaselineDll is not null)
+                {
+                    await MeasureLoadAsync(ServerKind.BaselineRedis, "scripted", c, fakeUrl, cancellationToken);
+                }
+            }
+            return;
+        }
         ServerKind[] baseline = options.BaselineDll is null ? [] : [ServerKind.Baseline];
         List<ServerKind> scripted = [ServerKind.Official, ServerKind.Ours, .. baseline];
         if (options.Redis && !options.ScriptedOnly)
@@ -152,7 +171,7 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
     private async Task<LoadFigure?> MeasureLoadAsync(ServerKind kind, string agent, int concurrency, string fakeUrl, CancellationToken cancellationToken,
         List<LoadFigure>? into = null)
     {
-        await using var redis = kind == ServerKind.OursRedis ? await RedisServer.StartAsync(cancellationToken) : null;
+        await using var redis = kind is ServerKind.OursRedis or ServerKind.BaselineRedis ? await RedisServer.StartAsync(cancellationToken) : null;
         await using var server = await StartAsync(kind, fakeUrl, redis, cancellationToken);
         var rssStart = server.RssBytes();
         using var generator = new LoadGenerator(server.BaseAddress);
@@ -170,15 +189,24 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         await generator.RunAsync(path, concurrency, options.Warmup, expected, (w, s) => LoadGenerator.RunBody($"w{prefix}-{w}-{s}", text), cancellationToken);
         var cpuBefore = server.Cpu();
         var redisBefore = redis is null ? default : await redis.CommandCountsAsync(cancellationToken);
+        var redisCpuBefore = redis is null ? default : ServerProcess.ProcCpu(redis.ProcessId);
         var result = await generator.RunAsync(path, concurrency, options.Duration, expected, (w, s) => LoadGenerator.RunBody($"m{prefix}-{w}-{s}", text), cancellationToken);
         var figure = new LoadFigure(kind, agent, result, rssStart, server.PeakRssBytes(), server.Cpu() - cpuBefore, server.StartupMs);
         if (redis is not null && result.Runs > 0)
         {
             // Counted after the runs' streams ended: a run's last write (storing it) may still be on its way.
             await Task.Delay(200, cancellationToken);
+            var redisCpu = ServerProcess.ProcCpu(redis.ProcessId) - redisCpuBefore;
             var after = await redis.CommandCountsAsync(cancellationToken);
-            figure = figure with { RedisPerRun = ((after.Commands - redisBefore.Commands) / (double)result.Runs, (after.Scripts - redisBefore.Scripts) / (double)result.Runs) };
-            log.WriteLine($"  Redis: {figure.RedisPerRun.Value.Commands:N2} commands per run, of which {figure.RedisPerRun.Value.Scripts:N2} Lua scripts");
+            double runs = result.Runs;
+            figure = figure with
+            {
+                RedisPerRun = ((after.Commands - redisBefore.Commands) / runs, (after.Scripts - redisBefore.Scripts) / runs, redisCpu.TotalMicroseconds / runs,
+                    (after.ScriptUsec - redisBefore.ScriptUsec) / runs, (after.OtherUsec - redisBefore.OtherUsec) / runs),
+            };
+            var perRun = figure.RedisPerRun.Value;
+            log.WriteLine($"  Redis: {perRun.Commands:N2} commands per run, of which {perRun.Scripts:N2} Lua scripts; redis-server CPU {perRun.CpuMicroseconds:N1} µs/run " +
+                $"(commandstats: scripts {perRun.ScriptUsec:N1} µs, other commands {perRun.OtherUsec:N1} µs, the scripts' inner ones included)");
         }
         (into ?? Loads).Add(figure);
         if (result.Failures > 0 || result.Runs == 0)
@@ -274,12 +302,12 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
                     env["CopilotRuntime__Runner"] = "Redis";
                     env["ConnectionStrings__redis"] = redis.ConnectionString;
                 }
-                foreach (var (key, value) in (kind == ServerKind.Baseline ? options.BaselineEnvironment : options.OursEnvironment).Concat(extraEnvironment ?? new Dictionary<string, string>()))
+                foreach (var (key, value) in (kind is ServerKind.Baseline or ServerKind.BaselineRedis ? options.BaselineEnvironment : options.OursEnvironment).Concat(extraEnvironment ?? new Dictionary<string, string>()))
                 {
                     env[key] = value;
                 }
                 // A published build: CopilotAspire.Api.dll runs under `dotnet`; the NativeAOT executable runs itself.
-                var api = Path.GetFullPath(kind == ServerKind.Baseline ? options.BaselineDll! : options.ApiDll);
+                var api = Path.GetFullPath(kind is ServerKind.Baseline or ServerKind.BaselineRedis ? options.BaselineDll! : options.ApiDll);
                 var (fileName, arguments) = api.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", new[] { api }) : (api, []);
                 return await ServerProcess.StartAsync(kind.ToString(), fileName, arguments, Path.GetDirectoryName(api)!, env, readyPath, cancellationToken);
         }

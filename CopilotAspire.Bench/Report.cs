@@ -37,7 +37,7 @@ public static partial class Report
             md.AppendLine(inv, $"| runs/s | {F(proxy.Direct.Result.RunsPerSecond, "N0")} | {F(proxy.Proxied.Result.RunsPerSecond, "N0")} | |");
             md.AppendLine(inv, $"| our CPU per run (µs): the remote's in-process scripted run / the proxy's | {F(proxy.Direct.ServerCpuMicrosecondsPerRun, "N0")} | {F(proxy.Proxied.ServerCpuMicrosecondsPerRun, "N0")} | {Ratio(proxy.Proxied.ServerCpuMicrosecondsPerRun, proxy.Direct.ServerCpuMicrosecondsPerRun, "0.000")}× |");
         }
-        if (options.BaselineDll is not null)
+        if (options.BaselineDll is not null && !options.RunnerOnly)
         {
             md.AppendLine();
             md.AppendLine("| A/B: figure | baseline | ours | ours / baseline |");
@@ -57,11 +57,14 @@ public static partial class Report
     private static void AllRows(StringBuilder md, BenchRunner runner, BenchOptions options)
     {
         var inv = CultureInfo.InvariantCulture;
-        md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
-        md.AppendLine("|---|---:|---:|---:|");
-        CompareRows(md, runner, options, ServerKind.Official);
-        Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
-        md.AppendLine();
+        if (!options.RunnerOnly)
+        {
+            md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
+            md.AppendLine("|---|---:|---:|---:|");
+            CompareRows(md, runner, options, ServerKind.Official);
+            Row(md, "start-up to first answer (ms, median)", Median(runner, ServerKind.Official), Median(runner, ServerKind.Ours), "N0");
+            md.AppendLine();
+        }
 
         md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory |");
         md.AppendLine("|---|---:|---:|---:|");
@@ -74,6 +77,28 @@ public static partial class Report
         if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
         {
             md.AppendLine(inv, $"\nRedis runner: {perRun.Commands:N2} Redis commands per run ({perRun.Scripts:N2} Lua scripts), {options.Tokens + 4} events per run.");
+            if (runner.Loads.Find(l => l.Server == ServerKind.BaselineRedis && l.RedisPerRun is not null) is { RedisPerRun: { } basePerRun })
+            {
+                md.AppendLine(inv, $"Baseline build's Redis runner: {basePerRun.Commands:N2} Redis commands per run ({basePerRun.Scripts:N2} Lua scripts).");
+            }
+            md.AppendLine("\n| scripted, C | redis-server CPU per run (µs) | commandstats µs per run: scripts / other commands | our CPU per run, in-memory (µs) | our CPU per run, Redis (µs) | Redis / in-memory |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            // In the order measured, each Redis row beside the in-memory row measured just before it (a repeated C is a repeat).
+            LoadFigure? inMemory = null;
+            foreach (var load in runner.Loads.Where(l => l.Agent == "scripted"))
+            {
+                if (load.Server == ServerKind.Ours)
+                {
+                    inMemory = load;
+                }
+                else if (load.RedisPerRun is { } r)
+                {
+                    var label = load.Server == ServerKind.BaselineRedis ? " (baseline build)" : "";
+                    md.AppendLine(inv, $"| {load.Result.Concurrency}{label} | {r.CpuMicroseconds:N1} | {r.ScriptUsec:N1} / {r.OtherUsec:N1} | {F(inMemory?.ServerCpuMicrosecondsPerRun, "N0")} | " +
+                        $"{load.ServerCpuMicrosecondsPerRun:N0} | {Ratio(load.ServerCpuMicrosecondsPerRun, inMemory?.ServerCpuMicrosecondsPerRun, "0.00")}× |");
+                }
+            }
+            md.AppendLine("\n(redis-server CPU is its process's user + system time; commandstats counts a script's inner commands in both columns.)");
         }
         foreach (var size in options.ReplaySizes)
         {
@@ -149,6 +174,19 @@ public static partial class Report
 
     private static string Ratio(double? a, double? b, string format) =>
         a is { } x && b is { } y && y > 0 && !double.IsNaN(x) ? (x / y).ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>): how busy the shared machine was.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     private static string Machine()
     {

@@ -200,8 +200,9 @@ internal sealed partial class RedisActiveRun
     }
 
     /// <summary>
-    /// Renews the lock (the runner's heartbeat calls it every <see cref="RedisAgentRunnerOptions.LockTtl"/>/3 for each
-    /// of its runs); a failure is retried at the next beat while the lease lasts. One at a time per run.
+    /// Renews the lock and the run's keys (the runner's heartbeat calls it every <see cref="RedisAgentRunnerOptions.LockTtl"/>/3
+    /// for each of its runs; a batch renews only the lock); a failure is retried at the next beat while the lease lasts.
+    /// One at a time per run.
     /// </summary>
     public async Task HeartbeatAsync()
     {

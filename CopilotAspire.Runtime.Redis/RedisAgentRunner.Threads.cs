@@ -162,22 +162,33 @@ public sealed partial class RedisAgentRunner : IThreadStore
         }
     }
 
-    /// <summary>A run of <paramref name="request"/>'s agent started on its thread: the thread's metadata, then its index entry.</summary>
-    private async Task IndexRunAsync(RedisThreadKeys keys, AgentRunRequest request)
-    {
-        var result = (RedisValue[])(await Database.ScriptEvaluateAsync(RedisThreadScripts.Touch, [keys.Meta],
-            [request.AgentId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Milliseconds(_options.ThreadTtl)]).ConfigureAwait(false))!;
-        var previousAgent = (string)result[0]!;
-        var archived = result[1] == "1";
-        await ReindexAsync(request.Thread, previousAgent.Length == 0 ? request.AgentId : previousAgent, archived, request.AgentId, archived, (long)result[2]).ConfigureAwait(false);
-    }
-
-    /// <summary>Indexes a started run; a failure leaves the index stale (logged), never the run without its stream.</summary>
-    private async Task IndexRunSafelyAsync(RedisThreadKeys keys, AgentRunRequest request)
+    /// <summary>
+    /// Indexes a started run (the start script already updated the thread's metadata): plain pipelined commands when the
+    /// thread stays in its index (the common case: one round trip, no script), the move script when its agent changed.
+    /// A failure leaves the index stale (logged), never the run without its stream.
+    /// </summary>
+    private async Task IndexRunSafelyAsync(AgentRunRequest request, AcquireResult acquired)
     {
         try
         {
-            await IndexRunAsync(keys, request).ConfigureAwait(false);
+            var from = acquired.PreviousAgent ?? request.AgentId;
+            if (from != request.AgentId)
+            {
+                await ReindexAsync(request.Thread, from, acquired.Archived, request.AgentId, acquired.Archived, acquired.UpdatedAt).ConfigureAwait(false);
+                return;
+            }
+            var index = IndexKeysFor(request.Thread.Scope);
+            var key = index.Index(request.AgentId, acquired.Archived);
+            var ttl = _options.ThreadTtl;
+            // Sent together (one slot: the scope's); only the entry itself is awaited (a failure is logged below), the
+            // agents set and the expiries have no answer worth a continuation of their own.
+            var batch = Database.CreateBatch();
+            _ = batch.SetAddAsync(index.Agents, request.AgentId, CommandFlags.FireAndForget);
+            _ = batch.KeyExpireAsync(index.Agents, ttl, CommandFlags.FireAndForget);
+            var added = batch.SortedSetAddAsync(key, request.ThreadId, acquired.UpdatedAt);
+            _ = batch.KeyExpireAsync(key, ttl, CommandFlags.FireAndForget); // after the ZADD: a new index gets its expiry
+            batch.Execute();
+            await added.ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The run is started: a failed index update must not fail its request.
         catch (Exception ex)

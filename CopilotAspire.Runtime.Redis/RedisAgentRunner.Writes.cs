@@ -10,7 +10,7 @@ public sealed partial class RedisAgentRunner
     private async Task<AcquireResult> AcquireAsync(RedisThreadKeys keys, string token, AgentRunRequest request)
     {
         var messages = request.Input.Messages;
-        var args = new RedisValue[7 + messages.Count];
+        var args = new RedisValue[8 + messages.Count];
         args[0] = token;
         args[1] = Milliseconds(_options.LockTtl);
         args[2] = Milliseconds(_options.ThreadTtl);
@@ -18,17 +18,27 @@ public sealed partial class RedisAgentRunner
         args[4] = request.ThreadId;
         args[5] = request.AgentId;
         args[6] = ReplicaId;
+        args[7] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         for (var i = 0; i < messages.Count; i++)
         {
-            args[7 + i] = messages[i].Id;
+            args[8 + i] = messages[i].Id;
         }
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Acquire, [keys.Lock, keys.Active, keys.Seq, keys.MessageIds, keys.Runs, keys.RunMessageIds], args).ConfigureAwait(false))!;
-        return (string?)result[0] switch
+        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Acquire, [keys.Lock, keys.Active, keys.Seq, keys.MessageIds, keys.Meta], args).ConfigureAwait(false))!;
+        switch ((string?)result[0])
         {
-            "ok" => new AcquireResult(AcquireOutcome.Acquired, (long)result[1], [.. result.Skip(2).Select(r => (long)r == 1)]),
-            "orphan" => new AcquireResult(AcquireOutcome.Orphan, 0, []),
-            _ => new AcquireResult(AcquireOutcome.Busy, 0, []),
-        };
+            case "ok":
+                var known = new bool[result.Length - 5];
+                for (var i = 0; i < known.Length; i++)
+                {
+                    known[i] = (long)result[5 + i] == 1;
+                }
+                var previousAgent = (string)result[2]!;
+                return new AcquireResult(AcquireOutcome.Acquired, (long)result[1], known, previousAgent.Length == 0 ? null : previousAgent, (string?)result[3] == "1", (long)result[4]);
+            case "orphan":
+                return new AcquireResult(AcquireOutcome.Orphan, 0, []);
+            default:
+                return new AcquireResult(AcquireOutcome.Busy, 0, []);
+        }
     }
 
     /// <summary>Writes events <paramref name="firstIndex"/>… of a run (none = heartbeat). Returns -1 lock lost, 1 stop requested, 0 otherwise.</summary>
@@ -79,7 +89,7 @@ public sealed partial class RedisAgentRunner
         {
             args[i++] = id;
         }
-        var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, keys.Run(seq), keys.Runs, keys.MessageIds, keys.Seq, keys.RunMessageIds], args).ConfigureAwait(false);
+        var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, keys.Run(seq), keys.Runs, keys.MessageIds, keys.RunMessageIds], args).ConfigureAwait(false);
         if (result == 1 && events.Count > 0)
         {
             RecordWritten(events.Count);
@@ -101,5 +111,9 @@ public sealed partial class RedisAgentRunner
         Orphan,
     }
 
-    private sealed record AcquireResult(AcquireOutcome Outcome, long Seq, bool[] Known);
+    /// <summary>
+    /// What starting a run found: its seq, which input messages the thread holds, and the thread's metadata before the
+    /// run (its agent, null for a new thread; archived; the update time the run gave it), for its index entry.
+    /// </summary>
+    private sealed record AcquireResult(AcquireOutcome Outcome, long Seq, bool[] Known, string? PreviousAgent = null, bool Archived = false, long UpdatedAt = 0);
 }

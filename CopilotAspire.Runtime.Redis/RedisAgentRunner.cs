@@ -85,7 +85,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
             EnsureHeartbeat();
             run.Start();
             _local.Track(run.Execution, run.Completion);
-            await IndexRunSafelyAsync(keys, request).ConfigureAwait(false);
+            await IndexRunSafelyAsync(request, acquired).ConfigureAwait(false);
             return run.ReadAsync();
         }
         catch (Exception ex) when (IsOutage(ex))

@@ -8,10 +8,12 @@ namespace CopilotAspire.Runtime.Redis;
 internal static class RedisScripts
 {
     /// <summary>
-    /// Starts a run if the thread is free. KEYS: lock, active, seq, msgs, runs, runmsgs. ARGV: token, lockTtlMs,
-    /// threadTtlMs, runId, threadId, agentId, owner, then the input message ids. Returns {'busy'}, {'orphan'} (an
-    /// active run whose lock expired: close it first), or {'ok', seq, known…} with 1/0 per message id held by a
-    /// stored run of the thread.
+    /// Starts a run if the thread is free, and updates the thread as <c>/threads</c> lists it (its <c>meta</c> hash: the
+    /// agent and the update time, never earlier than the last one; a new thread gets its creation time). KEYS: lock,
+    /// active, seq, msgs, meta. ARGV: token, lockTtlMs, threadTtlMs, runId, threadId, agentId, owner, now (ms), then the
+    /// input message ids. Returns {'busy'}, {'orphan'} (an active run whose lock expired: close it first), or
+    /// {'ok', seq, previous agentId or '', archived 0|1, updatedAt, known…} with 1/0 per message id held by a stored
+    /// run of the thread. The thread's history keys (msgs, runs, runmsgs) are not renewed here: the finish renews them.
     /// </summary>
     public const string Acquire = """
         if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then
@@ -22,9 +24,19 @@ internal static class RedisScripts
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         redis.call('HSET', KEYS[2], 'seq', seq, 'runId', ARGV[4], 'threadId', ARGV[5], 'agentId', ARGV[6],
           'owner', ARGV[7], 'token', ARGV[1], 'status', 'running', 'n', 0)
-        for i = 2, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-        local result = {'ok', seq}
-        for i = 8, #ARGV, 1000 do -- one HMGET per 1000 ids (unpack's stack is bounded), not a call per id
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call('PEXPIRE', KEYS[3], ARGV[3])
+        local meta = redis.call('HMGET', KEYS[5], 'agentId', 'archived', 'updatedAt')
+        local now = tonumber(ARGV[8])
+        if meta[3] and tonumber(meta[3]) > now then now = tonumber(meta[3]) end
+        if meta[1] then
+          redis.call('HSET', KEYS[5], 'agentId', ARGV[6], 'updatedAt', now)
+        else
+          redis.call('HSET', KEYS[5], 'agentId', ARGV[6], 'updatedAt', now, 'createdAt', now, 'archived', '0')
+        end
+        redis.call('PEXPIRE', KEYS[5], ARGV[3])
+        local result = {'ok', seq, meta[1] or '', meta[2] or '0', now}
+        for i = 9, #ARGV, 1000 do -- one HMGET per 1000 ids (unpack's stack is bounded), not a call per id
           local held = redis.call('HMGET', KEYS[4], unpack(ARGV, i, math.min(i + 999, #ARGV)))
           for j = 1, #held do result[#result + 1] = held[j] and 1 or 0 end
         end
@@ -32,25 +44,34 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Appends a batch of events (or, with none, just renews the lock: the heartbeat). KEYS: lock, active, stream, seq.
-    /// ARGV: token, lockTtlMs, threadTtlMs, notify channel, index F of the batch's first event, index K of its last
-    /// (K &lt; F: no events), the batch (<see cref="RedisEventBatch"/>). A batch is one stream entry, id 0-K, with one
-    /// field: <c>2:F</c> (the format, <see cref="RedisEventBatch.FieldPrefix"/>, and F) → the events' JSON, one per
-    /// line. A batch already written (a retried call: K not above the count of events written) is skipped. Returns -1 if the lock is not the caller's, 1 if a stop was requested, else 0.
+    /// Appends a batch of events (or, with none, just renews the lock and the run's keys: the heartbeat). KEYS: lock,
+    /// active, stream, seq. ARGV: token, lockTtlMs, threadTtlMs, notify channel, index F of the batch's first event, index
+    /// K of its last (K &lt; F: no events), the batch (<see cref="RedisEventBatch"/>). A batch is one stream entry, id
+    /// 0-K, with one field: <c>2:F</c> (the format, <see cref="RedisEventBatch.FieldPrefix"/>, and F) → the events' JSON,
+    /// one per line. A batch already written (a retried call: K not above the count of events written) is skipped. The
+    /// lock is renewed by every call; the run's other keys (active, seq: ThreadTtl from the start) only by the heartbeat,
+    /// and the stream when its first entry is written (not per batch). Returns -1 if the lock is not the caller's, 1 if
+    /// a stop was requested, else 0.
     /// </summary>
     public const string Append = $$"""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        local active = redis.call('HMGET', KEYS[2], 'n', 'status')
         local k = tonumber(ARGV[6])
-        if k >= tonumber(ARGV[5]) and k > tonumber(redis.call('HGET', KEYS[2], 'n') or '0') then
-          redis.call('XADD', KEYS[3], '0-' .. k, '{{RedisEventBatch.FieldPrefix}}' .. ARGV[5], ARGV[7])
-          redis.call('HSET', KEYS[2], 'n', k)
+        local n = tonumber(active[1] or '0')
+        if k >= tonumber(ARGV[5]) then
+          if k > n then
+            redis.call('XADD', KEYS[3], '0-' .. k, '{{RedisEventBatch.FieldPrefix}}' .. ARGV[5], ARGV[7])
+            redis.call('HSET', KEYS[2], 'n', k)
+            if n == 0 then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
+            redis.call('PUBLISH', ARGV[4], k)
+          end
+        else
+          redis.call('PEXPIRE', KEYS[2], ARGV[3])
           redis.call('PEXPIRE', KEYS[3], ARGV[3])
-          redis.call('PUBLISH', ARGV[4], k)
+          redis.call('PEXPIRE', KEYS[4], ARGV[3])
         end
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
-        redis.call('PEXPIRE', KEYS[4], ARGV[3])
-        if redis.call('HGET', KEYS[2], 'status') == 'stopping' then return 1 end
+        if active[2] == 'stopping' then return 1 end
         return 0
         """;
 
@@ -58,10 +79,10 @@ internal static class RedisScripts
     /// Ends a run: appends its last batch of events to its stream (as <see cref="Append"/> does: the batch a fast run
     /// would otherwise write in a call of its own), stores its compacted events as one history entry and its message ids
     /// (msgs: id → seq; runmsgs: [seq, ids…]), drops the oldest runs past the cap together with the ids only they held,
-    /// clears the active run and the lock, keeps the raw stream for the resume window, wakes connects. KEYS: lock,
-    /// active, stream, runs, msgs, seq, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify channel,
-    /// run JSON ('' = store nothing, and no ids), seq, index F of the batch's first event, index K of its last (K &lt; F:
-    /// none), the batch, then the message ids. Returns 0 if the lock is not the caller's.
+    /// renews the history's keys, clears the active run and the lock, keeps the raw stream for the resume window, wakes
+    /// connects. KEYS: lock, active, stream, runs, msgs, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns,
+    /// notify channel, run JSON ('' = store nothing, and no ids), seq, index F of the batch's first event, index K of
+    /// its last (K &lt; F: none), the batch, then the message ids. Returns 0 if the lock is not the caller's.
     /// </summary>
     public const string Finish = $$"""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -73,20 +94,26 @@ internal static class RedisScripts
           local max = tonumber(ARGV[4])
           if redis.call('RPUSH', KEYS[4], ARGV[6]) > max then redis.call('LTRIM', KEYS[4], -max, -1) end
           local entry = {ARGV[7]}
+          local fields = {} -- one HSET per 500 ids (unpack's stack is bounded), not a call per id
           for i = 11, #ARGV do
-            redis.call('HSET', KEYS[5], ARGV[i], ARGV[7])
             entry[#entry + 1] = ARGV[i]
+            fields[#fields + 1] = ARGV[i]
+            fields[#fields + 1] = ARGV[7]
+            if #fields == 1000 then redis.call('HSET', KEYS[5], unpack(fields)) fields = {} end
           end
-          for _ = 1, redis.call('RPUSH', KEYS[7], cjson.encode(entry)) - max do
-            local dropped = cjson.decode(redis.call('LPOP', KEYS[7]))
+          if #fields > 0 then redis.call('HSET', KEYS[5], unpack(fields)) end
+          for _ = 1, redis.call('RPUSH', KEYS[6], cjson.encode(entry)) - max do
+            local dropped = cjson.decode(redis.call('LPOP', KEYS[6]))
             for i = 2, #dropped do
               if redis.call('HGET', KEYS[5], dropped[i]) == dropped[1] then redis.call('HDEL', KEYS[5], dropped[i]) end
             end
           end
+          redis.call('PEXPIRE', KEYS[4], ARGV[2])
+          redis.call('PEXPIRE', KEYS[5], ARGV[2])
+          redis.call('PEXPIRE', KEYS[6], ARGV[2])
         end
         redis.call('DEL', KEYS[1], KEYS[2])
         redis.call('PEXPIRE', KEYS[3], ARGV[3])
-        for i = 4, 7 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
         redis.call('PUBLISH', ARGV[5], 'end')
         return 1
         """;

@@ -16,8 +16,10 @@ namespace CopilotAspire.Runtime.Redis;
 /// <code>
 /// {prefix}{t:id}:lock     string  owner token of the active run       PX LockTtl, renewed by the owner's heartbeat
 /// {prefix}{t:id}:active   hash    seq, runId, threadId, agentId, owner, token, status (running|stopping), n (events written)
-/// {prefix}{t:id}:seq      string  run sequence counter (INCR)           ThreadTtl
+/// {prefix}{t:id}:seq      string  run sequence counter (INCR)           ThreadTtl from each run's start (active too;
+///                                 both renewed by the owner's heartbeat while the run lasts, not by its batches)
 /// {prefix}{t:id}:runs     list    finished runs, compacted, one JSON element per run (StoredRunCodec), oldest first (LTRIM to MaxRunsPerThread)
+///                                 runs, msgs, runmsgs: ThreadTtl, renewed when a run is stored and by connects
 /// {prefix}{t:id}:msgs     hash    message id → seq of the newest stored run holding it (RUN_STARTED.input filtering)
 /// {prefix}{t:id}:runmsgs  list    per stored run, JSON [seq, message ids…], oldest first, trimmed with runs: a run
 ///                                 dropped from runs takes its ids out of msgs (unless a newer stored run holds them)

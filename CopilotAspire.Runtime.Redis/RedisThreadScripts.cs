@@ -7,21 +7,6 @@ namespace CopilotAspire.Runtime.Redis;
 internal static class RedisThreadScripts
 {
     /// <summary>
-    /// A run starts: the thread's metadata gets the agent and the update time (never earlier than the last one); a new
-    /// thread gets its creation time. KEYS: meta. ARGV: agentId, now (ms), threadTtlMs. Returns {previous agentId or '',
-    /// archived 0|1, updatedAt}.
-    /// </summary>
-    public const string Touch = """
-        local old = redis.call('HMGET', KEYS[1], 'agentId', 'archived', 'updatedAt')
-        local now = tonumber(ARGV[2])
-        if old[3] and tonumber(old[3]) > now then now = tonumber(old[3]) end
-        if not old[1] then redis.call('HSET', KEYS[1], 'createdAt', now, 'archived', '0') end
-        redis.call('HSET', KEYS[1], 'agentId', ARGV[1], 'updatedAt', now)
-        redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return {old[1] or '', old[2] or '0', tostring(now)}
-        """;
-
-    /// <summary>
     /// Renames, archives or unarchives a thread. KEYS: meta. ARGV: set name (0|1), name ('' clears it), archived
     /// ('' keeps it, 0|1), threadTtlMs. Returns nil for an unknown thread, else {agentId, name or '', archived before,
     /// archived now, createdAt, updatedAt}.
@@ -54,7 +39,7 @@ internal static class RedisThreadScripts
         """;
 
     /// <summary>
-    /// Moves a thread's entry in the scope's index (a run started, or it was archived or unarchived). KEYS: the index it
+    /// Moves a thread's entry in the scope's index (a run of another agent started, or it was archived or unarchived). KEYS: the index it
     /// leaves (may equal the next), the index it enters, agents. ARGV: thread id, score (ms), agentId, threadTtlMs.
     /// </summary>
     public const string Reindex = """

@@ -14,6 +14,8 @@
 #   --ceiling-only (only the ceiling rows: ours, bare Kestrel flushed per frame and coalesced)
 #   --runs 3 (rounds of the ceiling and app-path rows, so their spread shows)
 #   --scripted-only (only the scripted rows of the official runtime, ours and the baseline: RSS A/B runs)
+#   --runner-only (only the scripted runs of ours, in-memory then Redis: Redis CPU per run beside in-memory;
+#     with --baseline, the baseline build's Redis runner too: the Redis runner's cost A/B)
 #   --thread-list-only (only the thread-list row: GET /threads pages over 100,000 threads in one scope on Redis, C=16)
 #   --baseline artifacts/bench/api/CopilotAspire.Api.dll (another published build, measured beside ours: A/B;
 #     the JIT build is published there on every run)

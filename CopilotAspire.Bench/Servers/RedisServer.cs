@@ -29,12 +29,16 @@ public sealed class RedisServer : IAsyncDisposable
         return new RedisServer(process, port, directory);
     }
 
-    /// <summary>Commands the server has executed so far (<c>INFO commandstats</c>), and how many were scripts (EVAL/EVALSHA).</summary>
-    public async Task<(long Commands, long Scripts)> CommandCountsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Commands the server has executed so far (<c>INFO commandstats</c>; a script's inner commands are counted too),
+    /// how many were scripts (EVAL/EVALSHA), the microseconds spent in scripts (their inner commands included), and in
+    /// all other commands (inner ones included: they overlap the scripts' figure).
+    /// </summary>
+    public async Task<RedisCommandCounts> CommandCountsAsync(CancellationToken cancellationToken)
     {
         var (_, output, _) = await ProcessRun.RunAsync("redis-cli", ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "INFO", "commandstats"],
             null, TimeSpan.FromSeconds(30), cancellationToken);
-        long commands = 0, scripts = 0;
+        long commands = 0, scripts = 0, scriptUsec = 0, otherUsec = 0;
         foreach (var line in output.Split('\n'))
         {
             // cmdstat_evalsha:calls=12,usec=…
@@ -46,12 +50,21 @@ public sealed class RedisServer : IAsyncDisposable
             var end = line.IndexOf(',', at);
             var calls = long.Parse(line.AsSpan(at + 7, (end < 0 ? line.Length : end) - at - 7), System.Globalization.CultureInfo.InvariantCulture);
             commands += calls;
-            if (line.StartsWith("cmdstat_eval", StringComparison.Ordinal))
+            var name = line[8..at];
+            var u = line.IndexOf(",usec=", StringComparison.Ordinal) + 6;
+            var uEnd = line.IndexOf(',', u);
+            var usec = long.Parse(line.AsSpan(u, (uEnd < 0 ? line.Length : uEnd) - u), System.Globalization.CultureInfo.InvariantCulture);
+            if (name.StartsWith("eval", StringComparison.Ordinal))
             {
                 scripts += calls;
+                scriptUsec += usec;
+            }
+            else
+            {
+                otherUsec += usec;
             }
         }
-        return (commands, scripts);
+        return new RedisCommandCounts(commands, scripts, scriptUsec, otherUsec);
     }
 
     public async ValueTask DisposeAsync()
