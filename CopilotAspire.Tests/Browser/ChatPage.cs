@@ -26,6 +26,24 @@ public sealed class ChatPage(IPage page)
 
     public ILocator FinishRecordingButton => page.GetByTestId("copilot-finish-transcribe-button");
 
+    /// <summary>The threads panel's rows (<c>useThreads</c>), newest first.</summary>
+    public ILocator ThreadRows => page.GetByTestId("thread-row");
+
+    /// <summary>The threads panel's row of one thread.</summary>
+    public ILocator ThreadRow(string threadId) => page.Locator($"[data-testid=thread-row][data-thread-id='{threadId}']");
+
+    /// <summary>The threads panel's message (a failed rename, archive or delete).</summary>
+    public ILocator ThreadsMessage => page.GetByTestId("threads-message");
+
+    /// <summary>Renames a thread in the panel as a user does: Rename, type, Enter.</summary>
+    public async Task RenameThreadAsync(string threadId, string name)
+    {
+        await ThreadRow(threadId).GetByTestId("thread-rename").ClickAsync();
+        var input = ThreadRow(threadId).GetByTestId("thread-rename-input");
+        await input.FillAsync(name);
+        await input.PressAsync("Enter");
+    }
+
     /// <summary>Opens the page (e.g. <c>/?agent=scripted</c>) and waits until the chat accepts input.</summary>
     public async Task OpenAsync(string path)
     {
