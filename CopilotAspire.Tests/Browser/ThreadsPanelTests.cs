@@ -139,6 +139,37 @@ public sealed class ThreadsPanelTests(ThreadsPageFixture app) : IClassFixture<Th
     });
 
     [Fact]
+    public Task Over_the_single_route_the_panel_lists_renames_and_deletes() => RunAsync("threads-single-route", async (a, _) =>
+    {
+        var paths = new List<string>();
+        a.Page.Request += (_, request) =>
+        {
+            lock (paths)
+            {
+                paths.Add(request.Method + " " + new Uri(request.Url).AbsolutePath);
+            }
+        };
+        await a.OpenAsync("/?agent=scripted&transport=single");
+        await ChatAsync(a, "one route");
+        var thread = a.ThreadId;
+
+        await Expect(a.ThreadRow(thread)).ToBeVisibleAsync();
+        await a.RenameThreadAsync(thread, "Single");
+        await a.ReloadAsync();
+        await Expect(a.ThreadRow(thread).GetByTestId("thread-name")).ToHaveTextAsync("Single");
+        await a.ThreadRow(thread).GetByTestId("thread-delete").ClickAsync();
+        await Expect(a.ThreadRow(thread)).ToHaveCountAsync(0);
+        await Expect(a.ThreadsMessage).ToHaveCountAsync(0);
+
+        string[] runtimeCalls;
+        lock (paths)
+        {
+            runtimeCalls = [.. paths.Where(p => p.Contains("/api/copilotkit", StringComparison.Ordinal))];
+        }
+        Assert.All(runtimeCalls, call => Assert.Equal("POST /api/copilotkit-single", call));
+    });
+
+    [Fact]
     public Task The_list_comes_in_pages_and_load_more_brings_the_next() => RunAsync("threads-paging", async (a, _) =>
     {
         // 21 threads made through Api B (one more than a page), listed on A.
