@@ -55,7 +55,7 @@ public sealed partial class AspireAppTests
 
             // Replica 2 lists the thread with the name given on replica 1, and deletes it.
             await Expect(chat.ThreadRow(thread).GetByTestId("thread-name")).ToHaveTextAsync("Made in the app");
-            await chat.ThreadRow(thread).GetByTestId("thread-delete").ClickAsync();
+            await chat.DeleteThreadAsync(thread);
             await Expect(chat.ThreadRow(thread)).ToHaveCountAsync(0);
             await Expect(chat.UserMessages).ToHaveCountAsync(0);
         });

@@ -44,6 +44,13 @@ public sealed class ChatPage(IPage page)
         await input.PressAsync("Enter");
     }
 
+    /// <summary>Deletes a thread in the panel as a user does: Delete, then Delete again to confirm.</summary>
+    public async Task DeleteThreadAsync(string threadId)
+    {
+        await ThreadRow(threadId).GetByTestId("thread-delete").ClickAsync();
+        await ThreadRow(threadId).GetByTestId("thread-delete-confirm").ClickAsync();
+    }
+
     /// <summary>Opens the page (e.g. <c>/?agent=scripted</c>) and waits until the chat accepts input.</summary>
     public async Task OpenAsync(string path)
     {

@@ -94,8 +94,14 @@ public sealed class ThreadsPanelTests(ThreadsPageFixture app) : IClassFixture<Th
         await Expect(b.ThreadRow(thread)).ToBeVisibleAsync();
         await Expect(b.ThreadsMessage).ToHaveCountAsync(0);
 
-        // Delete on B (the open thread: B moves to a new one); A no longer lists it and its messages are gone.
+        // Delete asks first; Cancel keeps the thread.
         await b.ThreadRow(thread).GetByTestId("thread-delete").ClickAsync();
+        await b.ThreadRow(thread).GetByTestId("thread-delete-cancel").ClickAsync();
+        await Expect(b.ThreadRow(thread).GetByTestId("thread-delete-confirm")).ToHaveCountAsync(0);
+        await Expect(b.UserMessages).ToHaveTextAsync(["made on A"]);
+
+        // Delete on B (the open thread: B moves to a new one); A no longer lists it and its messages are gone.
+        await b.DeleteThreadAsync(thread);
         await Expect(b.ThreadRow(thread)).ToHaveCountAsync(0);
         await Expect(b.UserMessages).ToHaveCountAsync(0);
         Assert.NotEqual(thread, b.ThreadId);
@@ -122,7 +128,7 @@ public sealed class ThreadsPanelTests(ThreadsPageFixture app) : IClassFixture<Th
         await b.Page.GotoAsync(app.PageB + "/?agent=scripted");
         await b.ThreadRow(thread).GetByTestId("thread-open").ClickAsync();
         await Expect(b.RunStatus).ToHaveTextAsync("running");
-        await b.ThreadRow(thread).GetByTestId("thread-delete").ClickAsync();
+        await b.DeleteThreadAsync(thread);
         await Expect(b.ThreadsMessage).ToContainTextAsync("thread_running");
         await Expect(b.ThreadRow(thread)).ToBeVisibleAsync();
         Assert.Equal(thread, b.ThreadId);
@@ -133,7 +139,7 @@ public sealed class ThreadsPanelTests(ThreadsPageFixture app) : IClassFixture<Th
         await Expect(a.RunStatus).ToHaveTextAsync("idle");
         await Expect(b.RunStatus).ToHaveTextAsync("idle");
         await b.ThreadsMessage.GetByRole(AriaRole.Button, new() { Name = "dismiss" }).ClickAsync();
-        await b.ThreadRow(thread).GetByTestId("thread-delete").ClickAsync();
+        await b.DeleteThreadAsync(thread);
         await Expect(b.ThreadRow(thread)).ToHaveCountAsync(0);
         await Expect(b.ThreadsMessage).ToHaveCountAsync(0);
     });
@@ -154,10 +160,14 @@ public sealed class ThreadsPanelTests(ThreadsPageFixture app) : IClassFixture<Th
         var thread = a.ThreadId;
 
         await Expect(a.ThreadRow(thread)).ToBeVisibleAsync();
+        await a.ThreadRow(thread).GetByTestId("thread-rename").ClickAsync();
+        await a.ThreadRow(thread).GetByTestId("thread-rename-input").FillAsync("Not kept");
+        await a.ThreadRow(thread).GetByTestId("thread-rename-input").PressAsync("Escape");
+        await Expect(a.ThreadRow(thread).GetByTestId("thread-name")).ToHaveTextAsync("Untitled");
         await a.RenameThreadAsync(thread, "Single");
         await a.ReloadAsync();
         await Expect(a.ThreadRow(thread).GetByTestId("thread-name")).ToHaveTextAsync("Single");
-        await a.ThreadRow(thread).GetByTestId("thread-delete").ClickAsync();
+        await a.DeleteThreadAsync(thread);
         await Expect(a.ThreadRow(thread)).ToHaveCountAsync(0);
         await Expect(a.ThreadsMessage).ToHaveCountAsync(0);
 

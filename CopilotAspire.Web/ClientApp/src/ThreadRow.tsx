@@ -1,5 +1,5 @@
 import type { useThreads } from "@copilotkit/react-core/v2";
-import { useState } from "react";
+import { useRef, useState } from "react";
 
 type Thread = ReturnType<typeof useThreads>["threads"][number];
 
@@ -13,14 +13,23 @@ interface ThreadRowProps {
   onDelete: () => void;
 }
 
-/** One thread in the panel: its name (or "Untitled" and its id), and rename / archive / delete. */
+/** One thread in the panel: its name (or "Untitled") and id, and rename / archive / delete (delete asks first). */
 export function ThreadRow({ thread, active, onSelect, onRename, onArchive, onUnarchive, onDelete }: ThreadRowProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState("");
+  const [confirming, setConfirming] = useState(false);
+  const editEnded = useRef(false); // Enter, Escape and the blur that may follow end one edit once
   const classes = ["thread-row", active ? "active" : "", thread.archived ? "archived" : ""].filter(Boolean).join(" ");
 
-  const save = () => {
+  const endEdit = (keep: boolean) => {
+    if (editEnded.current) {
+      return;
+    }
+    editEnded.current = true;
     setEditing(false);
+    if (!keep) {
+      return;
+    }
     const name = draft.trim();
     if (name !== (thread.name ?? "")) {
       onRename(name);
@@ -44,12 +53,12 @@ export function ThreadRow({ thread, active, onSelect, onRename, onArchive, onUna
           autoFocus
           maxLength={256}
           onChange={(e) => setDraft(e.target.value)}
-          onBlur={save}
+          onBlur={() => endEdit(true)}
           onKeyDown={(e) => {
             if (e.key === "Enter") {
-              save();
+              endEdit(true);
             } else if (e.key === "Escape") {
-              setEditing(false);
+              endEdit(false);
             }
           }}
         />
@@ -71,6 +80,7 @@ export function ThreadRow({ thread, active, onSelect, onRename, onArchive, onUna
           title="Rename"
           onClick={() => {
             setDraft(thread.name ?? "");
+            editEnded.current = false;
             setEditing(true);
           }}
         >
@@ -85,10 +95,29 @@ export function ThreadRow({ thread, active, onSelect, onRename, onArchive, onUna
             Archive
           </button>
         )}
-        <button type="button" className="danger" data-testid="thread-delete" title="Delete" onClick={onDelete}>
+        <button type="button" className="danger" data-testid="thread-delete" title="Delete" onClick={() => setConfirming(true)}>
           Delete
         </button>
       </span>
+      {confirming && (
+        <span className="thread-confirm" role="group" aria-label="Delete this thread?">
+          Delete this thread and its messages?{" "}
+          <button
+            type="button"
+            className="danger"
+            data-testid="thread-delete-confirm"
+            onClick={() => {
+              setConfirming(false);
+              onDelete();
+            }}
+          >
+            Delete
+          </button>
+          <button type="button" data-testid="thread-delete-cancel" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </span>
+      )}
     </li>
   );
 }
