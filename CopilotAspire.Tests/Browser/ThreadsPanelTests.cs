@@ -84,11 +84,11 @@ public sealed class ThreadsPanelTests(ThreadsPageFixture app) : IClassFixture<Th
         await Expect(b.UserMessages).ToHaveTextAsync(["made on A"]);
 
         // Archive: gone from the list until "Show archived"; unarchive brings it back.
-        await b.ThreadRow(thread).GetByTestId("thread-archive").ClickAsync();
+        await b.ArchiveThreadAsync(thread);
         await Expect(b.ThreadRow(thread)).ToHaveCountAsync(0);
         await b.Page.GetByTestId("threads-show-archived").CheckAsync();
         await Expect(b.ThreadRow(thread)).ToHaveAttributeAsync("data-archived", "true");
-        await b.ThreadRow(thread).GetByTestId("thread-unarchive").ClickAsync();
+        await b.UnarchiveThreadAsync(thread);
         await Expect(b.ThreadRow(thread)).ToHaveAttributeAsync("data-archived", "false");
         await b.Page.GetByTestId("threads-show-archived").UncheckAsync();
         await Expect(b.ThreadRow(thread)).ToBeVisibleAsync();
