@@ -1,3 +1,4 @@
+using CopilotAspire.Testing;
 using CopilotAspire.Bench.Load;
 using CopilotAspire.Bench.Servers;
 
@@ -112,7 +113,7 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         await ThreadListLoad.SeedAsync(redis, options.ThreadListThreads, cancellationToken);
         await using var server = await StartAsync(ServerKind.OursRedis, fakeUrl, redis, cancellationToken);
         var figure = await ThreadListLoad.MeasureAsync(server.BaseAddress, BasePath, options.ThreadListThreads, ThreadListConcurrency, ThreadListPageSize,
-            options.Warmup, options.Duration, () => (server.Cpu(), ServerProcess.ProcCpu(redis.ProcessId)), cancellationToken);
+            options.Warmup, options.Duration, () => (server.Cpu(), ChildProcess.ProcessCpu(redis.ProcessId)), cancellationToken);
         ThreadLists.Add(figure);
         if (figure.Failures > 0 || figure.Pages == 0)
         {

@@ -32,7 +32,7 @@ internal static class HeldStreams
         if (options.HeldRunner == "redis")
         {
             // The deployed shape: threads live in Redis, so what the Api keeps after the spike is its own memory.
-            var redis = await processes.StartRedisAsync(Processes.FreePort(), redisDirectory.FullName, appendOnly: false, cancellationToken);
+            var redis = await processes.StartRedisAsync(FreePort.Next(), redisDirectory.FullName, appendOnly: false, cancellationToken);
             environment["CopilotRuntime__Runner"] = "Redis";
             environment["ConnectionStrings__redis"] = redis.ConnectionString;
         }

@@ -20,7 +20,7 @@ internal static class RedisRestart
         var directory = Directory.CreateTempSubdirectory("copilot-soak-aof-").FullName;
         try
         {
-            var port = Processes.FreePort();
+            var port = FreePort.Next();
             var redis = await processes.StartRedisAsync(port, directory, appendOnly: true, cancellationToken);
             var api = await processes.StartApiAsync(options.ApiDll, new Dictionary<string, string>
             {

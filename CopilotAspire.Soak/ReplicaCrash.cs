@@ -19,7 +19,7 @@ internal static class ReplicaCrash
         var directory = Directory.CreateTempSubdirectory("copilot-soak-redis-").FullName;
         try
         {
-            var redis = await processes.StartRedisAsync(Processes.FreePort(), directory, appendOnly: false, cancellationToken);
+            var redis = await processes.StartRedisAsync(FreePort.Next(), directory, appendOnly: false, cancellationToken);
             var lockTtl = TimeSpan.FromSeconds(options.LockTtlSeconds);
             var environment = new Dictionary<string, string>
             {
@@ -60,8 +60,8 @@ internal static class ReplicaCrash
             // Mid-traffic: every run has streamed part of its text (on a loaded machine that can take longer than the ramp).
             await allStreaming.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
             var killedAt = clock.Elapsed;
-            doomed.Kill();
             var killed = Stopwatch.StartNew();
+            await doomed.KillAsync();
             var results = await Task.WhenAll(tasks);
 
             // The survivor's runs complete untouched; the dead replica's streams are cut (their client was on it).

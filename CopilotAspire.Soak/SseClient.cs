@@ -68,12 +68,11 @@ internal sealed class SseClient : IDisposable
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-                using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1024);
-                while (await reader.ReadLineAsync(cancellationToken) is { } line)
+                await foreach (var frame in Sse.ReadFramesAsync(stream, cancellationToken, bufferSize: 1024))
                 {
-                    if (line.StartsWith("data: ", StringComparison.Ordinal))
+                    if (frame.Data is { } data)
                     {
-                        shape.Observe(line.AsSpan(6), text);
+                        shape.Observe(data, text);
                         if (shape.Contents == 1 && onFirstContent is not null)
                         {
                             onFirstContent();
@@ -82,7 +81,7 @@ internal sealed class SseClient : IDisposable
                     }
                 }
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
             {
                 return new StreamResult(response.StatusCode, shape.Events, shape.Contents, shape.LastType, shape.LastCode, Cut: true, text.ToString(), Valid: false);
             }
@@ -120,9 +119,9 @@ internal sealed class SseClient : IDisposable
 
         public bool Valid => !_broken && _terminal && _open == 0;
 
-        public void Observe(ReadOnlySpan<char> json, StringBuilder text)
+        public void Observe(string json, StringBuilder text)
         {
-            using var doc = JsonDocument.Parse(json.ToString());
+            using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
             var type = root.GetProperty("type").GetString();
             var starts = type == "RUN_STARTED";

@@ -2,6 +2,7 @@
 # Runs every test from a fresh clone: installs what the tests need (redis-server, ffmpeg, espeak-ng, chromium, tmux,
 # node/npm, a C toolchain for NativeAOT, the npm harnesses) runs `dotnet test`, and ends with one line
 # "N passed, M failed". Exit status: 0 only if every test passed.
+# Its arguments go to `dotnet test`: `eng/test.sh --filter Category=Fast` runs one kind of test (docs/testing.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

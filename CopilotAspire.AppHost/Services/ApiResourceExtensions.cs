@@ -2,11 +2,14 @@ using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
 
-/// <summary>The Api (the CopilotKit runtime) as a replicated resource.</summary>
+/// <summary>The Api's settings from the AppHost's configuration: its replica count, extra variables and model keys.</summary>
 public static class ApiResourceExtensions
 {
-    /// <summary>How many Api processes run behind DCP's proxy. Default 2.</summary>
+    /// <summary>How many Api processes run behind DCP's proxy. Default <see cref="DefaultReplicas"/>.</summary>
     public const string ReplicasKey = "Api:Replicas";
+
+    /// <summary>The Api's replicas unless configured: also the deployed Api's minimum (<c>infra/api.tmpl.yaml</c>).</summary>
+    public const int DefaultReplicas = 2;
 
     /// <summary>A section whose entries become the Api's environment variables (e.g. <c>Api:Environment:OPENAI_BASE_URL</c>).</summary>
     public const string EnvironmentSection = "Api:Environment";
@@ -20,38 +23,33 @@ public static class ApiResourceExtensions
         ["azure-openai-api-key"] = "AZURE_OPENAI_API_KEY",
     };
 
-    /// <summary>
-    /// The Api on its <c>http</c> launch profile (port 5180, DCP's proxy in front of the replicas), public, with the
-    /// Redis runner on <paramref name="redis"/> and transcription through <paramref name="transcriber"/> at
-    /// <c>http://transcriber/v1</c> by service discovery (not waited for: <c>/transcribe</c> answers 503 until its model is loaded).
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> AddCopilotApi(this IDistributedApplicationBuilder builder, string name,
-        IResourceBuilder<IResourceWithConnectionString> redis, IResourceBuilder<IResourceWithEndpoints> transcriber)
+    /// <summary><see cref="ReplicasKey"/>, 1 to 16 (default 2); anything else stops the AppHost with the key's name.</summary>
+    public static int ApiReplicas(this IDistributedApplicationBuilder builder)
     {
-        var replicas = builder.Configuration.GetValue(ReplicasKey, 2);
+        var replicas = builder.Configuration.GetValue(ReplicasKey, DefaultReplicas);
         if (replicas is < 1 or > 16)
         {
             throw new DistributedApplicationException($"{ReplicasKey} is {replicas}; expected 1 to 16.");
         }
-        var api = builder.AddProject<Projects.CopilotAspire_Api>(name, "http")
-            .WithoutPublishedHttpsEndpoint()
-            .WithReplicas(replicas)
-            .WithExternalHttpEndpoints()
-            .WithServiceProbes()
-            .WithRedis(redis)
-            .WithEnvironment("CopilotRuntime__Runner", "Redis")
-            .WithReference(transcriber.GetEndpoint("http"))
-            .WithEnvironment("CopilotRuntime__Transcription__Endpoint", $"http://{transcriber.Resource.Name}/v1");
-        if (builder.ExecutionContext.IsRunMode)
-        {
-            // The dashboard shows a span per Redis command (the runner leaves them off elsewhere: they cost memory under load).
-            api.WithEnvironment("Aspire__StackExchange__Redis__DisableTracing", "false");
-        }
-        foreach (var setting in builder.Configuration.GetSection(EnvironmentSection).GetChildren())
+        return replicas;
+    }
+
+    /// <summary>
+    /// Run mode: the dashboard shows a span per Redis command (the runner leaves them off elsewhere: they cost memory under load).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRedisCommandSpans(this IResourceBuilder<ProjectResource> api) =>
+        api.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? api.WithEnvironment("Aspire__StackExchange__Redis__DisableTracing", "false")
+            : api;
+
+    /// <summary>Each entry of <see cref="EnvironmentSection"/> becomes one of the resource's environment variables.</summary>
+    public static IResourceBuilder<ProjectResource> WithConfiguredEnvironment(this IResourceBuilder<ProjectResource> api)
+    {
+        foreach (var setting in api.ApplicationBuilder.Configuration.GetSection(EnvironmentSection).GetChildren())
         {
             api.WithEnvironment(setting.Key, setting.Value);
         }
-        return api.WithModelKeys(builder);
+        return api;
     }
 
     /// <summary>
@@ -59,8 +57,9 @@ public static class ApiResourceExtensions
     /// parameter passed to the Api. Unset keys are left out, so the app starts and <c>default</c> reports the missing key in its
     /// run; publish mode always declares <c>openai-api-key</c> (azd asks for it).
     /// </summary>
-    private static IResourceBuilder<ProjectResource> WithModelKeys(this IResourceBuilder<ProjectResource> api, IDistributedApplicationBuilder builder)
+    public static IResourceBuilder<ProjectResource> WithModelKeys(this IResourceBuilder<ProjectResource> api)
     {
+        var builder = api.ApplicationBuilder;
         foreach (var (parameter, variable) in ModelKeys)
         {
             var configured = !string.IsNullOrEmpty(builder.Configuration[$"Parameters:{parameter}"]);

@@ -13,16 +13,25 @@ public static class DeploymentExtensions
     /// <summary>The liveness probe's path: only the checks tagged <c>live</c> (the process answers), never a dependency.</summary>
     public const string LivenessPath = "/alive";
 
+    /// <summary>Liveness: every 10 s, 5 s to answer, restarted after 3 failures in a row.</summary>
+    public static readonly ProbeTiming Liveness = new(PeriodSeconds: 10, TimeoutSeconds: 5, FailureThreshold: 3);
+
+    /// <summary>Readiness: every 5 s, 5 s to answer, out of rotation after 2 failures in a row.</summary>
+    public static readonly ProbeTiming Readiness = new(PeriodSeconds: 5, TimeoutSeconds: 5, FailureThreshold: 2);
+
     /// <summary>
     /// Run mode: healthy when <see cref="ReadinessPath"/> answers 200 (what <c>WaitFor</c> and the dashboard use). Publish
     /// mode: a liveness probe on <see cref="LivenessPath"/> and a readiness probe on <see cref="ReadinessPath"/>, both on the
-    /// <c>http</c> endpoint (the services map both paths in every environment: ServiceDefaults).
+    /// <c>http</c> endpoint (the services map both paths in every environment: ServiceDefaults). The manifest has no field
+    /// for them: azd deploys them from <c>infra/&lt;service&gt;.tmpl.yaml</c>, which must say the same (a test compares).
     /// </summary>
     public static IResourceBuilder<T> WithServiceProbes<T>(this IResourceBuilder<T> builder) where T : IResourceWithEndpoints, IResourceWithProbes =>
         builder.ApplicationBuilder.ExecutionContext.IsPublishMode
             ? builder
-                .WithHttpProbe(ProbeType.Liveness, LivenessPath, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, endpointName: "http")
-                .WithHttpProbe(ProbeType.Readiness, ReadinessPath, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 2, endpointName: "http")
+                .WithHttpProbe(ProbeType.Liveness, LivenessPath, periodSeconds: Liveness.PeriodSeconds, timeoutSeconds: Liveness.TimeoutSeconds,
+                    failureThreshold: Liveness.FailureThreshold, endpointName: "http")
+                .WithHttpProbe(ProbeType.Readiness, ReadinessPath, periodSeconds: Readiness.PeriodSeconds, timeoutSeconds: Readiness.TimeoutSeconds,
+                    failureThreshold: Readiness.FailureThreshold, endpointName: "http")
             : builder.WithHttpHealthCheck(ReadinessPath);
 
     /// <summary>

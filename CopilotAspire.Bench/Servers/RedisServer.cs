@@ -1,15 +1,14 @@
-using System.Net;
-using System.Net.Sockets;
+using CopilotAspire.Testing;
 
 namespace CopilotAspire.Bench.Servers;
 
 /// <summary>A private <c>redis-server</c> (no persistence) on a free loopback port; stopped by its pid on dispose.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly ServerProcess _process;
+    private readonly RedisServerProcess _process;
     private readonly string _directory;
 
-    private RedisServer(ServerProcess process, int port, string directory)
+    private RedisServer(RedisServerProcess process, int port, string directory)
     {
         _process = process;
         Port = port;
@@ -24,25 +23,17 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var directory = Directory.CreateTempSubdirectory("copilot-bench-redis-").FullName;
-        var args = new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory };
-        var process = await ServerProcess.StartAsync("redis-server", "redis-server", args, directory, new Dictionary<string, string>(), readyPath: null,
-            cancellationToken, marker: "Ready to accept connections", address: new Uri($"redis://127.0.0.1:{port}"));
+        var process = await RedisServerProcess.StartAsync(port, directory, ["--save", "", "--appendonly", "no"], cancellationToken);
         return new RedisServer(process, port, directory);
     }
 
     /// <summary>Commands the server has executed so far (<c>INFO commandstats</c>), and how many were scripts (EVAL/EVALSHA).</summary>
     public async Task<(long Commands, long Scripts)> CommandCountsAsync(CancellationToken cancellationToken)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "INFO", "commandstats" })
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        var (_, output, _) = await ProcessRun.RunAsync("redis-cli", ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "INFO", "commandstats"],
+            null, TimeSpan.FromSeconds(30), cancellationToken);
         long commands = 0, scripts = 0;
         foreach (var line in output.Split('\n'))
         {
@@ -61,13 +52,6 @@ public sealed class RedisServer : IAsyncDisposable
             }
         }
         return (commands, scripts);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

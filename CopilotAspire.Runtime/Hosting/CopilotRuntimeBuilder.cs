@@ -1,4 +1,5 @@
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Agents.Remote;
 using CopilotAspire.Runtime.Middleware;
 using CopilotAspire.Runtime.Runners;
@@ -112,7 +113,7 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
         }
         else
         {
-            AddAgent("default", sp => BasicAgentConfiguration.CreateAgent(defaultAgent, sp, BasicAgentConfiguration.DefaultAgentOptions()));
+            AddAgent("default", sp => BuiltInAgentConfiguration.CreateAgent(defaultAgent, sp, BuiltInAgentConfiguration.DefaultAgentOptions()));
         }
         foreach (var child in agents.GetChildren().Where(c => c.Key != "default"))
         {
@@ -121,7 +122,7 @@ public sealed class CopilotRuntimeBuilder(IHostApplicationBuilder host)
                 AddHttpAgentFromConfiguration(child);
                 continue;
             }
-            AddAgent(child.Key, sp => BasicAgentConfiguration.CreateAgent(child, sp));
+            AddAgent(child.Key, sp => BuiltInAgentConfiguration.CreateAgent(child, sp));
         }
         return this;
     }

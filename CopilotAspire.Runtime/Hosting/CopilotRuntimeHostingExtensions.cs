@@ -1,4 +1,5 @@
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Hosting;
 using CopilotAspire.Runtime.Http;
 using Microsoft.AspNetCore.Authorization;

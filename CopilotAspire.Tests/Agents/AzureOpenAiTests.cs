@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Tests.Fakes;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
@@ -11,6 +12,7 @@ namespace CopilotAspire.Tests.Agents;
 /// The <c>azure-openai</c> provider against the fake server speaking Azure's routes (checked as Azure checks them:
 /// <c>api-version</c>, <c>api-key</c>). The provider uses the OpenAI client on Azure's <c>/openai/v1</c> API.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class AzureOpenAiTests : FakeOpenAiServerTest
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -44,7 +46,7 @@ public sealed class AzureOpenAiTests : FakeOpenAiServerTest
     public async Task Endpoint_may_name_the_resource_or_its_openai_or_v1_path(string suffix)
     {
         Server.Enqueue(Reply.Text("Hi"));
-        var agent = new BuiltInAgent(new BasicAgentOptions { Model = "azure-openai/d1" },
+        var agent = new BuiltInAgent(new BuiltInAgentOptions { Model = "azure-openai/d1" },
             Environment(Server, ("AZURE_OPENAI_ENDPOINT", Server.AzureEndpoint + suffix)));
 
         var events = await RunAsync(agent, Input());

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Testing;
 using CopilotAspire.Tests.Fakes;
@@ -9,7 +9,7 @@ using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
@@ -17,6 +17,7 @@ namespace CopilotAspire.Tests.Agents;
 /// MCP tools (wire spec §19.2) with a real MCP server, <c>@modelcontextprotocol/server-everything</c> from npm: over
 /// stdio and streamable HTTP, from configuration and from code, a server that is down, and a user-managed client.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
 {
     private static readonly string EverythingScript = Path.Combine(NodeServer.McpHarnessDirectory, "everything.mjs");
@@ -73,9 +74,9 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
         Server.Enqueue(Reply.Text("Still here."));
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var down = $"http://127.0.0.1:{ClosedPort()}/mcp";
+        var down = $"http://127.0.0.1:{FreePort.Next()}/mcp";
         var agent = new BuiltInAgent(
-            new BasicAgentOptions { Model = "openai/gpt-4o", McpServers = [new McpServerOptions { Type = "http", Url = down }] },
+            new BuiltInAgentOptions { Model = "openai/gpt-4o", McpServers = [new McpServerOptions { Type = "http", Url = down }] },
             Environment(Server),
             loggerFactory);
 
@@ -97,7 +98,7 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
             : new McpServerOptions { Url = Server.BaseAddress + "mcp" };
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        var agent = new BuiltInAgent(new BasicAgentOptions { Model = "openai/gpt-4o", McpServers = [server] }, Environment(Server), loggerFactory);
+        var agent = new BuiltInAgent(new BuiltInAgentOptions { Model = "openai/gpt-4o", McpServers = [server] }, Environment(Server), loggerFactory);
         Server.Enqueue(Reply.Text("Still here."));
 
         var events = await RunAsync(agent, Input());
@@ -133,12 +134,5 @@ public sealed class BuiltInAgentMcpTests : FakeOpenAiServerTest
     {
         var ex = Assert.Throws<ArgumentException>(() => Agent(Server, o => o.McpServers.Add(new McpServerOptions { Url = url, Type = type })));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

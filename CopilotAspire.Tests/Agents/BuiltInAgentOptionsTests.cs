@@ -1,12 +1,13 @@
 using System.Text.Json;
 using CopilotAspire.Runtime.Agents;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Testing;
 using CopilotAspire.Tests.Fakes;
 using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using static CopilotAspire.Tests.Agents.BasicAgentHarness;
+using static CopilotAspire.Tests.Agents.BuiltInAgentHarness;
 
 namespace CopilotAspire.Tests.Agents;
 
@@ -14,6 +15,7 @@ namespace CopilotAspire.Tests.Agents;
 /// The options of the official <c>BuiltInAgentClassicConfig</c> added for parity (wire spec §19.1): bound from
 /// configuration, refused when invalid, and <c>overridableProperties</c> applied as the official <c>canOverride</c>.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class BuiltInAgentOptionsTests : FakeOpenAiServerTest
 {
     protected override Reply? DefaultReply => Reply.Text("ok");
@@ -27,7 +29,7 @@ public sealed class BuiltInAgentOptionsTests : FakeOpenAiServerTest
         }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         await using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).BuildServiceProvider();
-        return BasicAgentConfiguration.CreateAgent(configuration.GetSection("CopilotRuntime:Agents:a"), services);
+        return BuiltInAgentConfiguration.CreateAgent(configuration.GetSection("CopilotRuntime:Agents:a"), services);
     }
 
     private static RunAgentInput WithProps(string forwardedProps, IReadOnlyList<Tool>? tools = null) =>

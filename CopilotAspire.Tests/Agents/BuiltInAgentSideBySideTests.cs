@@ -9,6 +9,7 @@ namespace CopilotAspire.Tests.Agents;
 /// resume or cancellation, <c>/info</c>, <c>forwardedProps</c> overrides and an MCP tool — the same events, ids aside,
 /// and the same model requests.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class BuiltInAgentSideBySideTests(BuiltInSideBySide runtimes) : IClassFixture<BuiltInSideBySide>
 {
     private const string Path = "agent/" + BuiltInSideBySide.Agent + "/run";
@@ -34,8 +35,8 @@ public sealed class BuiltInAgentSideBySideTests(BuiltInSideBySide runtimes) : IC
         Assert.Equal(["RUN_STARTED", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_ARGS", "TOOL_CALL_END", "RUN_FINISHED"],
             ours.Events.Select(e => (string)e["type"]!));
         // The same tools, in the same order: the interrupt tool, the state tools, then the MCP server's.
-        var officialTools = BasicAgentHarness.ToolNames(Assert.Single(official.ModelCalls));
-        Assert.Equal(officialTools, BasicAgentHarness.ToolNames(Assert.Single(ours.ModelCalls)));
+        var officialTools = BuiltInAgentHarness.ToolNames(Assert.Single(official.ModelCalls));
+        Assert.Equal(officialTools, BuiltInAgentHarness.ToolNames(Assert.Single(ours.ModelCalls)));
         Assert.Equal(["approve_transfer", "AGUISendStateSnapshot", "AGUISendStateDelta"], officialTools.Take(3));
         Assert.Contains("echo", officialTools);
     }

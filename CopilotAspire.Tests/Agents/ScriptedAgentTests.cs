@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CopilotAspire.Tests.Agents;
 
 /// <summary>The scripted agent, exactly as <c>docs/spec/scripted-agent.md</c> §1.2 says, run through the real pipeline.</summary>
+[Kind(TestKind.Fast)]
 public sealed class ScriptedAgentTests
 {
     private static RunAgentInput Input(string text, string runId = "R") => new()

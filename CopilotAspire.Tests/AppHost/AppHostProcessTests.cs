@@ -7,6 +7,7 @@ namespace CopilotAspire.Tests.AppHost;
 /// The AppHost as azd runs it (<c>--publisher manifest</c>, what <c>azd up</c> deploys), and its start-up checks of the
 /// Redis setting: the built AppHost run as a process.
 /// </summary>
+[Kind(TestKind.Aspire)]
 public sealed class AppHostProcessTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-manifest-" + Guid.NewGuid().ToString("N"));

@@ -53,9 +53,9 @@ public sealed class AspireAppFixture : IAsyncLifetime
                 $"--Parameters:openai-api-key={OpenAiKey}",
                 $"--Api:Environment:OPENAI_BASE_URL={OpenAi.OpenAiBaseUrl}",
                 // Free ports in place of the http profile's fixed ones, so a running dev AppHost does not clash.
-                $"--ASPNETCORE_URLS=http://127.0.0.1:{RedisServerFixture.FreePort()}",
-                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{RedisServerFixture.FreePort()}",
-                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{RedisServerFixture.FreePort()}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort.Next()}",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort.Next()}",
+                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{FreePort.Next()}",
                 "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             ],

@@ -5,6 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace CopilotAspire.Tests.AppHost;
 
 /// <summary>The chat page in the Aspire app (the <c>web</c> resource), in headless Chromium.</summary>
+[Kind(TestKind.Aspire)]
 public sealed partial class AspireAppTests
 {
     /// <summary>

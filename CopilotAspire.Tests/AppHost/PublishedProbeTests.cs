@@ -12,6 +12,7 @@ namespace CopilotAspire.Tests.AppHost;
 /// (<c>/alive</c>) stays up through a Redis outage, a missing model and a drain; readiness (<c>/health</c>) follows
 /// them, and says only <c>Healthy</c> or <c>Unhealthy</c>.
 /// </summary>
+[Kind(TestKind.Aspire)]
 public sealed class PublishedProbeTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "copilot-probes-" + Guid.NewGuid().ToString("N"));
@@ -111,7 +112,8 @@ public sealed class PublishedProbeTests(RedisServerFixture redis) : IClassFixtur
 
     private static async Task AssertProbesAsync(ApiProcess service, bool alive, bool ready)
     {
-        foreach (var (path, up) in new[] { ("/alive", alive), ("/health", ready) })
+        // The paths the AppHost declares and infra/*.tmpl.yaml deploy (InfraTemplateTests holds the templates to them).
+        foreach (var (path, up) in new[] { (Aspire.Hosting.DeploymentExtensions.LivenessPath, alive), (Aspire.Hosting.DeploymentExtensions.ReadinessPath, ready) })
         {
             using var response = await service.Client.GetAsync(path, Ct);
             var body = await response.Content.ReadAsStringAsync(Ct);

@@ -11,6 +11,7 @@ namespace CopilotAspire.Tests.AppHost;
 /// runs refuses before building, naming the port and the process to stop. The app runs on its fixed ports, from the
 /// tests' own build (<c>--no-build --configuration</c>), with the machine's redis-server and a generated Whisper model.
 /// </summary>
+[Kind(TestKind.Aspire)]
 [Collection(nameof(FixedPortsCollection))]
 public sealed class RunScriptTests : IAsyncDisposable
 {
@@ -133,7 +134,7 @@ public sealed class RunScriptTests : IAsyncDisposable
     /// <summary>Runs <c>eng/run.sh</c> with <paramref name="args"/> outside the terminal; returns its exit code and output.</summary>
     private static async Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args)
     {
-        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync("bash", ["eng/run.sh", .. args], NodeClient.RepoRoot(),
+        var (exitCode, stdout, stderr) = await ProcessRun.RunAsync("bash", ["eng/run.sh", .. args], NodeClient.RepoRoot(),
             TimeSpan.FromMinutes(2), Ct);
         return (exitCode, stdout + stderr);
     }

@@ -75,7 +75,7 @@ public sealed class TmuxTerminal : IAsyncDisposable
 
     private async Task<string> TmuxAsync(CancellationToken cancellationToken, params string[] args)
     {
-        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync("tmux", ["-L", _socket, .. args], null, CommandTimeout, cancellationToken);
+        var (exitCode, stdout, stderr) = await ProcessRun.RunAsync("tmux", ["-L", _socket, .. args], null, CommandTimeout, cancellationToken);
         return exitCode == 0 ? stdout : throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({exitCode}): {stderr}");
     }
 }

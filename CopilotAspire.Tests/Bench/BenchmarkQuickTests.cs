@@ -10,6 +10,7 @@ namespace CopilotAspire.Tests.Bench;
 /// official Node runtime from bench/official, the Redis runner on a private redis-server, the bare-Kestrel ceiling —
 /// asserting that every run was correct (200, the full event count, RUN_FINISHED last). Never a speed.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class BenchmarkQuickTests
 {
     [Fact]

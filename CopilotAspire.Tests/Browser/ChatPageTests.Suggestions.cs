@@ -6,6 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace CopilotAspire.Tests.Browser;
 
+[Kind(TestKind.Browser)]
 public sealed partial class ChatPageTests
 {
     /// <summary>

@@ -45,6 +45,7 @@ public sealed class WebHostFixture : IAsyncLifetime
     }
 }
 
+[Kind(TestKind.Browser)]
 public sealed class WebHostTests(WebHostFixture web) : IClassFixture<WebHostFixture>
 {
     [Fact]

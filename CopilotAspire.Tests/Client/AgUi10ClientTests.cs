@@ -14,6 +14,7 @@ namespace CopilotAspire.Tests.Client;
 /// by the 1.0 zod schemas and verifier, and not one warning from the client (no "Dropping unrecognised event", no
 /// "Removed unrecognised material" for a field it strips, no legacy translation).
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class AgUi10ClientTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

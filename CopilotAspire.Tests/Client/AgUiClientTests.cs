@@ -6,6 +6,7 @@ namespace CopilotAspire.Tests.Client;
 /// The official <c>@ag-ui/client</c> (from npm, run by node) against our server: run, connect and stop, with every
 /// event checked by the client's own zod schemas and verifier. What it ends with (messages, state) is asserted.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class AgUiClientTests(RuntimeHostFixture fixture) : IClassFixture<RuntimeHostFixture>
 {
     private readonly RuntimeTestHost _host = fixture.Host;

@@ -7,6 +7,7 @@ namespace CopilotAspire.Tests.Client;
 /// our server: <c>/info</c> discovery on every transport (REST, single-route, and "auto", which probes
 /// <c>GET /info</c> and falls back to the envelope), then the proxied agent's run, connect and stop.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class CopilotKitCoreClientTests(RuntimeHostFixture fixture) : IClassFixture<RuntimeHostFixture>
 {
     private readonly RuntimeTestHost _host = fixture.Host;

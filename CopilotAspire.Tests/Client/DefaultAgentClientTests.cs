@@ -7,6 +7,7 @@ namespace CopilotAspire.Tests.Client;
 /// The official <c>@ag-ui/client</c> against the Api's <c>default</c> agent (BuiltInAgent, <c>openai/gpt-4o</c>),
 /// pointed at the fake OpenAI-compatible server with nothing but <c>OPENAI_BASE_URL</c> / <c>OPENAI_API_KEY</c>.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class DefaultAgentClientTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

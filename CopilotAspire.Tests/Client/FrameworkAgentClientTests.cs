@@ -17,6 +17,7 @@ namespace CopilotAspire.Tests.Client;
 /// failure and a stop mid-stream; then state, context and history from the request, with a per-run factory; and a
 /// sequential workflow of two agents as one agent.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class FrameworkAgentClientTests : IAsyncLifetime
 {
     private const string Instructions = "You are a MAF agent.";

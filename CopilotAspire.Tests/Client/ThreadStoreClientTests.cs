@@ -10,6 +10,7 @@ namespace CopilotAspire.Tests.Client;
 /// <c>resource/request</c> envelopes the client sends when <c>/info</c> has the <c>singleRoute</c> block): it pages
 /// with the cursor, renames, archives, unarchives and deletes, each user seeing only their own threads.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class ThreadStoreClientTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
 {
     private readonly RedisRunnerFactory _factory = new(redis);

@@ -7,6 +7,7 @@ namespace CopilotAspire.Tests.Docs;
 /// Every section the code cites ("wire spec §4.3", "(§13, cases 57–68)", "scripted-agent.md §1.2") exists in the
 /// specs under <c>docs/spec/</c>, so a reader can follow each citation in the repository itself.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed partial class SpecCitationTests
 {
     private static readonly string[] CodeExtensions = [".cs", ".ts", ".tsx", ".mjs", ".js", ".sh", ".csproj", ".props"];

@@ -10,6 +10,7 @@ using OpenAI.Audio;
 namespace CopilotAspire.Tests.Fakes;
 
 /// <summary>The fake server itself, driven by the official SDKs and raw HTTP.</summary>
+[Kind(TestKind.Fast)]
 public sealed class FakeOpenAiServerTests : FakeOpenAiServerTest
 {
     private HttpClient _http = null!;

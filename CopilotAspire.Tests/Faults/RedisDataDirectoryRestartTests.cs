@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Faults;
 /// append-only file; locally <c>Redis:DataDirectory</c>) is restarted as a container restart does it (SIGTERM, then a
 /// new server on the same directory). Every finished thread and every run stored in it replays exactly as before.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisDataDirectoryRestartTests(DeployedRedisServerFixture redis) : IClassFixture<DeployedRedisServerFixture>
 {
     private const int Threads = 6;

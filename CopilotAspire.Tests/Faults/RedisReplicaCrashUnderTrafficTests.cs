@@ -10,6 +10,7 @@ namespace CopilotAspire.Tests.Faults;
 /// The short CI version of the soak tool's replica crash (<c>eng/soak.sh</c>): two Api processes on a real
 /// redis-server, paced runs on both, one replica SIGKILLed mid-traffic.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisReplicaCrashUnderTrafficTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const int RunsPerReplica = 10;

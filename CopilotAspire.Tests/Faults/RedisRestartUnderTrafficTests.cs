@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Faults;
 /// The short CI version of the soak tool's Redis restart (<c>eng/soak.sh</c>): a redis-server with its append-only
 /// file is killed and started again while runs stream through a real Api process.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisRestartUnderTrafficTests(PersistentRedisServerFixture redis) : IClassFixture<PersistentRedisServerFixture>
 {
     private const int Streaming = 4;

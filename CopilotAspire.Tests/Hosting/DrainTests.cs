@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace CopilotAspire.Tests.Hosting;
 
 /// <summary>The drain in-process: what finishes within the grace period, the option's validation, the host's timeout.</summary>
+[Kind(TestKind.Fast)]
 public sealed class DrainTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -8,6 +8,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Hosting;
 
 /// <summary>SIGTERM to a real Api process (in-memory runner) while streams are open: the graceful drain.</summary>
+[Kind(TestKind.Process)]
 public sealed class GracefulShutdownTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

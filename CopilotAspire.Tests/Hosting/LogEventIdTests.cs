@@ -7,6 +7,7 @@ namespace CopilotAspire.Tests.Hosting;
 /// Every <c>[LoggerMessage]</c> of our assemblies names its event id, and no two messages of one assembly share one,
 /// so an event id found in a log (or a dashboard filter) points at one message.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class LogEventIdTests
 {
     public static TheoryData<string> Assemblies =>

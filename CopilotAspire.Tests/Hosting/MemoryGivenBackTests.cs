@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Hosting;
 /// Redis): held streams raise its RSS; once they end and the app is quiet, <c>MemoryReclaimer</c> collects and the RSS
 /// comes back to within 1.5x what it was idle. (<c>eng/soak.sh --held-runner redis</c> measures it at 10,000 streams.)
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class MemoryGivenBackTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const int Streams = 400;

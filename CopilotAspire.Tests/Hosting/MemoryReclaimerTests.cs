@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CopilotAspire.Tests.Hosting;
 
 /// <summary>When the Api's <see cref="MemoryReclaimer"/> collects: once per spike, only when the app is quiet.</summary>
+[Kind(TestKind.Fast)]
 public sealed class MemoryReclaimerTests
 {
     private const long MiB = 1 << 20;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CopilotAspire.Bench;
 using CopilotAspire.Tests.Infrastructure;
@@ -10,6 +9,7 @@ namespace CopilotAspire.Tests.Hosting;
 /// and no reflection the compiler could not see. Published once per run, into a temporary folder; the tests run the
 /// executable itself.
 /// </summary>
+[Kind(TestKind.Process)]
 [Collection(nameof(NativeAotPublishCollection))]
 public sealed class NativeAotPublishTests(NativeAotPublish publish)
 {
@@ -73,23 +73,11 @@ public sealed class NativeAotPublish : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var info = new ProcessStartInfo("bash")
+        var (exitCode, output, errors) = await ProcessRun.RunAsync("bash", ["eng/publish-api.sh", _folder], NodeClient.RepoRoot(),
+            TimeSpan.FromMinutes(15), CancellationToken.None);
+        if (exitCode != 0 || !File.Exists(Executable))
         {
-            WorkingDirectory = NodeClient.RepoRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("eng/publish-api.sh");
-        info.ArgumentList.Add(_folder);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0 || !File.Exists(Executable))
-        {
-            throw new InvalidOperationException($"eng/publish-api.sh failed ({process.ExitCode}):\n{await output}\n{await errors}");
+            throw new InvalidOperationException($"eng/publish-api.sh failed ({exitCode}):\n{output}\n{errors}");
         }
     }
 

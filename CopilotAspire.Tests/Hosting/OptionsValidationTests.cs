@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 namespace CopilotAspire.Tests.Hosting;
 
 /// <summary>The runtime's options are checked at start (source-generated validators): a bad value stops the app naming its key.</summary>
+[Kind(TestKind.Fast)]
 public sealed class OptionsValidationTests
 {
     [Theory]

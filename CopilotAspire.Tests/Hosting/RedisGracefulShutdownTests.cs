@@ -7,6 +7,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Hosting;
 
 /// <summary>SIGTERM to one of two Api replicas on a real redis-server while it runs a thread.</summary>
+[Kind(TestKind.Process)]
 public sealed class RedisGracefulShutdownTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

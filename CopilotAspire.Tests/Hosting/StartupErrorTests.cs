@@ -6,6 +6,7 @@ using System.Net.Sockets;
 namespace CopilotAspire.Tests.Hosting;
 
 /// <summary>What a new user sees when the Api cannot start.</summary>
+[Kind(TestKind.Process)]
 public sealed class StartupErrorTests
 {
     [Fact]
@@ -15,35 +16,16 @@ public sealed class StartupErrorTests
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CopilotAspire.Api.dll"));
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        using var process = Process.Start(info)!;
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            var output = await stdout + await stderr;
+        var (exitCode, stdout, stderr) = await ProcessRun.RunAsync(info, TestContext.Current.CancellationToken);
+        var output = stdout + stderr;
 
-            Assert.Equal(1, process.ExitCode);
-            var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            Assert.Contains($"Port {port} is already in use", line, StringComparison.Ordinal);
-            Assert.Contains("--urls http://127.0.0.1:" + (port + 1).ToString(CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-        }
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains($"Port {port} is already in use", line, StringComparison.Ordinal);
+        Assert.Contains("--urls http://127.0.0.1:" + (port + 1).ToString(CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>Agents from a per-request factory, server-configured headers, the forwarding policy, and /info flags.</summary>
+[Kind(TestKind.Fast)]
 public sealed class AgentResolutionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

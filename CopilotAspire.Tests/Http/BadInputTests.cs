@@ -5,6 +5,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>Bad input gets a clear 4xx in the spec's JSON shape; never a 500, a hang, or a change to stored threads.</summary>
+[Kind(TestKind.Fast)]
 public sealed class BadInputTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -94,6 +95,7 @@ public sealed class BadInputTests
 }
 
 /// <summary>The single-route envelope may carry base64 audio up to the transcription limit, and nothing else may.</summary>
+[Kind(TestKind.Fast)]
 public sealed class SingleRouteSizeLimitTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -124,6 +126,7 @@ public sealed class SingleRouteSizeLimitTests
 }
 
 /// <summary>Regressions found in review: deep JSON and null list elements.</summary>
+[Kind(TestKind.Fast)]
 public sealed class RequestShapeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

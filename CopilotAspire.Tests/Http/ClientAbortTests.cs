@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>A client that goes away (mid-upload, mid-stream) is logged at debug, never as an error; its run goes on.</summary>
+[Kind(TestKind.Fast)]
 public sealed class ClientAbortTests
 {
     private const string Category = "CopilotAspire.Runtime.Http";

@@ -4,6 +4,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>CORS: permissive by default like the official runtime (§2.11, cases 69–71), and easy to tighten.</summary>
+[Kind(TestKind.Fast)]
 public sealed class CorsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>Before- and after-request middleware (§7, cases 72–76).</summary>
+[Kind(TestKind.Fast)]
 public sealed class MiddlewareTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

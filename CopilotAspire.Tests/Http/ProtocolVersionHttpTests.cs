@@ -9,6 +9,7 @@ namespace CopilotAspire.Tests.Http;
 /// client sent <c>protocolVersion: "1.0"</c> ends with <c>outcome: {"type":"cancelled"}</c>; without it the stream
 /// ends as it always did; a 1.0 body without <c>tools</c> and <c>context</c> is accepted.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class ProtocolVersionHttpTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string B = RuntimeTestHost.BasePath;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>The REST transport against the wire spec's conformance cases (§13), through real HTTP and SSE parsing.</summary>
+[Kind(TestKind.Fast)]
 public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixture<RuntimeHostFixture>
 {
     private const string B = RuntimeTestHost.BasePath;

@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Http;
 /// headers, and after the before-request middleware. Unknown methods (FOO) get the router's 405 / 404, not ASP.NET
 /// Core's bare 405; case-mismatched routes (the CopilotKit router is case-sensitive) get the JSON 404.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class RoutingErrorTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

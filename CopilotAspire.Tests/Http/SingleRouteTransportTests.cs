@@ -6,6 +6,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>The single-route (envelope) transport against the conformance cases (§13, 57–68).</summary>
+[Kind(TestKind.Fast)]
 public sealed class SingleRouteTransportTests(RuntimeHostFixture fixture) : IClassFixture<RuntimeHostFixture>
 {
     private const string S = RuntimeTestHost.SinglePath;

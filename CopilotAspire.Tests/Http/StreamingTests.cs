@@ -4,6 +4,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>SSE framing details: keep-alive comments while an agent is silent (case 77), none when disabled.</summary>
+[Kind(TestKind.Fast)]
 public sealed class StreamingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

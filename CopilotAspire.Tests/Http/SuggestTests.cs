@@ -14,6 +14,7 @@ namespace CopilotAspire.Tests.Http;
 /// as a run's do, but the run bypasses the runner (no thread is left behind, nothing to connect to, no lock taken),
 /// only the allowed headers reach the agent, and a client that goes away cancels the agent.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class SuggestTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string B = RuntimeTestHost.BasePath;

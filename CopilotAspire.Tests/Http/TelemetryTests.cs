@@ -7,6 +7,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>The after-request telemetry: spans and metrics recorded for each finished request.</summary>
+[Kind(TestKind.Fast)]
 public sealed class TelemetryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

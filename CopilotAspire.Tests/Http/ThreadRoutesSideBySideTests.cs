@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CopilotAspire.Bench.Servers;
 using CopilotAspire.Tests.Infrastructure;
 using CopilotAspire.Tests.Runners;
 
@@ -12,6 +11,7 @@ namespace CopilotAspire.Tests.Http;
 /// and ours, on both runners, answer the same sequence of runs with the same <c>/threads</c> list and inspect
 /// bodies, times aside (wire spec §20). Needs <c>npm ci</c> in <c>bench/official</c>.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class ThreadRoutesSideBySideTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
 {
     private readonly RedisRunnerFactory _factory = new(redis);
@@ -25,9 +25,8 @@ public sealed class ThreadRoutesSideBySideTests(RedisServerFixture redis) : ICla
     [InlineData("Redis")]
     public async Task List_and_inspect_answer_as_the_official_runtime_does(string runner)
     {
-        await using var official = await ServerProcess.StartAsync("official", "node", ["server.mjs"], Path.Combine(NodeClient.RepoRoot(), "bench", "official"),
-            new Dictionary<string, string> { ["PORT"] = "0", ["COPILOTKIT_TELEMETRY_DISABLED"] = "true" }, RuntimeTestHost.BasePath + "/info", Ct);
-        using var officialClient = new HttpClient { BaseAddress = official.BaseAddress };
+        await using var official = await OfficialRuntime.StartAsync("http://127.0.0.1:9/v1", Ct);
+        var officialClient = official.Client;
         await using var ours = await RunnerTestHosts.StartAsync(_factory, runner);
 
         foreach (var client in new[] { officialClient, ours.Client })

@@ -11,6 +11,7 @@ namespace CopilotAspire.Tests.Http;
 /// single route's <c>resource/request</c>): the official list and inspect shapes, the mutations, their errors, the
 /// per-user scope (<c>WithThreadScope</c>, here from an <c>x-user</c> header) and <c>/info</c>.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class ThreadRoutesTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
 {
     private readonly RedisRunnerFactory _factory = new(redis);

@@ -13,6 +13,7 @@ namespace CopilotAspire.Tests.Http;
 /// thread id never see, resume or stop each other's runs, nor list, read, rename or delete each other's threads, on both
 /// runners; anonymous requests get the JSON 401.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class ThreadScopeApiTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string Agent = "/api/copilotkit/agent/scripted";

@@ -6,6 +6,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Http;
 
 /// <summary>The runtime's thread scope hook: each scope its own threads; a scope that cannot be used refuses the request.</summary>
+[Kind(TestKind.Fast)]
 public sealed class ThreadScopeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace CopilotAspire.Tests.Infrastructure;
 
@@ -10,31 +9,23 @@ namespace CopilotAspire.Tests.Infrastructure;
 /// </summary>
 public sealed class NodeServer : IAsyncDisposable
 {
-    private const string Ready = "Now listening on: ";
+    private readonly ChildProcess _process;
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-
-    private NodeServer(Process process) => _process = process;
-
-    /// <summary>What the server printed after the line it was waited for (for failure messages).</summary>
-    public string Output
+    private NodeServer(ChildProcess process, Uri url)
     {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
+        _process = process;
+        Url = url;
     }
 
+    /// <summary>What the server printed (for failure messages).</summary>
+    public string Output => _process.Output;
+
     /// <summary>The URL it printed.</summary>
-    public Uri Url { get; private set; } = null!;
+    public Uri Url { get; }
 
     /// <summary>The official runtime of <c>bench/official</c> with these environment variables (<c>PORT=0</c> added).</summary>
     public static Task<NodeServer> StartOfficialRuntimeAsync(IDictionary<string, string> environment, CancellationToken cancellationToken) =>
-        StartAsync(Path.Combine(NodeClient.RepoRoot(), "bench", "official"), "@copilotkit/runtime", ["server.mjs"], environment, cancellationToken);
+        StartAsync(OfficialRuntime.Directory, "@copilotkit/runtime", ["server.mjs"], environment, cancellationToken);
 
     /// <summary><c>@modelcontextprotocol/server-everything</c> over streamable HTTP; <see cref="Url"/> is its <c>/mcp</c> endpoint.</summary>
     public static Task<NodeServer> StartMcpEverythingAsync(CancellationToken cancellationToken) =>
@@ -51,12 +42,7 @@ public sealed class NodeServer : IAsyncDisposable
         {
             Assert.Fail($"{package} is not installed: run `npm ci` in {directory} (eng/test.sh does).");
         }
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = directory };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -66,55 +52,9 @@ public sealed class NodeServer : IAsyncDisposable
         {
             start.Environment[name] = value;
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var server = new NodeServer(process);
-        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                ready.TrySetException(new InvalidOperationException($"node exited before listening: {server.Output}"));
-                return;
-            }
-            if (e.Data.StartsWith(Ready, StringComparison.Ordinal))
-            {
-                ready.TrySetResult(new Uri(e.Data[Ready.Length..].Trim()));
-            }
-            server.Append(e.Data);
-        };
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            server.Url = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        var (process, url) = await ChildProcess.StartListeningAsync(start, TimeSpan.FromSeconds(60), cancellationToken);
+        return new NodeServer(process, url);
     }
 
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(); // this process only, by its own pid
-        }
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -1,21 +1,24 @@
-using System.Diagnostics;
 using System.Globalization;
 using StackExchange.Redis;
 
 namespace CopilotAspire.Tests.Infrastructure;
 
 /// <summary>
-/// A Redis Cluster of three masters (no replicas): three private redis-server nodes on free loopback ports
-/// (<c>--cluster-enabled yes</c>, each with its own cluster bus port and config file in its temporary directory),
-/// joined with <c>redis-cli --cluster create</c>; ready once every node reports <c>cluster_state:ok</c> and knows
-/// the others. Nodes are stopped by process id. <see cref="MigrateSlotAsync"/> moves a hash slot to another master
-/// the way <c>redis-cli --cluster reshard</c> does (IMPORTING/MIGRATING, MIGRATE of its keys, SETSLOT NODE).
+/// A Redis Cluster of three masters (no replicas unless a subclass asks for them): private redis-server nodes on free
+/// loopback ports (<c>--cluster-enabled yes</c>, each with its own cluster bus port and config file in its temporary
+/// directory), joined with <c>redis-cli --cluster create</c>; ready once every node reports <c>cluster_state:ok</c> and
+/// knows the others, and every replica's link to its master is up. Nodes are stopped by process id.
+/// <see cref="MigrateSlotAsync"/> moves a hash slot to another master the way <c>redis-cli --cluster reshard</c> does
+/// (IMPORTING/MIGRATING, MIGRATE of its keys, SETSLOT NODE); <see cref="FailOverAsync"/> promotes a replica.
 /// </summary>
-public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
+public class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
 {
     private const int MasterCount = 3;
 
     private readonly List<ClusterNode> _nodes = [];
+
+    /// <summary>Replicas per master: 0 here.</summary>
+    protected virtual int ReplicasPerMaster => 0;
 
     /// <summary>Each node's client port.</summary>
     public IReadOnlyList<int> Ports => _nodes.ConvertAll(n => n.Port);
@@ -28,20 +31,26 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
 
     public async ValueTask InitializeAsync()
     {
-        for (var i = 0; i < MasterCount; i++)
+        var nodeCount = MasterCount * (1 + ReplicasPerMaster);
+        for (var i = 0; i < nodeCount; i++)
         {
             var node = new ClusterNode();
             _nodes.Add(node);
             await node.InitializeAsync();
         }
-        await RunRedisCliAsync(["--cluster", "create", .. _nodes.Select(n => "127.0.0.1:" + n.Port.ToString(CultureInfo.InvariantCulture)), "--cluster-replicas", "0", "--cluster-yes"]);
+        await RunRedisCliAsync(["--cluster", "create", .. _nodes.Select(n => "127.0.0.1:" + n.Port.ToString(CultureInfo.InvariantCulture)), "--cluster-replicas", ReplicasPerMaster.ToString(CultureInfo.InvariantCulture), "--cluster-yes"]);
         await using var admin = await ConnectAsync();
         await WaitUntilAsync(async () =>
         {
             foreach (var node in _nodes)
             {
                 var info = (string)(await Server(admin, node.Port).ExecuteAsync("CLUSTER", "INFO"))!;
-                if (!info.Contains("cluster_state:ok", StringComparison.Ordinal) || !info.Contains($"cluster_known_nodes:{MasterCount}", StringComparison.Ordinal))
+                if (!info.Contains("cluster_state:ok", StringComparison.Ordinal) || !info.Contains($"cluster_known_nodes:{nodeCount}", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+                var role = (RedisResult[])(await Server(admin, node.Port).ExecuteAsync("ROLE"))!;
+                if ((string)role[0]! == "slave" && (string)role[3]! != "connected")
                 {
                     return false;
                 }
@@ -93,6 +102,75 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
         return target;
     }
 
+    /// <summary>
+    /// Promotes the replica of the master at <paramref name="masterPort"/> with <c>CLUSTER FAILOVER</c> sent to the
+    /// replica: the graceful form (the master stops its clients, the replica catches up to its offset, then takes the
+    /// slots: nothing the master acknowledged is dropped) or <c>TAKEOVER</c> (the replica takes the slots at once,
+    /// without the master's agreement: what the master acknowledged but had not yet sent is lost when it becomes a
+    /// replica of the new master and resynchronises). Returns once every node agrees the replica serves the slots and
+    /// the old master replicates from it, with the replication offsets both reported at the moment of the failover.
+    /// </summary>
+    public async Task<FailoverResult> FailOverAsync(ConnectionMultiplexer admin, int masterPort, bool takeover)
+    {
+        var replicaPort = await ReplicaOfAsync(admin, masterPort);
+        var masterOffset = (long)((RedisResult[])(await Server(admin, masterPort).ExecuteAsync("ROLE"))!)[1];
+        var replicaOffset = (long)((RedisResult[])(await Server(admin, replicaPort).ExecuteAsync("ROLE"))!)[4];
+        await Server(admin, replicaPort).ExecuteAsync("CLUSTER", takeover ? ["FAILOVER", "TAKEOVER"] : ["FAILOVER"]);
+        try
+        {
+        await WaitUntilAsync(async () =>
+        {
+            var promoted = (RedisResult[])(await Server(admin, replicaPort).ExecuteAsync("ROLE"))!;
+            var demoted = (RedisResult[])(await Server(admin, masterPort).ExecuteAsync("ROLE"))!;
+            if ((string)promoted[0]! != "master" || (string)demoted[0]! != "slave" || (int)demoted[2] != replicaPort || (string)demoted[3]! != "connected")
+            {
+                return false;
+            }
+            foreach (var node in _nodes)
+            {
+                var info = (string)(await Server(admin, node.Port).ExecuteAsync("CLUSTER", "INFO"))!;
+                if (!info.Contains("cluster_state:ok", StringComparison.Ordinal) || !(await MasterPortsAsync(admin, node.Port)).Contains(replicaPort) || (await MasterPortsAsync(admin, node.Port)).Contains(masterPort))
+                {
+                    return false;
+                }
+            }
+            return true;
+        });
+        }
+        catch (OperationCanceledException)
+        {
+            var state = new System.Text.StringBuilder();
+            foreach (var port in new[] { replicaPort, masterPort })
+            {
+                state.Append(CultureInfo.InvariantCulture, $"{port}: ROLE {string.Join(' ', ((RedisResult[])(await Server(admin, port).ExecuteAsync("ROLE"))!).Select(r => r.ToString()))}\n");
+                state.Append((string)(await Server(admin, port).ExecuteAsync("CLUSTER", "NODES"))!);
+            }
+            throw new InvalidOperationException($"The failover of {masterPort} to {replicaPort} did not complete:\n{state}");
+        }
+        return new FailoverResult(replicaPort, masterOffset - replicaOffset);
+    }
+
+    /// <summary>The port of the replica that replicates the master at <paramref name="masterPort"/>.</summary>
+    public async Task<int> ReplicaOfAsync(ConnectionMultiplexer admin, int masterPort)
+    {
+        foreach (var node in _nodes)
+        {
+            var role = (RedisResult[])(await Server(admin, node.Port).ExecuteAsync("ROLE"))!;
+            if ((string)role[0]! == "slave" && (int)role[2] == masterPort)
+            {
+                return node.Port;
+            }
+        }
+        throw new InvalidOperationException($"The node on port {masterPort} has no replica.");
+    }
+
+    /// <summary>The ports of the nodes that serve slots, as the node at <paramref name="port"/> sees them.</summary>
+    private static async Task<HashSet<int>> MasterPortsAsync(ConnectionMultiplexer admin, int port)
+    {
+        var shards = (RedisResult[])(await Server(admin, port).ExecuteAsync("CLUSTER", "SLOTS"))!;
+        return [.. shards.Select(s => (int)((RedisResult[])((RedisResult[])s!)[2]!)[1])];
+    }
+
     /// <summary>The port of the master that serves <paramref name="slot"/>, as the first node sees it.</summary>
     public async Task<int> OwnerOfAsync(ConnectionMultiplexer admin, int slot)
     {
@@ -124,18 +202,10 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
 
     private static async Task RunRedisCliAsync(IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        var (exitCode, stdout, stderr) = await ProcessRun.RunAsync("redis-cli", arguments, null, TimeSpan.FromSeconds(60), CancellationToken.None);
+        if (exitCode != 0)
         {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("redis-cli did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"redis-cli {string.Join(' ', info.ArgumentList)} failed ({process.ExitCode}):\n{await output}\n{await error}");
+            throw new InvalidOperationException($"redis-cli {string.Join(' ', arguments)} failed ({exitCode}):\n{stdout}\n{stderr}");
         }
     }
 
@@ -151,7 +221,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTestServer
     /// <summary>One cluster node: a <see cref="RedisServerFixture"/> with cluster mode on and its own bus port.</summary>
     private sealed class ClusterNode : RedisServerFixture
     {
-        private readonly int _busPort = FreePort();
+        private readonly int _busPort = FreePort.Next();
 
         protected override IEnumerable<string> ExtraArguments =>
         [

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace CopilotAspire.Tests.Infrastructure;
@@ -29,7 +26,7 @@ public class RedisServerFixture : IAsyncLifetime, IRedisTestServer
 
     /// <summary>The server's data directory (its <c>--dir</c>).</summary>
     public string DataDirectory => _directory;
-    private Process? _process;
+    private RedisServerProcess? _process;
 
     public int Port { get; private set; }
 
@@ -42,7 +39,7 @@ public class RedisServerFixture : IAsyncLifetime, IRedisTestServer
 
     public async ValueTask InitializeAsync()
     {
-        Port = FreePort();
+        Port = FreePort.Next();
         Directory.CreateDirectory(_directory);
         await StartAsync();
     }
@@ -50,45 +47,8 @@ public class RedisServerFixture : IAsyncLifetime, IRedisTestServer
     public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(ConnectionString);
 
     /// <summary>Starts the server (again) on <see cref="Port"/> and waits until it accepts connections.</summary>
-    public async Task StartAsync()
-    {
-        var executable = FindRedisServer() ?? throw new InvalidOperationException(
-            "redis-server is not installed, and the Redis runner tests need it: install it (e.g. 'apt-get install -y redis-server'; CI installs it).");
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--protected-mode", "no" }.Concat(PersistenceArguments).Concat(ExtraArguments))
-        {
-            info.ArgumentList.Add(arg);
-        }
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Text.StringBuilder();
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                ready.TrySetException(new InvalidOperationException("redis-server exited before it was ready:\n" + output));
-                return;
-            }
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-            if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
-            {
-                ready.TrySetResult();
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    public async Task StartAsync() =>
+        _process = await RedisServerProcess.StartAsync(Port, _directory, PersistenceArguments.Concat(ExtraArguments), CancellationToken.None);
 
     /// <summary>Kills the server (its data is gone, unless it runs with the append-only file).</summary>
     public async Task StopAsync()
@@ -96,12 +56,7 @@ public class RedisServerFixture : IAsyncLifetime, IRedisTestServer
         if (_process is { } process)
         {
             _process = null;
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-            await process.WaitForExitAsync();
-            process.Dispose();
+            await process.DisposeAsync();
         }
     }
 
@@ -111,12 +66,8 @@ public class RedisServerFixture : IAsyncLifetime, IRedisTestServer
         if (_process is { } process)
         {
             _process = null;
-            using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!)
-            {
-                await kill.WaitForExitAsync();
-            }
-            await process.WaitForExitAsync();
-            process.Dispose();
+            await process.StopGracefullyAsync(CancellationToken.None);
+            await process.DisposeAsync();
         }
     }
 
@@ -132,26 +83,6 @@ public class RedisServerFixture : IAsyncLifetime, IRedisTestServer
         {
             // Best effort.
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? FindRedisServer()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append("/usr/sbin").Append("/usr/bin"))
-        {
-            var candidate = Path.Combine(dir, "redis-server");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
 

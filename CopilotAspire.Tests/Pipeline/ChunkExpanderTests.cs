@@ -3,6 +3,7 @@ using CopilotAspire.Runtime.Protocol;
 
 namespace CopilotAspire.Tests.Pipeline;
 
+[Kind(TestKind.Fast)]
 public sealed class ChunkExpanderTests
 {
     private static List<string> Expand(params AgUiEvent[] events)

@@ -4,6 +4,7 @@ using CopilotAspire.Runtime.Protocol;
 
 namespace CopilotAspire.Tests.Pipeline;
 
+[Kind(TestKind.Fast)]
 public sealed class CompactionAndFinalizationTests
 {
     private static List<string> Json(IEnumerable<AgUiEvent> events) => events.Select(AgUiJson.Serialize).ToList();

@@ -3,6 +3,7 @@ using CopilotAspire.Runtime.Protocol;
 
 namespace CopilotAspire.Tests.Pipeline;
 
+[Kind(TestKind.Fast)]
 public sealed class EventVerifierTests
 {
     private static readonly RunStartedEvent Started = new() { ThreadId = "t", RunId = "r" };

@@ -12,6 +12,7 @@ namespace CopilotAspire.Tests.Pipeline;
 /// client gets is unchanged, a 1.0 client gets 1.0 shapes, open reasoning is closed before the terminal event, and a
 /// patch that is not RFC 6902 ends the run with a clear <c>RUN_ERROR</c>.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class ProtocolVersionTests
 {
     private static RunAgentInput Input(string? protocolVersion) => new()

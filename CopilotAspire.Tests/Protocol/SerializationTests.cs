@@ -5,6 +5,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Protocol;
 
 /// <summary>AG-UI JSON: field order, omitted absent fields, relaxed escaping, passthrough, validation.</summary>
+[Kind(TestKind.Fast)]
 public sealed class SerializationTests
 {
     public static TheoryData<string> EveryEventType() =>

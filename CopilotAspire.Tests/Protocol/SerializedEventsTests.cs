@@ -7,6 +7,7 @@ namespace CopilotAspire.Tests.Protocol;
 /// A stored run keeps its events as JSON only: replaying writes those bytes, and what a replay needs of the objects
 /// (a RUN_ERROR, a message id) is known without reading them; an event read back equals the one stored.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class SerializedEventsTests
 {
     private static readonly AgUiEvent[] Run =

@@ -4,6 +4,7 @@ using StackExchange.Redis;
 namespace CopilotAspire.Tests.Runners;
 
 /// <summary>The replica checks on a three-master Redis Cluster (each replica with its own cluster connection).</summary>
+[Kind(TestKind.Process)]
 [Collection(RedisClusterCollection.Name)]
 public sealed class ClusterRedisAgentRunnerReplicaTests(RedisClusterFixture cluster) : RedisAgentRunnerReplicaTests(cluster)
 {

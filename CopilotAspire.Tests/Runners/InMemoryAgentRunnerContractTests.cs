@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Tests.Runners;
 
+[Kind(TestKind.Fast)]
 public sealed class InMemoryAgentRunnerContractTests : AgentRunnerContractTests
 {
     protected override string EventLimitCode => InMemoryAgentRunner.EventLimitCode;
@@ -13,6 +14,7 @@ public sealed class InMemoryAgentRunnerContractTests : AgentRunnerContractTests
 }
 
 /// <summary>Bounds only the in-memory runner has.</summary>
+[Kind(TestKind.Fast)]
 public sealed class InMemoryAgentRunnerBoundsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

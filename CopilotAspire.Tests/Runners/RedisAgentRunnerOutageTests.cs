@@ -9,6 +9,7 @@ using StackExchange.Redis;
 namespace CopilotAspire.Tests.Runners;
 
 /// <summary>Redis going away and coming back (the test's own redis-server is killed and restarted on the same port).</summary>
+[Kind(TestKind.Process)]
 public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly RedisRunnerFactory _factory = new(redis);

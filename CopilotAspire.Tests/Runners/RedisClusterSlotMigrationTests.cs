@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using CopilotAspire.Runtime.Pipeline;
 using CopilotAspire.Runtime.Protocol;
 using CopilotAspire.Runtime.Redis;
@@ -16,6 +14,7 @@ namespace CopilotAspire.Tests.Runners;
 /// acknowledged is lost: every run's stream, every tail (resumed with <c>Last-Event-ID</c> whenever it ended early
 /// or was refused with 503, as a client does), and every replay afterwards hold all the events, in order, once.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisClusterSlotMigrationTests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>, IAsyncDisposable
 {
     private const int Threads = 4;
@@ -35,28 +34,8 @@ public sealed class RedisClusterSlotMigrationTests(RedisClusterFixture cluster) 
         var writer = await _factory.CreateAsync(logger: loggers.CreateLogger<RedisAgentRunner>());
         var reader = await _factory.CreateAsync();
         await using var admin = await cluster.ConnectAsync();
-        var threads = Enumerable.Range(0, Threads).Select(_ => "thread-" + Guid.NewGuid().ToString("N")[..12]).ToList();
-        var deltas = threads.Select(_ => Channel.CreateUnbounded<string>()).ToList();
-        var runs = new List<IAsyncEnumerator<RunnerEvent>>();
-        var own = threads.Select(_ => new List<RunnerEvent>()).ToList();
-        for (var i = 0; i < Threads; i++)
-        {
-            var channel = deltas[i].Reader;
-            runs.Add((await writer.RunAsync(TestAgents.Request(threads[i], "r1", new ScriptAgent((input, ct) => Streaming(input, channel, ct))), Ct)).GetAsyncEnumerator(Ct));
-            own[i].AddRange(await runs[i].ReadUntilAsync(e => e is TextMessageStartEvent));
-        }
-        var tails = threads.Select(t => Task.Run(() => TailWithResumesAsync(reader, t), Ct)).ToList();
-
-        var tokens = 0;
-        async Task SendTokenAsync()
-        {
-            var delta = $" t{tokens++}";
-            for (var i = 0; i < Threads; i++)
-            {
-                await deltas[i].Writer.WriteAsync(delta, Ct);
-                own[i].AddRange(await runs[i].ReadUntilAsync(e => e is TextMessageContentEvent c && c.Delta == delta));
-            }
-        }
+        var streaming = await StreamingThreads.StartAsync(writer, reader, Threads, Ct);
+        var (threads, own) = (streaming.Threads, streaming.Own);
 
         var moves = 0;
         var refusedConnects = 0;
@@ -72,7 +51,7 @@ public sealed class RedisClusterSlotMigrationTests(RedisClusterFixture cluster) 
                     // is refused (TRYAGAIN) and retried until the slot has moved.
                     var earlier = new HashSet<LogEntry>(logs.Entries, ReferenceEqualityComparer.Instance);
                     var refused = logs.WaitForAsync(e => !earlier.Contains(e) && e.Message.Contains(thread, StringComparison.Ordinal) && e.Exception?.Message.Contains("TRYAGAIN", StringComparison.Ordinal) == true, Ct);
-                    await SendTokenAsync();
+                    await streaming.SendTokenAsync();
                     await refused.WaitAsync(TimeSpan.FromSeconds(30), Ct);
                     // A connect meanwhile (its snapshot reads several keys of the slot at once) is served or refused
                     // with 503 for the client to retry: never another failure.
@@ -88,72 +67,24 @@ public sealed class RedisClusterSlotMigrationTests(RedisClusterFixture cluster) 
                     }
                 });
                 moves++;
-                await SendTokenAsync();
+                await streaming.SendTokenAsync();
             }
         }
-        for (var i = 0; i < Threads; i++)
-        {
-            deltas[i].Writer.Complete();
-            own[i].AddRange(await runs[i].ReadToEndAsync());
-            await runs[i].DisposeAsync();
-        }
+        await streaming.FinishAsync();
+        var tokens = streaming.Tokens;
 
         var replica = await _factory.CreateAsync(); // a replica that saw none of it
         for (var i = 0; i < Threads; i++)
         {
             Assert.Equal(Enumerable.Range(1, tokens + 4).Select(k => $"1.{k}"), own[i].Select(e => e.Id));
             Assert.IsType<RunFinishedEvent>(own[i][^1].Event);
-            var (tail, resumes) = await tails[i];
+            var (tail, resumes) = await streaming.Tails[i];
             TestContext.Current.TestOutputHelper?.WriteLine($"{threads[i]}: {tokens} tokens, {moves} slot moves, tail resumed {resumes} times");
-            Assert.Equal(Framed(own[i]), Framed(tail));
-            Assert.Equal(EventCompactor.Compact(own[i].Select(e => e.Event)).Json(), (await ConnectAllAsync(replica, threads[i])).Json());
+            Assert.Equal(TailingClient.Framed(own[i]), TailingClient.Framed(tail));
+            Assert.Equal(EventCompactor.Compact(own[i].Select(e => e.Event)).Json(), (await TailingClient.ConnectAllAsync(replica, threads[i], Ct)).Json());
             var half = (tokens + 4) / 2;
-            Assert.Equal(Framed(own[i][half..]), Framed(await ConnectAllAsync(replica, threads[i], $"1.{half}")));
+            Assert.Equal(TailingClient.Framed(own[i][half..]), TailingClient.Framed(await TailingClient.ConnectAllAsync(replica, threads[i], Ct, $"1.{half}")));
         }
         TestContext.Current.TestOutputHelper?.WriteLine($"connects refused (503) mid-move: {refusedConnects} of {moves}; writes refused and retried: {logs.Entries.Count(e => e.Exception?.Message.Contains("TRYAGAIN", StringComparison.Ordinal) == true)}");
-    }
-
-    /// <summary>A client's tail of a thread's run: connect, and on an early end or a 503 connect again after the last id seen.</summary>
-    private static async Task<(List<RunnerEvent> Events, int Resumes)> TailWithResumesAsync(AgentRunner runner, string thread)
-    {
-        var events = new List<RunnerEvent>();
-        for (var resumes = 0; resumes < 1000; resumes++)
-        {
-            try
-            {
-                await foreach (var e in await runner.ConnectAsync(new AgentConnectRequest(thread, "test", new Dictionary<string, string>(), events.Count > 0 ? events[^1].Id : null), Ct))
-                {
-                    events.Add(e);
-                    if (e.Event is RunFinishedEvent or RunErrorEvent)
-                    {
-                        return (events, resumes);
-                    }
-                }
-            }
-            catch (RunnerUnavailableException)
-            {
-                // Refused (503) while the slot moved: a client retries.
-            }
-            await Task.Delay(10, Ct); // a client's retry backoff
-        }
-        throw new InvalidOperationException($"The tail of {thread} never reached the run's end ({events.Count} events).");
-    }
-
-    private static async Task<List<RunnerEvent>> ConnectAllAsync(AgentRunner runner, string threadId, string? lastEventId = null) =>
-        await (await runner.ConnectAsync(new AgentConnectRequest(threadId, "test", new Dictionary<string, string>(), lastEventId), Ct)).ReadAllAsync(Ct);
-
-    private static List<string> Framed(IEnumerable<RunnerEvent> events) => [.. events.Select(e => e.Id + " " + AgUiJson.Serialize(e.Event))];
-
-    private static async IAsyncEnumerable<AgUiEvent> Streaming(RunAgentInput input, ChannelReader<string> deltas, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var id = input.RunId + "-text";
-        yield return new RunStartedEvent { ThreadId = input.ThreadId, RunId = input.RunId };
-        yield return new TextMessageStartEvent { MessageId = id };
-        await foreach (var delta in deltas.ReadAllAsync(ct))
-        {
-            yield return new TextMessageContentEvent { MessageId = id, Delta = delta };
-        }
-        yield return new TextMessageEndEvent { MessageId = id };
-        yield return new RunFinishedEvent { ThreadId = input.ThreadId, RunId = input.RunId };
     }
 }

@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Runners;
 /// A stop that reaches the owning replica from another one (wire spec §22): the run ends in the shape its own client
 /// negotiated when it started (the version travels with the run's input, not with the stop request).
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisCrossReplicaStopVersionTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
 {
     private readonly RedisRunnerFactory _factory = new(redis);

@@ -15,6 +15,7 @@ namespace CopilotAspire.Tests.Runners;
 /// redis-server and has today's runner replay, resume, tail and close the runs it holds. Fixtures: <c>18a4eee</c>
 /// (stream entries with a field per event), <c>1243a58</c> (a field per batch, events one per line, no version).
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisFormatUpgradeTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private const string Now = "now:";

@@ -8,6 +8,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Runners;
 
 /// <summary>Two real Api processes on one redis-server, as two replicas behind a load balancer.</summary>
+[Kind(TestKind.Process)]
 public sealed class RedisRunnerApiProcessTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const string Agent = "/api/copilotkit/agent/scripted";

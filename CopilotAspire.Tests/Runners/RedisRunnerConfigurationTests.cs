@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 namespace CopilotAspire.Tests.Runners;
 
 /// <summary>Choosing the runner from configuration, and the Redis runner's options validation.</summary>
+[Kind(TestKind.Process)]
 public sealed class RedisRunnerConfigurationTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -9,6 +9,7 @@ namespace CopilotAspire.Tests.Runners;
 /// Events per second one run pushes through each runner (not a test: run explicitly with
 /// <c>dotnet test --filter "FullyQualifiedName~RedisRunnerThroughput" -- xUnit.Explicit=only</c>).
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisRunnerThroughputMeasurements(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
 {
     private const int Events = 200_000;

@@ -7,6 +7,7 @@ namespace CopilotAspire.Tests.Runners;
 /// The active run's event log: readers that join before, during or after the appends each get every event once, in
 /// order, across many chunks of storage, and end when the run completes.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class RunEventLogTests
 {
     private static TextMessageContentEvent Event(int i) => new() { MessageId = "m", Delta = i.ToString(System.Globalization.CultureInfo.InvariantCulture) };

@@ -5,6 +5,7 @@ using CopilotAspire.Tests.Protocol;
 namespace CopilotAspire.Tests.Runners;
 
 /// <summary>The Redis runner's reader of its own event JSON gives what the general (polymorphic) reader gives.</summary>
+[Kind(TestKind.Fast)]
 public sealed class StoredEventReaderTests
 {
     [Theory]

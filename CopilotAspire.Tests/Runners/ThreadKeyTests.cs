@@ -4,6 +4,7 @@ using CopilotAspire.Runtime.Runners;
 namespace CopilotAspire.Tests.Runners;
 
 /// <summary>A thread's scope is part of its Redis keys, encoded so that no scope and thread id can reach another's keys.</summary>
+[Kind(TestKind.Fast)]
 public sealed class ThreadKeyTests
 {
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -12,6 +11,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// untrusted: ffmpeg only ever reads them with the demuxer of the sniffed container, so a playlist naming files on the
 /// server is never followed.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed partial class FfmpegTranscriberTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -186,15 +186,9 @@ public sealed partial class FfmpegTranscriberTests
     private static async Task<string> ServerFileAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), $"transcriber-secret-{Guid.NewGuid():N}.mp3");
-        var start = new ProcessStartInfo(TestAudio.FfmpegPath!) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in (string[])["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=2", path])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"ffmpeg failed to make {path}: {await stderr}");
+        var (exitCode, _, stderr) = await ProcessRun.RunAsync(TestAudio.FfmpegPath!,
+            ["-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=2", path], null, Timeout.InfiniteTimeSpan, Ct);
+        Assert.True(exitCode == 0, $"ffmpeg failed to make {path}: {stderr}");
         return path;
     }
 

@@ -10,6 +10,7 @@ using CopilotAspire.Tests.Infrastructure;
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>Finding, downloading (from a loopback server here) and checking the ggml model file.</summary>
+[Kind(TestKind.Fast)]
 public sealed class GgmlModelStoreTranscriberTests : TempDirectoryTest
 {
     private static GgmlModelStore Store(HttpClient http, WhisperOptions options) =>

@@ -13,6 +13,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// (REST, and the single route's JSON form) and on the Transcriber's <c>/v1/audio/transcriptions</c>: a 400 in each
 /// endpoint's error shape, never a 500; an upload the client abandons is logged at debug, without a stack trace.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class MalformedMultipartTests
 {
     private const string Rest = "api/copilotkit/transcribe";

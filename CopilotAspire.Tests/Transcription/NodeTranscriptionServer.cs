@@ -13,9 +13,9 @@ public sealed class NodeTranscriptionServer : IAsyncDisposable
 {
     private static readonly string Directory = Path.Combine(NodeClient.RepoRoot(), "clients", "transcription");
 
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private NodeTranscriptionServer(Process process, Uri baseAddress)
+    private NodeTranscriptionServer(ChildProcess process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -26,24 +26,16 @@ public sealed class NodeTranscriptionServer : IAsyncDisposable
 
     public static async Task<NodeTranscriptionServer> StartAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("node", ["openai-transcription-server.mjs"])
-        {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var process = ChildProcess.Start(new ProcessStartInfo("node", ["openai-transcription-server.mjs"]) { WorkingDirectory = Directory });
         try
         {
-            var line = await process.StandardOutput.ReadLineAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(30), cancellationToken)
-                ?? throw new InvalidOperationException("The Node server exited: " + await process.StandardError.ReadToEndAsync(cancellationToken));
+            var line = await process.WaitForLineAsync(l => l.StartsWith("listening ", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
             var port = int.Parse(line["listening ".Length..], System.Globalization.CultureInfo.InvariantCulture);
             return new NodeTranscriptionServer(process, new Uri($"http://127.0.0.1:{port}/v1"));
         }
         catch
         {
-            process.Kill();
-            process.Dispose();
+            await process.DisposeAsync();
             throw;
         }
     }
@@ -55,17 +47,10 @@ public sealed class NodeTranscriptionServer : IAsyncDisposable
         try
         {
             await File.WriteAllBytesAsync(file, body, cancellationToken);
-            using var process = Process.Start(new ProcessStartInfo("node", ["parse-form.mjs", file, contentType])
-            {
-                WorkingDirectory = Directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            }) ?? throw new InvalidOperationException("node did not start");
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            var output = (await stdout).Trim();
-            Assert.True(output.Length > 0, $"node printed nothing; stderr: {await stderr}");
+            var (_, stdout, stderr) = await ProcessRun.RunAsync(new ProcessStartInfo("node", ["parse-form.mjs", file, contentType]) { WorkingDirectory = Directory },
+                cancellationToken);
+            var output = stdout.Trim();
+            Assert.True(output.Length > 0, $"node printed nothing; stderr: {stderr}");
             using var json = JsonDocument.Parse(output);
             return json.RootElement.Clone();
         }
@@ -75,13 +60,5 @@ public sealed class NodeTranscriptionServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(); // this process only, by its own pid
-        }
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -18,6 +18,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// browser → runtime <c>/transcribe</c> → Transcriber <c>/v1/audio/transcriptions</c> → engine, and each failure of the
 /// Transcriber mapped to the runtime's error body.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class OpenAICompatibleTranscriptionServiceTests
 {
     private const string Rest = "api/copilotkit/transcribe";
@@ -176,10 +177,7 @@ public sealed class OpenAICompatibleTranscriptionServiceTests
     public async Task An_unreachable_provider_is_502_network_error()
     {
         // A port that was just free: nothing listens there.
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = FreePort.Next();
         await using var runtime = await RuntimeTranscribeHost.StartAsync(null, new Dictionary<string, string?> { ["Endpoint"] = $"http://127.0.0.1:{port}/v1" });
 
         using var response = await runtime.Client.PostAsync(Rest, Recording([1, 2, 3]), Ct);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 
 namespace CopilotAspire.Tests.Transcription;
 
@@ -115,16 +114,7 @@ public static class TestAudio
 
     private static async Task RunAsync(string program, IEnumerable<string> args, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        await stdout;
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', start.ArgumentList)} failed: {await stderr}");
+        var (exitCode, _, stderr) = await ProcessRun.RunAsync(program, args, null, Timeout.InfiniteTimeSpan, cancellationToken);
+        Assert.True(exitCode == 0, $"{program} {string.Join(' ', args)} failed: {stderr}");
     }
 }

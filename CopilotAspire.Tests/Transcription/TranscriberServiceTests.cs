@@ -6,6 +6,7 @@ using static CopilotAspire.Tests.Transcription.TranscriberForms;
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>The Transcriber's OpenAI-compatible API over real HTTP on loopback, with the tone engine.</summary>
+[Kind(TestKind.Fast)]
 public sealed class TranscriberServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

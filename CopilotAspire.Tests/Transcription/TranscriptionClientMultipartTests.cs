@@ -13,6 +13,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// bytes read by Node's <c>Request.formData()</c>, and the runtime's <c>/transcribe</c> end to end against a Node
 /// OpenAI-compatible server, the real Transcriber (Whisper.net on the generated model) and the fake OpenAI server.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class TranscriptionClientMultipartTests
 {
     private const string Rest = "api/copilotkit/transcribe";

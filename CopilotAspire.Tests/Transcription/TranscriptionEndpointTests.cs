@@ -11,6 +11,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// <c>POST {base}/transcribe</c> and single-route <c>transcribe</c> through the runtime's real endpoints on loopback,
 /// with every body asserted byte for byte (wire spec §8.2, §13 cases 47–56 and 67).
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class TranscriptionEndpointTests
 {
     private const string Rest = "api/copilotkit/transcribe";

@@ -7,6 +7,7 @@ using static CopilotAspire.Tests.Transcription.TranscriberForms;
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary>WAV of any rate, channel count and sample format reaches the engine as 16 kHz mono at the right pitch.</summary>
+[Kind(TestKind.Fast)]
 public sealed class WavDecoderTranscriberTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -12,6 +12,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// container, language rules, one slot held until the native run ends, saturation, a model file that changes under
 /// the service, and a real process stopped mid-transcription.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class WhisperEngineScenarioTests : TempDirectoryTest
 {
     private const string Spoken = "hello from copilot aspire";

@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Transcription;
 /// The real Whisper.net engine on a ggml model that the test generates (<see cref="GeneratedWhisperModel"/>): no
 /// model is downloaded, and the generated model transcribes every clip to a known text.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class WhisperEngineTranscriberTests : TempDirectoryTest
 {
     private static Task<TranscriberTestServer> StartWithModelAsync(string modelPath, int concurrency = 1) =>

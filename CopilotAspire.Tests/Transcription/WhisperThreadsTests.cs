@@ -3,6 +3,7 @@ using CopilotAspire.Transcriber.Hosting;
 namespace CopilotAspire.Tests.Transcription;
 
 /// <summary><c>Whisper:Threads</c>: 0 means one thread per usable core, at most 4; a set value wins.</summary>
+[Kind(TestKind.Fast)]
 public sealed class WhisperThreadsTests
 {
     [Theory]

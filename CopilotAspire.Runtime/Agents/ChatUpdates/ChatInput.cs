@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.AI;
 

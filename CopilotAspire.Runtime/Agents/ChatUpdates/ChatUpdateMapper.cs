@@ -1,3 +1,4 @@
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using CopilotAspire.Runtime.Protocol;
 using Microsoft.Extensions.AI;
 using StreamingChatCompletionUpdate = OpenAI.Chat.StreamingChatCompletionUpdate;
@@ -8,8 +9,9 @@ namespace CopilotAspire.Runtime.Agents;
 /// <summary>
 /// The one mapping of a Microsoft.Extensions.AI response stream to AG-UI events (wire spec §10.4, §18), shared by
 /// <see cref="BuiltInAgent"/> and the Microsoft Agent Framework adapter: text deltas, reasoning, tool calls (streamed
-/// argument deltas where the provider sends them), tool results the agent ran itself, usage and the finish reason.
-/// Events are queued in <see cref="Pending"/>; the caller yields and clears them.
+/// argument deltas where the provider sends them), tool results (those the agent ran itself, and the server tools a
+/// caller runs through <see cref="AddToolResult"/>), usage and the finish reason. The caller's hooks (interrupts, state
+/// tools) use <see cref="ToolCallId"/> and queue their own events in <see cref="Pending"/>; the caller yields and clears them.
 /// </summary>
 internal sealed class ChatUpdateMapper
 {
@@ -84,15 +86,7 @@ internal sealed class ChatUpdateMapper
                 case FunctionResultContent result:
                     // A tool the agent ran itself (a FunctionInvokingChatClient inside it): its result, as BuiltInAgent
                     // reports the server tools it runs.
-                    CloseReasoning();
-                    _textOpen = false;
-                    Pending.Add(new ToolCallResultEvent
-                    {
-                        ToolCallId = ToolCallId(result.CallId),
-                        MessageId = NewId(),
-                        Role = MessageRoles.Tool,
-                        Content = AgentTools.Stringify(result.Result),
-                    });
+                    AddToolResult(result.CallId, result.Result);
                     break;
                 case UsageContent usage:
                     (Usage ??= new UsageDetails()).Add(usage.Details);
@@ -162,6 +156,20 @@ internal sealed class ChatUpdateMapper
         streamed.Ended = true;
         _openToolCalls.Remove(id);
         Pending.Add(new ToolCallEndEvent { ToolCallId = id });
+    }
+
+    /// <summary>A tool run on the server (by the agent or by the model's client): its <c>TOOL_CALL_RESULT</c>.</summary>
+    public void AddToolResult(string providerCallId, object? output)
+    {
+        CloseReasoning();
+        _textOpen = false;
+        Pending.Add(new ToolCallResultEvent
+        {
+            ToolCallId = ToolCallId(providerCallId),
+            MessageId = NewId(),
+            Role = MessageRoles.Tool,
+            Content = AgentTools.Stringify(output),
+        });
     }
 
     private void StartToolCall(string callId, string name)

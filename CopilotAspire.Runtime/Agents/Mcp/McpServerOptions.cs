@@ -1,3 +1,5 @@
+using CopilotAspire.Runtime.Agents.BuiltIn;
+
 namespace CopilotAspire.Runtime.Agents;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using CopilotAspire.Runtime.Agents.BuiltIn;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
@@ -7,7 +8,7 @@ namespace CopilotAspire.Runtime.Agents;
 /// <summary>
 /// The MCP tools of one run: connects to each configured server when the run starts, lists its tools, and closes the
 /// connections when the run ends (the official agent's per-run <c>createMCPClient</c>). User-managed clients
-/// (<see cref="BasicAgentOptions.McpClients"/>) are listed but neither opened nor closed here. A server that fails
+/// (<see cref="BuiltInAgentOptions.McpClients"/>) are listed but neither opened nor closed here. A server that fails
 /// to connect or to list its tools is logged and skipped; a failing user-managed client fails the run, as officially.
 /// </summary>
 internal sealed class McpToolSession : IAsyncDisposable
@@ -22,7 +23,7 @@ internal sealed class McpToolSession : IAsyncDisposable
     public IReadOnlyList<AIFunction> Tools => _tools;
 
     /// <summary>Connects and lists. Cancellation (the run was stopped) closes what was opened and throws.</summary>
-    public static async Task<McpToolSession> OpenAsync(BasicAgentOptions options, ILoggerFactory? loggerFactory, ILogger logger,
+    public static async Task<McpToolSession> OpenAsync(BuiltInAgentOptions options, ILoggerFactory? loggerFactory, ILogger logger,
         string threadId, string runId, CancellationToken cancellationToken)
     {
         var session = new McpToolSession(logger);

@@ -13,6 +13,7 @@ namespace CopilotAspire.Tests.Agents.Remote;
 /// byte: every failure ends the run with one <c>RUN_ERROR</c> and its code, never a 500 or a hang; the event stream is
 /// read as it arrives whatever its framing; headers reach the remote; a stop closes the remote's connection.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class HttpAgentFailureTests : IAsyncLifetime
 {
     private ScriptedRemote _remote = null!;
@@ -81,7 +82,7 @@ public sealed class HttpAgentFailureTests : IAsyncLifetime
     [Fact]
     public async Task Connection_refused_is_REMOTE_UNREACHABLE()
     {
-        _agents.Add(("refused", $"http://127.0.0.1:{RedisServerFixture.FreePort()}/agent", null));
+        _agents.Add(("refused", $"http://127.0.0.1:{FreePort.Next()}/agent", null));
         var (response, frames) = await (await HostAsync()).PostSseAsync($"{RuntimeTestHost.BasePath}/agent/refused/run", RuntimeTestHost.Input("t-refused", "r1"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Agents.Remote;
 /// with its scripted agent and its BuiltInAgent on the fake model. The official client gets, through our runtime, the
 /// same events (ids aside) as from the official runtime directly; stop works; its errors arrive as RUN_ERROR.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class HttpAgentOfficialRuntimeTests(OfficialRemoteFixture fixture) : IClassFixture<OfficialRemoteFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

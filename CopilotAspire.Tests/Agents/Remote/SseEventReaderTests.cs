@@ -4,6 +4,7 @@ using CopilotAspire.Runtime.Agents.Remote;
 namespace CopilotAspire.Tests.Agents.Remote;
 
 /// <summary>The incremental event-stream reader: the HTML rules on any split of the bytes into reads.</summary>
+[Kind(TestKind.Fast)]
 public sealed class SseEventReaderTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

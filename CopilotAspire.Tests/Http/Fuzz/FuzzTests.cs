@@ -13,6 +13,7 @@ namespace CopilotAspire.Tests.Http.Fuzz;
 /// 5xx, never a hang, the server healthy afterwards, and stored threads unchanged by the requests it rejected. The
 /// seed is printed; set <c>COPILOT_FUZZ_SEED</c> to replay a run and <c>COPILOT_FUZZ_COUNT</c> for more requests.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class FuzzTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private const int MaxRequestBodyBytes = 256 * 1024;

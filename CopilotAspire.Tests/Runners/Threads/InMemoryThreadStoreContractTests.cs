@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Tests.Runners.Threads;
 
+[Kind(TestKind.Fast)]
 public sealed class InMemoryThreadStoreContractTests : ThreadStoreContractTests
 {
     protected override ValueTask<AgentRunner> CreateRunnerAsync() => ValueTask.FromResult<AgentRunner>(new InMemoryAgentRunner());

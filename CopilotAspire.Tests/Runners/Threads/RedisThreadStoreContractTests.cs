@@ -6,6 +6,7 @@ using StackExchange.Redis;
 
 namespace CopilotAspire.Tests.Runners.Threads;
 
+[Kind(TestKind.Process)]
 public sealed class RedisThreadStoreContractTests(RedisServerFixture redis) : ThreadStoreContractTests, IClassFixture<RedisServerFixture>
 {
     private readonly RedisRunnerFactory _factory = new(redis);
