@@ -10,6 +10,7 @@ namespace CopilotAspire.Tests.Browser;
 /// Chromium, through two replicas on one Redis: replica A's page reaches only Api A, replica B's only Api B. Threads are
 /// made by chatting, listed, switched, renamed, archived, unarchived and deleted, across the replicas.
 /// </summary>
+[Kind(TestKind.Browser)]
 public sealed class ThreadsPanelTests(ThreadsPageFixture app) : IClassFixture<ThreadsPageFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
