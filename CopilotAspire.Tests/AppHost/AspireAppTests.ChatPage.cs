@@ -11,7 +11,8 @@ public sealed partial class AspireAppTests
     /// <summary>
     /// The page is first used through the app's own <c>web</c> resource (its proxy reaches the Api replicas through
     /// DCP's); then the same thread is reloaded through a Web host pinned to each Api replica in turn, so a turn taken
-    /// on one replica is shown by the other: Redis holds the thread.
+    /// on one replica is shown by the other: Redis holds the thread. The threads panel renames it through replica 1;
+    /// replica 2 lists it with that name and deletes it.
     /// </summary>
     [Fact]
     public async Task The_web_resource_serves_the_chat_and_a_reload_on_the_other_replica_shows_the_thread()
@@ -41,6 +42,8 @@ public sealed partial class AspireAppTests
             await Expect(chat.UserMessages).ToHaveTextAsync(["through the app"]);
             await chat.SendAsync("on replica one");
             await Expect(chat.ToolCards.GetByTestId("tool-card-result")).ToHaveCountAsync(2);
+            await chat.RenameThreadAsync(thread, "Made in the app"); // the threads panel, through replica 1
+            await Expect(chat.ThreadRow(thread).GetByTestId("thread-name")).ToHaveTextAsync("Made in the app");
         });
 
         await browser.RunPageAsync(onReplica2.BaseUrl, "aspire-replica-2", async page =>
@@ -50,6 +53,12 @@ public sealed partial class AspireAppTests
             await Expect(chat.UserMessages).ToHaveTextAsync(["through the app", "on replica one"]);
             await Expect(chat.ToolCards.GetByTestId("tool-card-echo")).ToHaveTextAsync(["through the app", "on replica one"]);
             Assert.Contains("\"echo\": \"on replica one\"", await chat.StateJsonAsync());
+
+            // Replica 2 lists the thread with the name given on replica 1, and deletes it.
+            await Expect(chat.ThreadRow(thread).GetByTestId("thread-name")).ToHaveTextAsync("Made in the app");
+            await chat.DeleteThreadAsync(thread);
+            await Expect(chat.ThreadRow(thread)).ToHaveCountAsync(0);
+            await Expect(chat.UserMessages).ToHaveCountAsync(0);
         });
     }
 }

@@ -26,6 +26,54 @@ public sealed class ChatPage(IPage page)
 
     public ILocator FinishRecordingButton => page.GetByTestId("copilot-finish-transcribe-button");
 
+    /// <summary>The threads panel's rows (<c>useThreads</c>), newest first.</summary>
+    public ILocator ThreadRows => page.GetByTestId("thread-row");
+
+    /// <summary>The threads panel's row of one thread.</summary>
+    public ILocator ThreadRow(string threadId) => page.Locator($"[data-testid=thread-row][data-thread-id='{threadId}']");
+
+    /// <summary>The threads panel's message (a failed rename, archive or delete).</summary>
+    public ILocator ThreadsMessage => page.GetByTestId("threads-message");
+
+    /// <summary>Renames a thread in the panel as a user does (Rename, type, Enter), and waits for the runtime's answer.</summary>
+    public async Task RenameThreadAsync(string threadId, string name)
+    {
+        await ThreadRow(threadId).GetByTestId("thread-rename").ClickAsync();
+        var input = ThreadRow(threadId).GetByTestId("thread-rename-input");
+        await input.FillAsync(name);
+        await MutateThreadAsync(threadId, () => input.PressAsync("Enter"));
+    }
+
+    /// <summary>Archives a thread in the panel, and waits for the runtime's answer.</summary>
+    public Task ArchiveThreadAsync(string threadId) =>
+        MutateThreadAsync(threadId, () => ThreadRow(threadId).GetByTestId("thread-archive").ClickAsync());
+
+    /// <summary>Unarchives a thread in the panel, and waits for the runtime's answer.</summary>
+    public Task UnarchiveThreadAsync(string threadId) =>
+        MutateThreadAsync(threadId, () => ThreadRow(threadId).GetByTestId("thread-unarchive").ClickAsync());
+
+    /// <summary>Deletes a thread in the panel as a user does (Delete, then Delete to confirm), and waits for the runtime's answer.</summary>
+    public async Task DeleteThreadAsync(string threadId)
+    {
+        await ThreadRow(threadId).GetByTestId("thread-delete").ClickAsync();
+        await MutateThreadAsync(threadId, () => ThreadRow(threadId).GetByTestId("thread-delete-confirm").ClickAsync());
+    }
+
+    /// <summary>
+    /// Does what makes the panel change a thread and waits for the runtime's answer to it (the panel shows the change
+    /// at once, before the runtime has it): REST <c>PATCH/POST/DELETE …/threads/{id}…</c>, or the single route's
+    /// <c>resource/request</c> envelope naming that path.
+    /// </summary>
+    private Task<IResponse> MutateThreadAsync(string threadId, Func<Task> action) =>
+        page.RunAndWaitForResponseAsync(action, response =>
+        {
+            var request = response.Request;
+            var path = "/threads/" + threadId;
+            return request.Method != "GET"
+                && (new Uri(request.Url).AbsolutePath.Contains(path, StringComparison.Ordinal)
+                    || (request.Url.EndsWith("/api/copilotkit-single", StringComparison.Ordinal) && (request.PostData ?? "").Contains(path, StringComparison.Ordinal)));
+        });
+
     /// <summary>Opens the page (e.g. <c>/?agent=scripted</c>) and waits until the chat accepts input.</summary>
     public async Task OpenAsync(string path)
     {

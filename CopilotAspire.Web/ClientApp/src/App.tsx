@@ -4,6 +4,7 @@ import { ErrorList, type PageError } from "./ErrorList";
 import { newThreadId, readPageState, restUrl, singleRouteUrl, writePageState, type PageState, type Transport } from "./pageUrl";
 import { fetchRuntimeInfo, pickAgent, type RuntimeInfo } from "./runtimeInfo";
 import { StatePanel } from "./StatePanel";
+import { ThreadsPanel } from "./ThreadsPanel";
 import { useScriptedToolCard } from "./ToolCallCard";
 
 type ProviderError = { error: Error; code: string };
@@ -82,9 +83,6 @@ export function App() {
             ))}
           </select>
         </label>
-        <button type="button" data-testid="new-thread" onClick={() => navigate({ ...page, thread: newThreadId() })}>
-          New thread
-        </button>
         <label title="useSingleEndpoint: every call is one POST to /api/copilotkit-single">
           <input
             type="checkbox"
@@ -113,7 +111,15 @@ export function App() {
           onError={onError}
           enableInspector={false}
         >
-          <Chat key={`${agent}/${page.thread}`} agentId={agent} threadId={page.thread} />
+          <div className="workspace">
+            <ThreadsPanel
+              agentId={agent}
+              activeThreadId={page.thread}
+              onSelect={(thread) => navigate({ ...page, thread })}
+              onNewThread={() => navigate({ ...page, thread: newThreadId() })}
+            />
+            <Chat key={`${agent}/${page.thread}`} agentId={agent} threadId={page.thread} />
+          </div>
         </CopilotKitProvider>
       )}
     </div>
