@@ -99,7 +99,10 @@ public sealed partial class RedisAgentRunner : IThreadStore
             var isArchived = values[3] == "1";
             var name = values[1].IsNullOrEmpty ? null : (string?)values[1];
             var index = IndexKeysFor(thread.Scope);
-            var recorded = Database.HashSetAsync(index.Records, thread.ThreadId, new RedisThreadRecord((long)values[4], name).Encode());
+            var batch = Database.CreateBatch();
+            var recorded = batch.HashSetAsync(index.Records, thread.ThreadId, new RedisThreadRecord((long)values[4], name).Encode());
+            _ = batch.KeyExpireAsync(index.Records, _options.ThreadTtl, CommandFlags.FireAndForget);
+            batch.Execute();
             if (wasArchived != isArchived)
             {
                 await ReindexAsync(thread, agentId, wasArchived, agentId, isArchived, (long)values[5]).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -184,8 +187,8 @@ public sealed partial class RedisAgentRunner : IThreadStore
             {
                 // A new thread: its list record (created now, no name). A run of a known thread changes neither.
                 _ = batch.HashSetAsync(index.Records, request.ThreadId, new RedisThreadRecord(acquired.UpdatedAt, null).Encode(), When.Always, CommandFlags.FireAndForget);
+                _ = batch.KeyExpireAsync(index.Records, ttl, CommandFlags.FireAndForget);
             }
-            _ = batch.KeyExpireAsync(index.Records, ttl, CommandFlags.FireAndForget);
             batch.Execute();
             await added.ConfigureAwait(false);
         }
@@ -258,6 +261,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
         batch.Execute();
         var repairs = Database.CreateBatch();
         var repaired = new List<Task>();
+        var backfilled = false;
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
@@ -286,8 +290,13 @@ public sealed partial class RedisAgentRunner : IThreadStore
             {
                 var backfill = new RedisThreadRecord(meta[3].IsNull ? 0 : (long)meta[3], meta[1].IsNullOrEmpty ? null : (string?)meta[1]);
                 repaired.Add(repairs.HashSetAsync(index.Records, entry.Id, backfill.Encode(), When.NotExists));
+                backfilled = true;
             }
             result.Add((Record(entry.Id, meta), entry.Score));
+        }
+        if (backfilled)
+        {
+            _ = repairs.KeyExpireAsync(index.Records, _options.ThreadTtl, CommandFlags.FireAndForget); // it may have been created now
         }
         repairs.Execute();
         await Task.WhenAll(repaired).ConfigureAwait(false);
