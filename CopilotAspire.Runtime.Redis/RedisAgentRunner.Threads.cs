@@ -26,15 +26,15 @@ public sealed partial class RedisAgentRunner : IThreadStore
             var index = IndexKeysFor(query.Scope);
             var want = query.Limit + 1; // one more tells whether there is a next page
             var found = new List<(ThreadRecord Record, long Score)>(want);
-            var sources = new List<IndexReader> { new(index.Index(query.AgentId, archived: false), after) };
+            var sources = new List<IndexReader> { new(index.Index(query.AgentId, archived: false), archived: false, after) };
             if (query.IncludeArchived)
             {
-                sources.Add(new IndexReader(index.Index(query.AgentId, archived: true), after));
+                sources.Add(new IndexReader(index.Index(query.AgentId, archived: true), archived: true, after));
             }
             // Entries whose thread has expired are dropped as they are met; a page is read again until it is full.
             while (found.Count < want && sources.Any(s => !s.Done))
             {
-                var candidates = new List<(RedisKey Index, string Id, long Score)>();
+                var candidates = new List<IndexEntry>();
                 foreach (var source in sources.Where(s => !s.Done))
                 {
                     candidates.AddRange(await source.ReadAsync(Database, want - found.Count).WaitAsync(cancellationToken).ConfigureAwait(false));
@@ -43,21 +43,9 @@ public sealed partial class RedisAgentRunner : IThreadStore
                 candidates = candidates.Take(want - found.Count).ToList();
                 foreach (var source in sources)
                 {
-                    source.Consumed(candidates.Where(c => c.Index == source.Key).Select(c => (c.Id, c.Score)).ToList());
+                    source.Consumed(candidates.Where(c => c.Source == source).Select(c => (c.Id, c.Score)).ToList());
                 }
-                var batch = Database.CreateBatch();
-                var reads = candidates.Select(c => batch.HashGetAsync(KeysFor(new ThreadKey(c.Id, query.Scope)).Meta, MetaFields)).ToList();
-                batch.Execute();
-                for (var i = 0; i < candidates.Count; i++)
-                {
-                    var meta = await reads[i].WaitAsync(cancellationToken).ConfigureAwait(false);
-                    if (meta[0].IsNull)
-                    {
-                        await Database.SortedSetRemoveAsync(candidates[i].Index, candidates[i].Id).WaitAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                    found.Add((Record(candidates[i].Id, meta), candidates[i].Score));
-                }
+                found.AddRange(await RecordsAsync(index, query.Scope, query.AgentId, candidates).WaitAsync(cancellationToken).ConfigureAwait(false));
             }
             var page = found.Take(query.Limit).ToList();
             var next = found.Count > query.Limit ? new ThreadCursor(page[^1].Score, page[^1].Record.Id).ToString() : null;
@@ -109,10 +97,17 @@ public sealed partial class RedisAgentRunner : IThreadStore
             var agentId = (string)values[0]!;
             var wasArchived = values[2] == "1";
             var isArchived = values[3] == "1";
+            var name = values[1].IsNullOrEmpty ? null : (string?)values[1];
+            var index = IndexKeysFor(thread.Scope);
+            var batch = Database.CreateBatch();
+            var recorded = batch.HashSetAsync(index.Records, thread.ThreadId, new RedisThreadRecord((long)values[4], name).Encode());
+            _ = batch.KeyExpireAsync(index.Records, _options.ThreadTtl, CommandFlags.FireAndForget);
+            batch.Execute();
             if (wasArchived != isArchived)
             {
                 await ReindexAsync(thread, agentId, wasArchived, agentId, isArchived, (long)values[5]).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
+            await recorded.WaitAsync(cancellationToken).ConfigureAwait(false);
             return Record(thread.ThreadId, [values[0], values[1].IsNullOrEmpty ? RedisValue.Null : values[1], values[3], values[4], values[5]]);
         }
         catch (Exception ex) when (IsOutage(ex))
@@ -164,7 +159,8 @@ public sealed partial class RedisAgentRunner : IThreadStore
 
     /// <summary>
     /// Indexes a started run (the start script already updated the thread's metadata): plain pipelined commands when the
-    /// thread stays in its index (the common case: one round trip, no script), the move script when its agent changed.
+    /// thread stays in its index (the common case: one round trip, no script; a new thread's list record with them), the
+    /// move script when its agent changed.
     /// A failure leaves the index stale (logged), never the run without its stream.
     /// </summary>
     private async Task IndexRunSafelyAsync(AgentRunRequest request, AcquireResult acquired)
@@ -187,6 +183,12 @@ public sealed partial class RedisAgentRunner : IThreadStore
             _ = batch.KeyExpireAsync(index.Agents, ttl, CommandFlags.FireAndForget);
             var added = batch.SortedSetAddAsync(key, request.ThreadId, acquired.UpdatedAt);
             _ = batch.KeyExpireAsync(key, ttl, CommandFlags.FireAndForget); // after the ZADD: a new index gets its expiry
+            if (acquired.PreviousAgent is null)
+            {
+                // A new thread: its list record (created now, no name). A run of a known thread changes neither.
+                _ = batch.HashSetAsync(index.Records, request.ThreadId, new RedisThreadRecord(acquired.UpdatedAt, null).Encode(), When.Always, CommandFlags.FireAndForget);
+                _ = batch.KeyExpireAsync(index.Records, ttl, CommandFlags.FireAndForget);
+            }
             batch.Execute();
             await added.ConfigureAwait(false);
         }
@@ -201,7 +203,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
     private Task ReindexAsync(ThreadKey thread, string fromAgent, bool fromArchived, string toAgent, bool toArchived, long score)
     {
         var index = IndexKeysFor(thread.Scope);
-        return Database.ScriptEvaluateAsync(RedisThreadScripts.Reindex, [index.Index(fromAgent, fromArchived), index.Index(toAgent, toArchived), index.Agents],
+        return Database.ScriptEvaluateAsync(RedisThreadScripts.Reindex, [index.Index(fromAgent, fromArchived), index.Index(toAgent, toArchived), index.Agents, index.Records],
             [thread.ThreadId, score, toAgent, Milliseconds(_options.ThreadTtl)]);
     }
 
@@ -215,16 +217,98 @@ public sealed partial class RedisAgentRunner : IThreadStore
             case "running":
                 return ThreadDeleteOutcome.Running;
             case "ok":
-                if ((string?)result[1] is { Length: > 0 } agentId)
-                {
-                    await Database.SortedSetRemoveAsync(IndexKeysFor(thread.Scope).Index(agentId, result[2] == "1"), thread.ThreadId).ConfigureAwait(false);
-                }
+                var index = IndexKeysFor(thread.Scope);
+                var batch = Database.CreateBatch();
+                var unrecorded = batch.HashDeleteAsync(index.Records, thread.ThreadId);
+                var unindexed = (string?)result[1] is { Length: > 0 } agentId
+                    ? batch.SortedSetRemoveAsync(index.Index(agentId, result[2] == "1"), thread.ThreadId)
+                    : Task.FromResult(false);
+                batch.Execute();
+                await Task.WhenAll(unrecorded, unindexed).ConfigureAwait(false);
                 LogThreadDeleted(_logger, thread.ThreadId);
                 return ThreadDeleteOutcome.Deleted;
             default:
                 return ThreadDeleteOutcome.NotFound;
         }
     }
+
+    /// <summary>
+    /// The records of a page's index entries: one <c>HMGET</c> of the scope's records hash. An entry without a record (indexed
+    /// by an older replica) or old enough that its thread may have expired (<see cref="ExpiryCheckAfter"/>) is checked
+    /// against the thread's <c>meta</c> instead (one pipelined read for those): gone, its entry and record are dropped;
+    /// found without a record, the record is written (<c>HSETNX</c>: never over one a rename wrote meanwhile).
+    /// </summary>
+    private async Task<List<(ThreadRecord Record, long Score)>> RecordsAsync(RedisThreadIndexKeys index, string? scope, string agentId, List<IndexEntry> entries)
+    {
+        var result = new List<(ThreadRecord, long)>(entries.Count);
+        if (entries.Count == 0)
+        {
+            return result;
+        }
+        var stored = await Database.HashGetAsync(index.Records, entries.Select(e => (RedisValue)e.Id).ToArray()).ConfigureAwait(false);
+        var checkBefore = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - Milliseconds(ExpiryCheckAfter(_options.ThreadTtl));
+        var records = new RedisThreadRecord?[entries.Count];
+        var batch = Database.CreateBatch();
+        var metas = new Task<RedisValue[]>?[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            records[i] = RedisThreadRecord.TryDecode(stored[i], out var record) ? record : null;
+            if (records[i] is null || entries[i].Score < checkBefore)
+            {
+                metas[i] = batch.HashGetAsync(KeysFor(new ThreadKey(entries[i].Id, scope)).Meta, MetaFields);
+            }
+        }
+        batch.Execute();
+        var repairs = Database.CreateBatch();
+        var repaired = new List<Task>();
+        var backfilled = false;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (metas[i] is not { } read)
+            {
+                var record = records[i]!.Value;
+                result.Add((new ThreadRecord
+                {
+                    Id = entry.Id,
+                    AgentId = agentId,
+                    Name = record.Name,
+                    Archived = entry.Source.Archived,
+                    CreatedAt = ThreadRecord.FormatTime(record.CreatedAt),
+                    UpdatedAt = ThreadRecord.FormatTime(entry.Score),
+                }, entry.Score));
+                continue;
+            }
+            var meta = await read.ConfigureAwait(false);
+            if (meta[0].IsNull)
+            {
+                repaired.Add(repairs.SortedSetRemoveAsync(entry.Source.Key, entry.Id));
+                repaired.Add(repairs.HashDeleteAsync(index.Records, entry.Id));
+                continue;
+            }
+            if (records[i] is null)
+            {
+                var backfill = new RedisThreadRecord(meta[3].IsNull ? 0 : (long)meta[3], meta[1].IsNullOrEmpty ? null : (string?)meta[1]);
+                repaired.Add(repairs.HashSetAsync(index.Records, entry.Id, backfill.Encode(), When.NotExists));
+                backfilled = true;
+            }
+            result.Add((Record(entry.Id, meta), entry.Score));
+        }
+        if (backfilled)
+        {
+            _ = repairs.KeyExpireAsync(index.Records, _options.ThreadTtl, CommandFlags.FireAndForget); // it may have been created now
+        }
+        repairs.Execute();
+        await Task.WhenAll(repaired).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// How old (by last update) an index entry must be before a list checks that its thread still exists: 90% of
+    /// ThreadTtl. A thread's keys live ThreadTtl from its last run, so a younger entry's thread cannot have expired
+    /// (the tenth covers clock differences between replicas and Redis).
+    /// </summary>
+    internal static TimeSpan ExpiryCheckAfter(TimeSpan threadTtl) => threadTtl - threadTtl / 10;
 
     private RedisThreadIndexKeys IndexKeysFor(string? scope) => new(_options.KeyPrefix, scope);
 
@@ -240,7 +324,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
     };
 
     /// <summary>Reads one index page by page from a cursor: <c>ZRANGE key max -inf BYSCORE REV LIMIT offset count</c>.</summary>
-    private sealed class IndexReader(RedisKey key, ThreadCursor? after)
+    private sealed class IndexReader(RedisKey key, bool archived, ThreadCursor? after)
     {
         private double _max = after?.UpdatedAt ?? double.PositiveInfinity;
         private ThreadCursor? _after = after;
@@ -248,11 +332,14 @@ public sealed partial class RedisAgentRunner : IThreadStore
 
         public RedisKey Key { get; } = key;
 
+        /// <summary>Whether this is the index of archived threads.</summary>
+        public bool Archived { get; } = archived;
+
         public bool Done { get; private set; }
 
-        public async Task<List<(RedisKey, string, long)>> ReadAsync(IDatabase db, int count)
+        public async Task<List<IndexEntry>> ReadAsync(IDatabase db, int count)
         {
-            var result = new List<(RedisKey, string, long)>(count);
+            var result = new List<IndexEntry>(count);
             var exhausted = false;
             // Entries of the cursor's own time that come before it are skipped here (rare: ids updated in the same ms).
             while (result.Count < count && !exhausted)
@@ -269,7 +356,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
                     {
                         continue;
                     }
-                    result.Add((Key, (string)e.Element!, score));
+                    result.Add(new IndexEntry(this, (string)e.Element!, score));
                 }
             }
             _lastRead = result.Count;
@@ -292,6 +379,9 @@ public sealed partial class RedisAgentRunner : IThreadStore
         private int _lastRead;
         private bool _lastExhausted;
     }
+
+    /// <summary>One entry of an index: the thread id and its last update (ms).</summary>
+    private readonly record struct IndexEntry(IndexReader Source, string Id, long Score);
 
     [LoggerMessage(EventId = 2600, Level = LogLevel.Information, Message = "Thread {ThreadId} deleted")]
     private static partial void LogThreadDeleted(ILogger logger, string threadId);

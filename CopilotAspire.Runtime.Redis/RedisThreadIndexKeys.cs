@@ -10,6 +10,8 @@ namespace CopilotAspire.Runtime.Redis;
 /// {prefix}{i:scope}:live:&lt;agent&gt;      zset  thread id → last update (ms), the agent's threads that are not archived
 /// {prefix}{i:scope}:archived:&lt;agent&gt;  zset  the same for archived threads
 /// {prefix}{i:scope}:agents            set   agent ids that have an index in the scope (clear walks them)
+/// {prefix}{i:scope}:records           hash  thread id → its list record (RedisThreadRecord: createdAt and name), so a
+///                                     page is one ZRANGE and one HMGET, no read of each thread's meta
 /// </code>
 /// Every key lives ThreadTtl, refreshed whenever a thread of the scope is indexed. A thread and its index entry are in
 /// different slots, so they change in two commands, the thread first: if the second fails, the index is stale until the
@@ -24,9 +26,13 @@ internal sealed class RedisThreadIndexKeys
     {
         _base = $"{prefix}{{{(scope is null ? "i" : "i:" + RedisThreadKeys.TagFor(scope, "scope"))}}}:";
         Agents = _base + "agents";
+        Records = _base + "records";
     }
 
     public RedisKey Agents { get; }
+
+    /// <summary>The list records of the scope's threads (<see cref="RedisThreadRecord"/>).</summary>
+    public RedisKey Records { get; }
 
     /// <summary>The index of <paramref name="agentId"/>'s live or archived threads.</summary>
     public RedisKey Index(string agentId, bool archived) => _base + (archived ? "archived:" : "live:") + RedisThreadKeys.TagFor(agentId, "agent id");

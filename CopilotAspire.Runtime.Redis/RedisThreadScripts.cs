@@ -40,7 +40,7 @@ internal static class RedisThreadScripts
 
     /// <summary>
     /// Moves a thread's entry in the scope's index (a run of another agent started, or it was archived or unarchived). KEYS: the index it
-    /// leaves (may equal the next), the index it enters, agents. ARGV: thread id, score (ms), agentId, threadTtlMs.
+    /// leaves (may equal the next), the index it enters, agents, records (its expiry renewed with the index's). ARGV: thread id, score (ms), agentId, threadTtlMs.
     /// </summary>
     public const string Reindex = """
         if KEYS[1] ~= KEYS[2] then redis.call('ZREM', KEYS[1], ARGV[1]) end
@@ -48,6 +48,7 @@ internal static class RedisThreadScripts
         redis.call('SADD', KEYS[3], ARGV[3])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('PEXPIRE', KEYS[3], ARGV[4])
+        redis.call('PEXPIRE', KEYS[4], ARGV[4])
         return 1
         """;
 }

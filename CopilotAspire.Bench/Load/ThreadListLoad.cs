@@ -48,6 +48,7 @@ public static class ThreadListLoad
             var ms = (start + i).ToString(CultureInfo.InvariantCulture);
             Command("HSET", $"copilot:{{t:{id}}}:meta", "agentId", "scripted", "archived", "0", "createdAt", ms, "updatedAt", ms);
             Command("ZADD", "copilot:{i}:live:scripted", ms, id);
+            Command("HSET", "copilot:{i}:records", id, "1|" + ms); // its list record (a build without records ignores it)
         }
         Command("SADD", "copilot:{i}:agents", "scripted");
         var info = new ProcessStartInfo("redis-cli") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

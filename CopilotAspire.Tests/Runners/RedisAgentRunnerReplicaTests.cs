@@ -297,8 +297,8 @@ public abstract class RedisAgentRunnerReplicaTests(IRedisTestServer redis) : IAs
         Assert.StartsWith("t:#", tag, StringComparison.Ordinal);
         var threadKeys = keys.Where(k => k.StartsWith($"ttltest:{{{tag}}}:", StringComparison.Ordinal)).ToList();
         Assert.Equal(["meta", "msgs", "run:1", "runmsgs", "runs", "seq"], threadKeys.Select(k => k[(k.IndexOf('}', StringComparison.Ordinal) + 2)..]).Order(StringComparer.Ordinal));
-        // The rest is the scope's thread index, under its own hash tag (wire spec §20.9).
-        Assert.Equal(["ttltest:{i}:agents", "ttltest:{i}:live:test"], keys.Except(threadKeys).Order(StringComparer.Ordinal));
+        // The rest is the scope's thread index and its list records, under its own hash tag (wire spec §20.9).
+        Assert.Equal(["ttltest:{i}:agents", "ttltest:{i}:live:test", "ttltest:{i}:records"], keys.Except(threadKeys).Order(StringComparer.Ordinal));
         foreach (var key in keys)
         {
             var ttl = await admin.GetDatabase().KeyTimeToLiveAsync(key);
