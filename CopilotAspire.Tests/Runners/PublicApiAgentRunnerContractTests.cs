@@ -8,6 +8,7 @@ namespace CopilotAspire.Tests.Runners;
 /// The runner seam is public: <see cref="PublicApiAgentRunner"/>, written in CopilotAspire.Testing (which
 /// CopilotAspire.Runtime gives no InternalsVisibleTo), passes the same contract as the in-memory and Redis runners.
 /// </summary>
+[Kind(TestKind.Fast)]
 public sealed class PublicApiAgentRunnerContractTests : AgentRunnerContractTests
 {
     protected override string EventLimitCode => RunErrorCodes.EventLimitExceeded;

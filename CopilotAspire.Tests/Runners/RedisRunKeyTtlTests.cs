@@ -10,6 +10,7 @@ namespace CopilotAspire.Tests.Runners;
 /// The runner renews keys per call, not per command (a batch renews the lock; the stream gets its expiry with its first
 /// entry; the finish renews the history): whatever path a run takes, no key it leaves is without an expiry.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisRunKeyTtlTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncDisposable
 {
     private readonly RedisRunnerFactory _factory = new(redis);
