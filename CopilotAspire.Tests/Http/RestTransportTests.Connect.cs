@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CopilotAspire.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CopilotAspire.Tests.Http;
 
