@@ -41,6 +41,3 @@ public sealed class RecordedRequest
 
     internal void SetEnded(bool aborted) => _ended.TrySetResult(aborted);
 }
-
-/// <summary>A multipart file: form field name, file name, content type and bytes.</summary>
-public sealed record RecordedFile(string FieldName, string FileName, string? ContentType, byte[] Content);

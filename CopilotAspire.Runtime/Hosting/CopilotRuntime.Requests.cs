@@ -76,7 +76,7 @@ public sealed partial class CopilotRuntime
         {
             return invalid;
         }
-        state.ThreadId = input.ThreadId;
+        state.Identify(input.ThreadId);
         var (scope, refused) = await ThreadScopeAsync(context, "agent/connect", cancellationToken);
         if (refused is not null)
         {
@@ -103,7 +103,7 @@ public sealed partial class CopilotRuntime
     {
         var state = CopilotRequestState.Get(context);
         state.Dispatch("agent/stop", agentId);
-        state.ThreadId = threadId;
+        state.Identify(threadId);
         string? runId = null;
         if (!IsBlank(body.Span))
         {
@@ -137,7 +137,7 @@ public sealed partial class CopilotRuntime
         {
             return CopilotResults.Error(StatusCodes.Status400BadRequest, "Invalid threadId", bad);
         }
-        state.RunId = runId;
+        state.Identify(null, runId);
         var (scope, refused) = await ThreadScopeAsync(context, "agent/stop", cancellationToken);
         if (refused is not null)
         {
@@ -203,8 +203,7 @@ public sealed partial class CopilotRuntime
         {
             return (null, null, invalid);
         }
-        state.ThreadId = input.ThreadId;
-        state.RunId = input.RunId;
+        state.Identify(input.ThreadId, input.RunId);
         HeaderForwarding.ApplyTo(clone, Headers.Select(context.Request.Headers));
         if (Drain is { IsDraining: true } drain)
         {

@@ -108,7 +108,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     }
                     if (gone)
                     {
-                        state.ClientDisconnected = true;
+                        state.ClientGone();
                         break;
                     }
                 }
@@ -126,7 +126,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
                     unflushedBytes = 0;
                     if (await FlushEndedAsync(frames, writer, aborted))
                     {
-                        state.ClientDisconnected = true;
+                        state.ClientGone();
                         break;
                     }
                 }
@@ -138,7 +138,7 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         }
         catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
-            state.ClientDisconnected = true;
+            state.ClientGone();
             return;
         }
 #pragma warning disable CA1031 // Headers are sent: a failing source can only end the stream.
@@ -152,12 +152,12 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         {
             if (unflushed > 0 && await FlushEndedAsync(frames, writer, aborted))
             {
-                state.ClientDisconnected = true;
+                state.ClientGone();
             }
         }
         catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
-            state.ClientDisconnected = true;
+            state.ClientGone();
         }
     }
 

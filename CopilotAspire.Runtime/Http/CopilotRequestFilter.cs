@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using CopilotAspire.Runtime.Hosting;
 using CopilotAspire.Runtime.Middleware;
-using CopilotAspire.Runtime.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -21,8 +19,8 @@ internal sealed record CopilotRouteMetadata(CopilotRouteKind Kind);
 
 /// <summary>
 /// The runtime's request pipeline around every endpoint of a transport (wire spec §2.2): CORS headers,
-/// case-sensitive route literals, before-request middleware (short-circuit or 500), and after-request middleware
-/// with telemetry once a dispatched request's response has been sent.
+/// case-sensitive route literals, before-request middleware (short-circuit or 500); it begins each handler request's
+/// <see cref="CopilotRequestState"/>, which runs after-request middleware with telemetry once the response has been sent.
 /// </summary>
 internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, CopilotCors cors, ILogger logger) : IEndpointFilter
 {
@@ -62,13 +60,8 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
             return CopilotResults.NotFound();
         }
 
-        var state = CopilotRequestState.Get(http);
-        if (kind == CopilotRouteKind.Handler)
-        {
-            state.Activity = CopilotRuntimeTelemetry.ActivitySource.StartActivity("copilot.request");
-            state.ReconstructMessages = runtime.AfterRequestReadsMessages;
-            http.Response.OnCompleted(() => CompleteAsync(http, state));
-        }
+        // The request's record (span, after-request middleware) begins here and completes itself (CopilotRequestState).
+        var state = kind == CopilotRouteKind.Handler ? CopilotRequestState.Begin(http, runtime, logger) : CopilotRequestState.Get(http);
 
         try
         {
@@ -79,7 +72,10 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
             // The body could not be read: the client went away mid-upload, or sent a broken body (a short
             // Content-Length, bad chunking, too slowly). Not a server error; any run already started goes on.
             LogRequestBodyFailed(logger, http.Request.Path, ex.StatusCode, ex.Message);
-            state.ClientDisconnected = http.RequestAborted.IsCancellationRequested || HttpBodies.EndedWithConnection(ex);
+            if (http.RequestAborted.IsCancellationRequested || HttpBodies.EndedWithConnection(ex))
+            {
+                state.ClientGone();
+            }
             if (HttpBodies.EndedWithConnection(ex))
             {
                 http.Abort(); // the connection is gone: nothing to answer, no body to drain
@@ -89,7 +85,7 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
-            state.ClientDisconnected = true; // logged at debug when the response completes
+            state.ClientGone(); // logged at debug when the response completes
             return Results.Empty;
         }
 #pragma warning disable CA1031
@@ -99,49 +95,6 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
             LogHandlerFailed(logger, http.Request.Path, ex);
             return CopilotResults.InternalError();
         }
-    }
-
-    private async Task CompleteAsync(HttpContext http, CopilotRequestState state)
-    {
-        using var activity = state.Activity;
-        if (activity is not null)
-        {
-            activity.SetTag("agui.thread_id", state.ThreadId);
-            activity.SetTag("agui.run_id", state.RunId);
-            activity.SetTag("agui.events.count", state.EventCount);
-            activity.SetTag("http.response.status_code", http.Response.StatusCode);
-            if (!string.IsNullOrEmpty(state.RunErrorCode))
-            {
-                activity.SetTag("agui.run.error_code", state.RunErrorCode);
-                activity.SetStatus(ActivityStatusCode.Error, state.RunErrorCode);
-            }
-        }
-        if (state.ClientDisconnected)
-        {
-            LogClientAborted(logger, http.Request.Path);
-        }
-        if (!state.Dispatched)
-        {
-            return;
-        }
-        // After-request middleware (metrics included) runs before the span ends, so it is part of it.
-        await runtime.RunAfterRequestAsync(new AfterRequestContext
-        {
-            Path = http.Request.PathBase + http.Request.Path,
-            Method = state.Method,
-            AgentId = state.AgentId,
-            StatusCode = http.Response.StatusCode,
-            ResponseHeaders = http.Response.Headers,
-            Messages = state.ReconstructMessages ? state.Reconstructor?.Messages() ?? [] : [],
-            MessageCount = state.Reconstructor?.MessageCount ?? 0,
-            ToolCallCount = state.Reconstructor?.ToolCallCount() ?? 0,
-            ThreadId = state.ThreadId,
-            RunId = state.RunId,
-            EventCount = state.EventCount,
-            RunErrorCode = state.RunErrorCode,
-            Duration = Stopwatch.GetElapsedTime(state.StartTimestamp),
-            ClientDisconnected = state.ClientDisconnected,
-        });
     }
 
     /// <summary>ASP.NET Core matches route literals case-insensitively; the CopilotKit router does not.</summary>
@@ -165,9 +118,6 @@ internal sealed partial class CopilotRequestFilter(CopilotRuntime runtime, Copil
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "Error running before request middleware for {Path}")]
     private static partial void LogBeforeRequestFailed(ILogger logger, PathString path, Exception exception);
-
-    [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "The client of {Path} went away before its response ended; a run it started goes on")]
-    private static partial void LogClientAborted(ILogger logger, PathString path);
 
     [LoggerMessage(EventId = 33, Level = LogLevel.Debug, Message = "The request body of {Path} could not be read ({StatusCode}): {Reason}")]
     private static partial void LogRequestBodyFailed(ILogger logger, PathString path, int statusCode, string reason);

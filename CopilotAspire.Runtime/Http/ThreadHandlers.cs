@@ -134,7 +134,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, ILogger<Thr
     /// <summary>The store and the caller's scope, or the answer that refuses the request; a store outage answers 503.</summary>
     private async Task<IResult> WithStoreAsync(HttpContext context, string method, string? threadId, Func<IThreadStore, string?, Task<IResult>> action, CancellationToken cancellationToken)
     {
-        CopilotRequestState.Get(context).ThreadId = threadId;
+        CopilotRequestState.Get(context).Identify(threadId);
         if (!Options.Enabled || runtime.Runner is not IThreadStore store)
         {
             return CopilotResults.Error(StatusCodes.Status404NotFound, "Not found", NotConfigured);

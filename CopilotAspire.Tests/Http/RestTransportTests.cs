@@ -5,9 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CopilotAspire.Tests.Http;
 
-/// <summary>The REST transport against the wire spec's conformance cases (§13), through real HTTP and SSE parsing.</summary>
+/// <summary>
+/// The REST transport against the wire spec's conformance cases (§13), through real HTTP and SSE parsing: routing and
+/// runs here, stop and connect in <c>RestTransportTests.Stop.cs</c> and <c>RestTransportTests.Connect.cs</c>.
+/// </summary>
 [Kind(TestKind.Fast)]
-public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixture<RuntimeHostFixture>
+public sealed partial class RestTransportTests(RuntimeHostFixture fixture) : IClassFixture<RuntimeHostFixture>
 {
     private const string B = RuntimeTestHost.BasePath;
     private readonly RuntimeTestHost _host = fixture.Host;
@@ -266,88 +269,6 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Stop_closes_the_open_message_and_tool_call_and_finishes_the_run()
-    {
-        await using var frames = await StartSlowRunAsync("stop-closes");
-
-        var (status, stop, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/stop-closes");
-        Assert.Equal(HttpStatusCode.OK, status);
-        JsonAssert.Equal("""{"stopped":true,"interrupt":{"type":"RUN_ERROR","message":"Run stopped by user","code":"STOPPED"}}""", stop);
-
-        var rest = new List<string>();
-        while (await frames.MoveNextAsync())
-        {
-            rest.Add(frames.Current.Data!);
-        }
-        Assert.Equal(
-        [
-            """{"type":"TEXT_MESSAGE_END","messageId":"s1"}""",
-            """{"type":"TOOL_CALL_END","toolCallId":"tc1"}""",
-            """{"type":"TOOL_CALL_RESULT","toolCallId":"tc1","messageId":"tc1-result","role":"tool","content":"{\"status\":\"stopped\",\"reason\":\"stop_requested\",\"message\":\"Run stopped by user\"}"}""",
-            """{"type":"RUN_FINISHED","threadId":"stop-closes","runId":"r1"}""",
-        ], rest);
-
-        var (_, again, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/stop-closes");
-        JsonAssert.Equal("""{"stopped":false,"message":"No active run for thread 'stop-closes'."}""", again);
-
-        var (_, next) = await _host.PostSseAsync($"{B}/agent/default/run", RuntimeTestHost.Input("stop-closes", "r2", """[{"id":"u9","role":"user","content":"again"}]"""), Ct);
-        Assert.Equal("RUN_FINISHED", next.Types()[^1]);
-        var (_, replay) = await _host.PostSseAsync($"{B}/agent/default/connect", RuntimeTestHost.Input("stop-closes", "c"), Ct);
-        Assert.Equal(2, replay.Types().Count(t => t == "RUN_STARTED"));
-        Assert.Equal(2, replay.Types().Count(t => t == "RUN_FINISHED"));
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Stop_scoped_to_another_run_id_leaves_the_run_going()
-    {
-        await using var frames = await StartSlowRunAsync("stop-scoped");
-
-        var (_, other, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/stop-scoped", """{"runId":"other"}""");
-        JsonAssert.Equal("""{"stopped":false,"message":"Run 'other' is not the active run for thread 'stop-scoped'."}""", other);
-        var (_, mine, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/stop-scoped", """{"runId":"r1"}""");
-        Assert.True((bool)mine!["stopped"]!);
-        Assert.Equal("RUN_FINISHED", (await ReadUntilAsync(frames, "RUN_FINISHED")).Type);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Stop_decodes_a_thread_id_the_client_percent_encoded()
-    {
-        // The official client calls stop/{encodeURIComponent(threadId)}: a '/' in the id arrives as %2F.
-        await using var frames = await StartSlowRunAsync("user/42");
-        var (status, stop, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/{Uri.EscapeDataString("user/42")}", """{"runId":"r1"}""");
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.True((bool)stop!["stopped"]!);
-        Assert.Equal("RUN_FINISHED", (await ReadUntilAsync(frames, "RUN_FINISHED")).Type);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Stop_on_an_idle_thread_or_unknown_agent()
-    {
-        var (_, idle, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/default/stop/t1");
-        JsonAssert.Equal("""{"stopped":false,"message":"No active run for thread 't1'."}""", idle);
-        var (status, nope, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/nope/stop/t1");
-        Assert.Equal(HttpStatusCode.NotFound, status);
-        JsonAssert.Equal("""{"error":"Agent not found","message":"Agent 'nope' does not exist"}""", nope);
-    }
-
-    [Theory(Timeout = 30_000)]
-    [InlineData("""{"foo":1}""", """{"error":"Invalid stop request"}""")]
-    [InlineData("[1]", """{"error":"Invalid stop request"}""")]
-    [InlineData("not json", """{"error":"Invalid stop request"}""")]
-    [InlineData("""{"runId":""}""", """{"error":"Invalid runId"}""")]
-    [InlineData("""{"runId":"  "}""", """{"error":"Invalid runId"}""")]
-    [InlineData("""{"runId":5}""", """{"error":"Invalid runId"}""")]
-    public async Task Malformed_stop_body_is_400_before_the_agent_is_checked(string body, string expected)
-    {
-        foreach (var agent in new[] { "default", "nope" })
-        {
-            var (status, json, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/{agent}/stop/t1", body);
-            Assert.Equal(HttpStatusCode.BadRequest, status);
-            JsonAssert.Equal(expected, json);
-        }
-    }
-
-    [Fact(Timeout = 30_000)]
     public async Task Client_disconnect_does_not_cancel_the_run()
     {
         using (var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct))
@@ -385,82 +306,6 @@ public sealed class RestTransportTests(RuntimeHostFixture fixture) : IClassFixtu
         var frames = await Sse.ReadAllAsync(response, Ct);
         var content = frames.Events().Single(e => (string)e["type"]! == "TEXT_MESSAGE_CONTENT");
         JsonAssert.Equal("""{"authorization":"Bearer c","x-custom":"1"}""", (string)content["delta"]!);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Connect_to_an_unknown_thread_is_an_empty_stream()
-    {
-        var (response, frames) = await _host.PostSseAsync($"{B}/agent/default/connect", RuntimeTestHost.Input("never", "x"), Ct);
-        AssertSseOk(response);
-        Assert.Empty(frames);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Connect_replays_a_finished_run_compacted()
-    {
-        await _host.PostSseAsync($"{B}/agent/chunky/run", RuntimeTestHost.Input("replay-one", "r1"), Ct);
-        var (_, frames) = await _host.PostSseAsync($"{B}/agent/chunky/connect", RuntimeTestHost.Input("replay-one", "c"), Ct);
-        Assert.Equal(["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END", "RUN_FINISHED"], frames.Types());
-        Assert.Equal("Hello", (string)frames.Events()[2]["delta"]!);
-        Assert.Equal("{\"q\":1}", (string)frames.Events()[5]["delta"]!);
-        Assert.NotNull(frames.Events()[0]["input"]);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Connect_folds_state_into_one_snapshot_before_the_terminal()
-    {
-        await _host.PostSseAsync($"{B}/agent/stateful/run", RuntimeTestHost.Input("replay-state", "r1"), Ct);
-        var (_, frames) = await _host.PostSseAsync($"{B}/agent/stateful/connect", RuntimeTestHost.Input("replay-state", "c"), Ct);
-        Assert.Equal(["RUN_STARTED", "STATE_SNAPSHOT", "RUN_FINISHED"], frames.Types());
-        JsonAssert.Equal("""{"x":2}""", frames.Events()[1]["snapshot"]);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Connect_replays_runs_back_to_back_in_order()
-    {
-        await _host.PostSseAsync($"{B}/agent/default/run", RuntimeTestHost.Input("replay-two", "r1"), Ct);
-        await _host.PostSseAsync($"{B}/agent/default/run", RuntimeTestHost.Input("replay-two", "r2",
-            """[{"id":"u1","role":"user","content":"hi"},{"id":"m1","role":"assistant","content":"Hello from test"},{"id":"u2","role":"user","content":"more"}]"""), Ct);
-        var (_, frames) = await _host.PostSseAsync($"{B}/agent/default/connect", RuntimeTestHost.Input("replay-two", "c"), Ct);
-        var runs = frames.Events().Where(e => (string)e["type"]! is "RUN_STARTED" or "RUN_FINISHED").Select(e => $"{e["type"]}:{e["runId"]}").ToList();
-        Assert.Equal(["RUN_STARTED:r1", "RUN_FINISHED:r1", "RUN_STARTED:r2", "RUN_FINISHED:r2"], runs);
-        var second = frames.Events().Where(e => (string)e["type"]! == "RUN_STARTED").ElementAt(1);
-        JsonAssert.Equal("""[{"id":"u2","role":"user","content":"more"}]""", second["input"]!["messages"]);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Concurrent_connects_during_a_run_see_identical_streams()
-    {
-        await using var runFrames = await StartSlowRunAsync("connect-live");
-
-        var a = _host.PostAsync($"{B}/agent/slow/connect", RuntimeTestHost.Input("connect-live", "a"), Ct, HttpCompletionOption.ResponseHeadersRead);
-        var b = _host.PostAsync($"{B}/agent/slow/connect", RuntimeTestHost.Input("connect-live", "b"), Ct, HttpCompletionOption.ResponseHeadersRead);
-        var responses = await Task.WhenAll(a, b);
-        var readers = responses.Select(r => Sse.ReadAllAsync(r, Ct)).ToArray();
-        // Both are live (the run is still open); stopping it ends both.
-        var (_, stop, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/slow/stop/connect-live");
-        Assert.True((bool)stop!["stopped"]!);
-        var (first, second) = (await readers[0], await readers[1]);
-        Assert.Equal(first.Select(f => f.Data), second.Select(f => f.Data));
-        Assert.Equal("RUN_STARTED", first.Types()[0]);
-        Assert.Equal("""{"type":"RUN_FINISHED","threadId":"connect-live","runId":"r1"}""", first[^1].Data);
-        var runRest = new List<string?>();
-        while (await runFrames.MoveNextAsync())
-        {
-            runRest.Add(runFrames.Current.Data);
-        }
-        Assert.Equal(runRest, first.Skip(first.Count - runRest.Count).Select(f => f.Data));
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task Connect_errors_match_run()
-    {
-        var (status, json, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/nope/connect", RuntimeTestHost.Input("t", "r"));
-        Assert.Equal(HttpStatusCode.NotFound, status);
-        JsonAssert.Equal("""{"error":"Agent not found","message":"Agent 'nope' does not exist"}""", json);
-        var (bad, body, _) = await JsonAsync(HttpMethod.Post, $"{B}/agent/default/connect", "{}");
-        Assert.Equal(HttpStatusCode.BadRequest, bad);
-        Assert.Equal("Invalid request body", (string)body!["error"]!);
     }
 
     [Fact(Timeout = 30_000)]

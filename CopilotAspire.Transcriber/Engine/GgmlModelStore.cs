@@ -5,9 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace CopilotAspire.Transcriber.Engine;
 
-/// <summary>The configured model file is missing or unusable; the message names the path.</summary>
-public sealed class SpeechModelUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Finds the whisper.cpp ggml model file, downloading <c>ggml-{Model}.bin</c> first when it is missing and
 /// <see cref="WhisperOptions.AutoDownload"/> is on, and checks that the file at least starts like a ggml model.

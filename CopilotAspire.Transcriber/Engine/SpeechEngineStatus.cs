@@ -2,13 +2,6 @@ using Microsoft.Extensions.AI;
 
 namespace CopilotAspire.Transcriber.Engine;
 
-public enum SpeechEngineState
-{
-    Loading,
-    Ready,
-    Failed,
-}
-
 /// <summary>
 /// Whether a speech engine can transcribe yet. An engine exposes it through
 /// <see cref="ISpeechToTextClient.GetService"/>; an engine that exposes none is taken to be ready.
@@ -34,9 +27,3 @@ public sealed class SpeechEngineStatus
 
     private sealed record Snapshot(SpeechEngineState State, string Description);
 }
-
-/// <summary>The engine cannot transcribe (model loading or failed, or no engine built in): answered 503.</summary>
-public sealed class SpeechEngineUnavailableException(string message) : Exception(message);
-
-/// <summary>The language codes an engine accepts (besides <c>auto</c>), exposed through <see cref="ISpeechToTextClient.GetService"/>.</summary>
-public sealed record SpeechLanguages(IReadOnlySet<string> Codes);

@@ -10,6 +10,3 @@ public sealed class InvalidAudioException(string message, string code = InvalidA
     /// <summary>OpenAI-style error code: <c>invalid_audio</c> or <c>audio_too_long</c>.</summary>
     public string Code { get; } = code;
 }
-
-/// <summary>The audio is in a format this instance cannot decode (no ffmpeg on PATH): answered 415.</summary>
-public sealed class UnsupportedAudioFormatException(string message) : Exception(message);

@@ -1,0 +1,3 @@
+namespace CopilotAspire.Transcriber.Api;
+
+public sealed record ModelJson(string Id, string Object, long Created, string OwnedBy);

@@ -1,0 +1,8 @@
+namespace CopilotAspire.Transcriber.Engine;
+
+public enum SpeechEngineState
+{
+    Loading,
+    Ready,
+    Failed,
+}
