@@ -175,18 +175,6 @@ public static partial class Report
     private static string Ratio(double? a, double? b, string format) =>
         a is { } x && b is { } y && y > 0 && !double.IsNaN(x) ? (x / y).ToString(format, CultureInfo.InvariantCulture) : "–";
 
-    /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>): how busy the shared machine was.</summary>
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 
     private static string Machine()
     {
