@@ -82,6 +82,7 @@ internal sealed class Processes : IAsyncDisposable
             started = [.. _started];
             _started.Clear();
         }
+        started.Reverse(); // the Api replicas before the redis-server they use: no connection errors logged at the end
         foreach (var process in started)
         {
             await process.DisposeAsync();
