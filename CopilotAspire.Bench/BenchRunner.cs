@@ -189,14 +189,14 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         await generator.RunAsync(path, concurrency, options.Warmup, expected, (w, s) => LoadGenerator.RunBody($"w{prefix}-{w}-{s}", text), cancellationToken);
         var cpuBefore = server.Cpu();
         var redisBefore = redis is null ? default : await redis.CommandCountsAsync(cancellationToken);
-        var redisCpuBefore = redis is null ? default : ServerProcess.ProcCpu(redis.ProcessId);
+        var redisCpuBefore = redis is null ? default : ChildProcess.ProcessCpu(redis.ProcessId);
         var result = await generator.RunAsync(path, concurrency, options.Duration, expected, (w, s) => LoadGenerator.RunBody($"m{prefix}-{w}-{s}", text), cancellationToken);
         var figure = new LoadFigure(kind, agent, result, rssStart, server.PeakRssBytes(), server.Cpu() - cpuBefore, server.StartupMs);
         if (redis is not null && result.Runs > 0)
         {
             // Counted after the runs' streams ended: a run's last write (storing it) may still be on its way.
             await Task.Delay(200, cancellationToken);
-            var redisCpu = ServerProcess.ProcCpu(redis.ProcessId) - redisCpuBefore;
+            var redisCpu = ChildProcess.ProcessCpu(redis.ProcessId) - redisCpuBefore;
             var after = await redis.CommandCountsAsync(cancellationToken);
             double runs = result.Runs;
             figure = figure with
