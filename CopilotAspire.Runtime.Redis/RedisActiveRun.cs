@@ -37,12 +37,14 @@ internal sealed partial class RedisActiveRun
     private Task _writing = Task.CompletedTask; // the writer's latest run
     private int _heartbeating;
     private long _leaseUntil;
+    private long _keysRenewedAt; // when the run's keys (active, seq, stream) last got ThreadTtl: the acquire, then a heartbeat
 
     /// <param name="leaseStart">A <see cref="Stopwatch"/> timestamp taken before the lock was acquired.</param>
     public RedisActiveRun(RedisAgentRunner runner, RedisThreadKeys keys, string token, long seq, AgentRunRequest request, IReadOnlyList<Message> newMessages, long leaseStart)
     {
         _leaseTicks = (long)(runner.Options.LockTtl.TotalSeconds * Stopwatch.Frequency);
         _leaseUntil = leaseStart + _leaseTicks;
+        _keysRenewedAt = leaseStart;
         _runner = runner;
         _keys = keys;
         _request = request;
@@ -206,14 +208,16 @@ internal sealed partial class RedisActiveRun
     /// </summary>
     public async Task HeartbeatAsync()
     {
-        if (_detached || Interlocked.Exchange(ref _heartbeating, 1) == 1)
+        if (_detached || !NeedsHeartbeat() || Interlocked.Exchange(ref _heartbeating, 1) == 1)
         {
             return;
         }
         try
         {
             var sent = Stopwatch.GetTimestamp();
+            _runner.Metrics.Heartbeats.Add(1);
             OnStatus(await _runner.AppendAsync(_keys, Token, Seq, 1, []).ConfigureAwait(false), sent);
+            Volatile.Write(ref _keysRenewedAt, sent);
         }
 #pragma warning disable CA1031 // Whatever the store does, the run goes on for its own client.
         catch (Exception ex)
@@ -225,6 +229,21 @@ internal sealed partial class RedisActiveRun
         {
             Volatile.Write(ref _heartbeating, 0);
         }
+    }
+
+    /// <summary>
+    /// Whether this beat must renew: not when a batch renewed the lock within the last beat (a lease of more than
+    /// two thirds of <see cref="RedisAgentRunnerOptions.LockTtl"/> left) and the run's keys got their
+    /// <see cref="RedisAgentRunnerOptions.ThreadTtl"/> less than half of it ago. A streaming run then costs no heartbeat
+    /// calls: at thousands of runs the beats were a burst of one call per run every LockTtl/3 on top of the writes,
+    /// which queued the writes behind them until leases ran out (see docs/redis.md, "Many runs at once").
+    /// </summary>
+    private bool NeedsHeartbeat()
+    {
+        var options = _runner.Options;
+        var leaseFresh = RemainingLease > options.LockTtl * 2 / 3;
+        var keysFresh = Stopwatch.GetElapsedTime(Volatile.Read(ref _keysRenewedAt)) < options.ThreadTtl / 2;
+        return !(leaseFresh && keysFresh);
     }
 
     /// <summary>Handles the append script's answer to a call sent at <paramref name="sent"/>.</summary>

@@ -24,6 +24,7 @@ internal sealed class RedisRunnerMetrics
         RunsDetached = meter.CreateCounter<long>("copilot.redis.runs.detached", "{run}", "Runs that lost Redis mid-run and finished for their own client only.");
         WriteRetries = meter.CreateCounter<long>("copilot.redis.write.retries", "{write}", "Run writes and heartbeats retried because Redis was briefly unavailable.");
         Unavailable = meter.CreateCounter<long>("copilot.redis.unavailable", "{request}", "Runs and connects refused because Redis was unreachable.");
+        Heartbeats = meter.CreateCounter<long>("copilot.redis.heartbeats", "{call}", "Heartbeat renewals sent (runs whose writes renewed their lock within the last beat send none).");
     }
 
     public Counter<long> EventsWritten { get; }
@@ -32,4 +33,5 @@ internal sealed class RedisRunnerMetrics
     public Counter<long> RunsDetached { get; }
     public Counter<long> WriteRetries { get; }
     public Counter<long> Unavailable { get; }
+    public Counter<long> Heartbeats { get; }
 }

@@ -141,6 +141,7 @@ internal static class HeldStreams
             .Line("held", $"{Text.S(TimeSpan.FromSeconds(rssAllOpenSamples / 2.0))} with every stream open ({Text.S(elapsed)} in all)")
             .Line("events delivered", $"{delivered}/{expectedEvents}")
             .Line("errors (cut, invalid, missing events)", errors.ToString(CultureInfo.InvariantCulture))
+            .Line("  what the failed streams were", Classify(results, tokens))
             .Line("Api GC settings", api.GcSettings)
             .Line("Api RSS: idle (after warm-up)", Text.Mb(baseline))
             .Line("Api RSS: all streams open (mean / max)", $"{Text.Mb(average)} / {Text.Mb(rssAllOpenMax)}")
@@ -150,6 +151,34 @@ internal static class HeldStreams
             .Line($"Api RSS back within {GivenBackRatio}x idle after", backWithin is { } t ? Text.S(t) : "not within 60 s")
             .Line("memory per open stream (mean RSS - warm-up)", Text.Kb((average - baseline) / (double)n));
         return report;
+    }
+
+    /// <summary>
+    /// What the streams that did not arrive whole were: refused (an HTTP status other than 200: 503/429 are load
+    /// limits by design), never connected (no response), cut mid-way (the connection ended before a terminal event),
+    /// ended by an error event (its code), or finished with tokens missing or a broken shape.
+    /// </summary>
+    private static string Classify(StreamResult[] results, int tokens)
+    {
+        var kinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in results)
+        {
+            var kind = r switch
+            {
+                { Status: 0 } => "no response (connect failed)",
+                { Status: not System.Net.HttpStatusCode.OK } => $"refused {(int)r.Status}",
+                { Cut: true } => $"cut after {(r.Events == 0 ? "0 events" : r.Contents == 0 ? "start, 0 tokens" : "some tokens")}",
+                { LastType: "RUN_ERROR" } => $"RUN_ERROR {r.LastCode}",
+                { Finished: true, Valid: true } when r.Contents == tokens => null,
+                { Finished: true } => r.Valid ? "finished, tokens missing" : "finished, invalid shape",
+                _ => $"ended after {r.LastType ?? "nothing"}",
+            };
+            if (kind is not null)
+            {
+                kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+            }
+        }
+        return kinds.Count == 0 ? "none" : string.Join(", ", kinds.Select(k => $"{k.Key}: {k.Value}"));
     }
 }
 

@@ -11,6 +11,7 @@ namespace CopilotAspire.Soak;
 internal sealed class Processes : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _started = [];
+    private readonly List<TextWriter> _logs = [];
 
     /// <summary>Settings every Api process gets on top of the scenario's (<c>--api-env KEY=VALUE;…</c>: A/B runs of runtime knobs).</summary>
     public static IReadOnlyDictionary<string, string> ApiEnvironment { get; set; } = new Dictionary<string, string>();
@@ -29,8 +30,20 @@ internal sealed class Processes : IAsyncDisposable
             info.Environment[key] = value;
         }
         var gc = new System.Runtime.CompilerServices.StrongBox<string>("not reported");
+        // The Api's log (warnings and up, plus the lifetime lines) kept whole in a file: what a lost stream was is read there.
+        var logPath = Path.Combine(Path.GetTempPath(), $"copilot-soak-api-{Guid.NewGuid():N}.log");
+        var log = TextWriter.Synchronized(new StreamWriter(logPath) { AutoFlush = true });
+        _logs.Add(log);
         var (process, address) = await ChildProcess.StartListeningAsync(info, TimeSpan.FromSeconds(90), cancellationToken, onStdout: line =>
         {
+            try
+            {
+                log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // A last line after the scenario ended.
+            }
             if (line.TrimStart().StartsWith("GC: ", StringComparison.Ordinal))
             {
                 gc.Value = line.Trim()[4..];
@@ -42,7 +55,7 @@ internal sealed class Processes : IAsyncDisposable
         }, onStderr: line => Console.Error.WriteLine("  [dotnet] " + line));
         Track(process);
         var node = new ApiNode(process, address, gc);
-        Console.WriteLine($"  Api pid {process.ProcessId} on {node.Address}");
+        Console.WriteLine($"  Api pid {process.ProcessId} on {node.Address}, log {logPath}");
         return node;
     }
 
@@ -69,9 +82,14 @@ internal sealed class Processes : IAsyncDisposable
             started = [.. _started];
             _started.Clear();
         }
+        started.Reverse(); // the Api replicas before the redis-server they use: no connection errors logged at the end
         foreach (var process in started)
         {
             await process.DisposeAsync();
+        }
+        foreach (var log in _logs)
+        {
+            await log.DisposeAsync();
         }
     }
 }

@@ -70,7 +70,7 @@ public sealed class RedisRunKeyTtlTests(RedisServerFixture redis) : IClassFixtur
     }
 
     /// <summary>Waits (on the thread's notify channel, not a clock) until the stream holds <paramref name="atLeast"/> events.</summary>
-    private static async Task WhenWrittenAsync(ConnectionMultiplexer admin, string prefix, string thread, int atLeast)
+    internal static async Task WhenWrittenAsync(ConnectionMultiplexer admin, string prefix, string thread, int atLeast)
     {
         var keys = new RedisThreadKeys(prefix, new ThreadKey(thread, null));
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
