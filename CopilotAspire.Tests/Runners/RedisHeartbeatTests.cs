@@ -13,6 +13,7 @@ namespace CopilotAspire.Tests.Runners;
 /// heartbeat calls (at thousands of runs those were a burst of one call per run every beat, queued with the writes
 /// until leases ran out), and a run that waits longer than LockTtl is still kept alive by them.
 /// </summary>
+[Kind(TestKind.Process)]
 public sealed class RedisHeartbeatTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private static readonly TimeSpan LockTtl = TimeSpan.FromSeconds(6);
