@@ -37,7 +37,7 @@ public static partial class Report
             md.AppendLine(inv, $"| runs/s | {F(proxy.Direct.Result.RunsPerSecond, "N0")} | {F(proxy.Proxied.Result.RunsPerSecond, "N0")} | |");
             md.AppendLine(inv, $"| our CPU per run (µs): the remote's in-process scripted run / the proxy's | {F(proxy.Direct.ServerCpuMicrosecondsPerRun, "N0")} | {F(proxy.Proxied.ServerCpuMicrosecondsPerRun, "N0")} | {Ratio(proxy.Proxied.ServerCpuMicrosecondsPerRun, proxy.Direct.ServerCpuMicrosecondsPerRun, "0.000")}× |");
         }
-        if (options.BaselineDll is not null && !options.RunnerOnly)
+        if (runner.Loads.Exists(l => l.Server == ServerKind.Baseline))
         {
             md.AppendLine();
             md.AppendLine("| A/B: figure | baseline | ours | ours / baseline |");
@@ -57,7 +57,8 @@ public static partial class Report
     private static void AllRows(StringBuilder md, BenchRunner runner, BenchOptions options)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (!options.RunnerOnly)
+        // Each table is printed when its rows were measured (the --*-only options decide what is measured, not what is printed).
+        if (runner.Loads.Exists(l => l.Server == ServerKind.Official))
         {
             md.AppendLine("| figure | official (Node) | CopilotAspire | ours / official |");
             md.AppendLine("|---|---:|---:|---:|");
@@ -66,13 +67,16 @@ public static partial class Report
             md.AppendLine();
         }
 
-        md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory |");
-        md.AppendLine("|---|---:|---:|---:|");
-        foreach (var c in options.Concurrency)
+        if (runner.Loads.Exists(l => l.Agent == "scripted" && l.Server is ServerKind.Ours or ServerKind.OursRedis))
         {
-            var ours = Find(runner, ServerKind.Ours, "scripted", c)?.Result;
-            var redis = Find(runner, ServerKind.OursRedis, "scripted", c)?.Result;
-            md.AppendLine(inv, $"| {c} | {F(ours?.RunsPerSecond, "N0")} | {F(redis?.RunsPerSecond, "N0")} | {Ratio(redis?.RunsPerSecond, ours?.RunsPerSecond, "P0")} |");
+            md.AppendLine("| scripted, C | in-memory runs/s | Redis runs/s | Redis / in-memory |");
+            md.AppendLine("|---|---:|---:|---:|");
+            foreach (var c in options.Concurrency)
+            {
+                var ours = Find(runner, ServerKind.Ours, "scripted", c)?.Result;
+                var redis = Find(runner, ServerKind.OursRedis, "scripted", c)?.Result;
+                md.AppendLine(inv, $"| {c} | {F(ours?.RunsPerSecond, "N0")} | {F(redis?.RunsPerSecond, "N0")} | {Ratio(redis?.RunsPerSecond, ours?.RunsPerSecond, "P0")} |");
+            }
         }
         if (runner.Loads.Find(l => l.RedisPerRun is not null) is { RedisPerRun: { } perRun })
         {
