@@ -22,6 +22,7 @@ public sealed class RunEventLog
     private bool _waitedOn; // a reader holds _changed.Task: the next append must signal it and start a fresh one
     private bool _completed;
 
+    /// <summary>A log whose events have no SSE ids.</summary>
     public RunEventLog()
     {
     }
@@ -83,6 +84,9 @@ public sealed class RunEventLog
         changed.TrySetResult();
     }
 
+    /// <summary>
+    /// Ends the log: readers that reach its end finish instead of waiting. Appending after it is a bug.
+    /// </summary>
     public void Complete()
     {
         TaskCompletionSource changed;
