@@ -25,8 +25,10 @@ public sealed partial class CopilotRuntime
     private readonly AfterRequestMiddleware[] _after;
     private readonly ILogger<CopilotRuntime> _logger;
 
-    /// <summary>Builds the runtime and every registered agent at once, so a misconfigured agent stops the app at start.
-    /// <c>AddCopilotRuntime</c> registers it; hosts rarely call this themselves.</summary>
+    /// <summary>
+    /// Builds the runtime and every registered agent at once, so a misconfigured agent stops the app at start.
+    /// <c>AddCopilotRuntime</c> registers it; hosts rarely call this themselves.
+    /// </summary>
     /// <param name="options">The runtime's settings.</param>
     /// <param name="runner">Where runs execute and threads are stored.</param>
     /// <param name="agents">The registered agents, by id (a later registration of an id wins).</param>

@@ -46,8 +46,10 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
     /// </summary>
     public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling(options.Value.ShutdownGracePeriod.TotalSeconds), 1, 5);
 
-    /// <summary>Runs the drain when the host starts stopping: refuses new runs, waits up to the grace period for
-    /// running runs, interrupts the rest, then closes the open streams.</summary>
+    /// <summary>
+    /// Runs the drain when the host starts stopping: refuses new runs, waits up to the grace period for running runs,
+    /// interrupts the rest, then closes the open streams.
+    /// </summary>
     /// <param name="cancellationToken">The host's shutdown timeout: it also ends the wait for running runs.</param>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
@@ -107,8 +109,9 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
         }
     }
 
-    /// <summary>Unhealthy once the drain started, so a load balancer stops sending this replica runs; Healthy
-    /// before.</summary>
+    /// <summary>
+    /// Unhealthy once the drain started, so a load balancer stops sending this replica runs; Healthy before.
+    /// </summary>
     /// <param name="context">Unused.</param>
     /// <param name="cancellationToken">Unused.</param>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

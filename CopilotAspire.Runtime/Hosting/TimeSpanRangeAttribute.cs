@@ -17,8 +17,10 @@ public sealed class TimeSpanRangeAttribute(string minimum, string maximum) : Val
     /// <summary>The largest value accepted.</summary>
     public TimeSpan Maximum { get; } = TimeSpan.Parse(maximum, CultureInfo.InvariantCulture);
 
-    /// <summary>Whether <paramref name="value"/> lies within the bounds; anything that is not a <see cref="TimeSpan"/>
-    /// (an unset value) passes.</summary>
+    /// <summary>
+    /// Whether <paramref name="value"/> lies within the bounds; anything that is not a <see cref="TimeSpan"/> (an unset
+    /// value) passes.
+    /// </summary>
     /// <param name="value">The property's value.</param>
     public override bool IsValid(object? value) => value is not TimeSpan span || (span >= Minimum && span <= Maximum);
 

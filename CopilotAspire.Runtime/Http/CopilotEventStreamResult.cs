@@ -59,8 +59,10 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
     /// <summary>The drain that counts this stream open and ends it at shutdown (the runtime's; none in bare use).</summary>
     internal CopilotRuntimeDrain? Drain { get; init; }
 
-    /// <summary>Writes the headers, then every event as an SSE frame until the source ends, the client goes away or a
-    /// shutdown closes the stream.</summary>
+    /// <summary>
+    /// Writes the headers, then every event as an SSE frame until the source ends, the client goes away or a shutdown
+    /// closes the stream.
+    /// </summary>
     /// <param name="httpContext">The request to answer.</param>
     public async Task ExecuteAsync(HttpContext httpContext)
     {

@@ -41,14 +41,17 @@ public static class CopilotResults
     public static JsonHttpResult<ErrorBody> AgentNotFound(string agentId) =>
         Error(StatusCodes.Status404NotFound, "Agent not found", $"Agent '{agentId}' does not exist");
 
-    /// <summary>413 <c>payload_too_large</c>: the body is larger than
-    /// <see cref="Hosting.CopilotRuntimeOptions.MaxRequestBodyBytes"/>.</summary>
+    /// <summary>
+    /// 413 <c>payload_too_large</c>: the body is larger than
+    /// <see cref="Hosting.CopilotRuntimeOptions.MaxRequestBodyBytes"/>.
+    /// </summary>
     /// <param name="limit">The limit in bytes, named in the message.</param>
     public static JsonHttpResult<ErrorBody> PayloadTooLarge(long limit) =>
         Error(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Request body exceeds the limit of {limit} bytes.");
 
-    /// <summary>503 <c>runner_unavailable</c>: the runner's store cannot be reached, or the server is
-    /// draining.</summary>
+    /// <summary>
+    /// 503 <c>runner_unavailable</c>: the runner's store cannot be reached, or the server is draining.
+    /// </summary>
     /// <param name="message">Why, for people.</param>
     public static JsonHttpResult<ErrorBody> RunnerUnavailable(string message) =>
         Error(StatusCodes.Status503ServiceUnavailable, "runner_unavailable", message);
