@@ -9,6 +9,12 @@ public sealed class RedisRunnerHealthCheck(IConnectionMultiplexer redis) : IHeal
     /// <summary>The name the check is registered under.</summary>
     public const string Name = "redis-runner";
 
+    /// <summary>
+    /// Healthy with the PING's latency when Redis answers; Unhealthy when it is not connected, the PING fails, or
+    /// <paramref name="cancellationToken"/> (the health check's timeout) ends it first.
+    /// </summary>
+    /// <param name="context">Unused.</param>
+    /// <param name="cancellationToken">The health check's timeout.</param>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!redis.IsConnected)
