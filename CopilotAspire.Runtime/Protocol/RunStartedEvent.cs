@@ -23,8 +23,8 @@ public sealed record RunStartedEvent : AgUiEvent
     /// </summary>
     public string? ParentRunId { get; init; }
     /// <summary>
-    /// The request that started the run, as the runner stores it: what a connect replays so the client sees the user's
-    /// messages again. <see langword="null"/> when the agent sends no input; the runner fills it in.
+    /// The request that started the run, its messages only those new to the thread. Agents leave it
+    /// <see langword="null"/>; the runner fills it in, so the stream and a connect's replay show the user's messages.
     /// </summary>
     public RunAgentInput? Input { get; init; }
 }
