@@ -82,6 +82,7 @@ public sealed partial class AgentRunExecution : IDisposable
     }
 
     /// <summary>Runs the agent to its end, handing each event of the valid stream to <paramref name="sink"/> in order.</summary>
+    /// <param name="sink">Receives each event; awaited before the next one.</param>
     /// <param name="idle">
     /// Called when the agent's next event is not ready yet (it is waiting, e.g. for a model), so a runner that batches
     /// its writes can write what it has instead of waking a writer per event.

@@ -85,6 +85,8 @@ public sealed class RunFinalizer
 
     /// <summary>The events to append so that the run ends validly; empty when it already has a terminal.</summary>
     /// <param name="reason">Why the agent ended without one.</param>
+    /// <param name="threadId">The run's thread, written into a stopped run's <c>RUN_FINISHED</c>.</param>
+    /// <param name="runId">The run's id, written into a stopped run's <c>RUN_FINISHED</c>.</param>
     public List<AgUiEvent> Finalize(RunEnding reason, string threadId, string runId)
     {
         var closing = new List<AgUiEvent>();

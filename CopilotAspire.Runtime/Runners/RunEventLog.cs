@@ -34,6 +34,10 @@ public sealed class RunEventLog
         _idPrefix = idPrefix;
     }
 
+    /// <summary>
+    /// Publishes <paramref name="e"/> after the events already in the log and wakes the readers waiting for it.
+    /// </summary>
+    /// <param name="e">The next event of the run.</param>
     /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
     public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default)
     {

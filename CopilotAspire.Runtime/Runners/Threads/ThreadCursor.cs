@@ -13,6 +13,7 @@ namespace CopilotAspire.Runtime.Runners.Threads;
 /// <param name="ThreadId">The listed thread's id, the tie-breaker between equal times.</param>
 public readonly record struct ThreadCursor(long UpdatedAt, string ThreadId)
 {
+    /// <summary>The cursor as the client gets it: base64url of <c>"&lt;updatedAt&gt;:&lt;threadId&gt;"</c>.</summary>
     public override string ToString() =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(UpdatedAt.ToString(CultureInfo.InvariantCulture) + ":" + ThreadId));
 
