@@ -29,10 +29,14 @@ public sealed record AfterRequestContext
     /// </summary>
     public required IReadOnlyList<Message> Messages { get; init; }
 
-    /// <summary>How many messages the SSE stream produced (as <see cref="Messages"/> would hold them).</summary>
+    /// <summary>
+    /// How many messages the SSE stream produced (as <see cref="Messages"/> would hold them): counted for
+    /// <c>agent/run</c>, and for every stream when a middleware registered with <c>readsMessages: true</c>; 0 for a
+    /// <c>connect</c> otherwise (its replay is written from stored JSON, which counting would have to read).
+    /// </summary>
     public int MessageCount { get; init; }
 
-    /// <summary>How many tool calls those messages carry.</summary>
+    /// <summary>How many tool calls those messages carry (counted when <see cref="MessageCount"/> is).</summary>
     public int ToolCallCount { get; init; }
 
     /// <summary>

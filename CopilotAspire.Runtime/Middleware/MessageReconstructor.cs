@@ -108,30 +108,6 @@ public sealed class MessageReconstructor(bool keepContent = true)
         }
     }
 
-    /// <summary>
-    /// Whether <see cref="Observe"/> would use the event whose wire JSON is <paramref name="json"/> (so a caller holding
-    /// only JSON need not read the others): false only for a kind it ignores, known from the type written first.
-    /// </summary>
-    internal static bool Observes(ReadOnlySpan<byte> json, bool keepContent)
-    {
-        if (json.IsEmpty || AgUiEventWriter.IsWrittenAs<TextMessageContentEvent>(json) is not { } isTextDelta)
-        {
-            return true; // no JSON, or not written type-first: read it to know
-        }
-        if (isTextDelta || AgUiEventWriter.IsWrittenAs<ToolCallArgsEvent>(json) == true)
-        {
-            return keepContent;
-        }
-        return AgUiEventWriter.IsWrittenAs<RunStartedEvent>(json) == true
-            || AgUiEventWriter.IsWrittenAs<TextMessageStartEvent>(json) == true
-            || AgUiEventWriter.IsWrittenAs<TextMessageChunkEvent>(json) == true
-            || AgUiEventWriter.IsWrittenAs<ToolCallStartEvent>(json) == true
-            || AgUiEventWriter.IsWrittenAs<ToolCallChunkEvent>(json) == true
-            || AgUiEventWriter.IsWrittenAs<ToolCallEndEvent>(json) == true
-            || AgUiEventWriter.IsWrittenAs<ToolCallResultEvent>(json) == true
-            || AgUiEventWriter.IsWrittenAs<MessagesSnapshotEvent>(json) == true;
-    }
-
     /// <summary>How many messages <see cref="Messages"/> holds.</summary>
     public int MessageCount => _snapshot?.Count ?? _order.Count;
 

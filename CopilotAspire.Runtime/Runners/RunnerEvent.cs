@@ -74,9 +74,6 @@ public readonly record struct RunnerEvent
     /// </summary>
     public ReadOnlyMemory<byte> Json { get; init; }
 
-    /// <summary>The event object is at hand: <see cref="Event"/> costs nothing (otherwise it reads the stored JSON each time).</summary>
-    internal bool HasEventObject => _event is not null;
-
     /// <summary>The event is a <c>RUN_ERROR</c> (known without reading a stored event).</summary>
     public bool IsRunError => _event is RunErrorEvent || (_stored is not null && _stored.IsRunError(_index));
 
