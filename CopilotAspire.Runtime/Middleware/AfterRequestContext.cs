@@ -40,13 +40,13 @@ public sealed record AfterRequestContext
     public int ToolCallCount { get; init; }
 
     /// <summary>
-    /// The thread of a run or connect (from its <c>RUN_STARTED</c>, else from the request); <see langword="null"/> for
-    /// other requests.
+    /// The thread the request named (run, connect, stop, suggest, the thread routes); <see langword="null"/> for
+    /// <c>info</c> and <c>transcribe</c>, or when the request was refused before it was read.
     /// </summary>
     public string? ThreadId { get; init; }
 
     /// <summary>
-    /// The run id of a run (from its <c>RUN_STARTED</c>); <see langword="null"/> when there was none.
+    /// The run id of a run (its input's <c>runId</c>) or the one a stop named; <see langword="null"/> otherwise.
     /// </summary>
     public string? RunId { get; init; }
 
