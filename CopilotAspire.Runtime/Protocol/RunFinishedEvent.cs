@@ -25,8 +25,9 @@ public sealed record RunFinishedEvent : AgUiEvent
     /// </summary>
     public JsonElement? Result { get; init; }
     /// <summary>
-    /// Why the model stopped (<c>stop</c>, <c>length</c>, <c>tool_calls</c>, …), as the built-in agent reports it. For
-    /// AG-UI 1.0 runs the runtime moves it to <c>metadata.finishReason</c> (§22).
+    /// Why the model stopped, as the built-in agent reports it: <c>stop</c>, <c>length</c>, <c>tool-calls</c>,
+    /// <c>content-filter</c>, <c>other</c> or <c>unknown</c> (the AI SDK's names). For AG-UI 1.0 runs the runtime moves it
+    /// to <c>metadata.finishReason</c> (§22).
     /// </summary>
     public string? FinishReason { get; init; }
     /// <summary>

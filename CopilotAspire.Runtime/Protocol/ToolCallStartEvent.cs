@@ -16,8 +16,8 @@ public sealed record ToolCallStartEvent : AgUiEvent
     /// <summary>The name of the tool called, one of <see cref="RunAgentInput.Tools"/> or a server-side tool.</summary>
     public required string ToolCallName { get; init; }
     /// <summary>
-    /// The assistant message the call belongs to; <see langword="null"/> (omitted) lets the client attach it to the
-    /// last one.
+    /// The assistant message the call belongs to (the built-in agent names the message of that model turn); omitted
+    /// when <see langword="null"/>.
     /// </summary>
     public string? ParentMessageId { get; init; }
 }
