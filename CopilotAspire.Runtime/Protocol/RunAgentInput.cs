@@ -43,7 +43,9 @@ public sealed record RunAgentInput
         init => _context = value ?? [];
     }
     /// <summary>
-    /// Any JSON the client forwards to the agent (clients send <c>{}</c>); the runtime does not read it.
+    /// Any JSON the client forwards to the agent (the provider's <c>properties</c> and per-run props; clients send
+    /// <c>{}</c>). Passed to the agent as it is; the built-in agent reads its overridable settings from it (wire spec
+    /// §19.1).
     /// </summary>
     public JsonElement? ForwardedProps { get; init; }
     /// <summary>
