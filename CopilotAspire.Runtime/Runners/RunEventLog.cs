@@ -39,6 +39,7 @@ public sealed class RunEventLog
     /// </summary>
     /// <param name="e">The next event of the run.</param>
     /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
+    /// <exception cref="InvalidOperationException">The log was completed (<see cref="Complete"/>).</exception>
     public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default)
     {
         TaskCompletionSource? changed = null;
@@ -89,7 +90,7 @@ public sealed class RunEventLog
     }
 
     /// <summary>
-    /// Ends the log: readers that reach its end finish instead of waiting. Appending after it is a bug.
+    /// Ends the log: readers that reach its end finish instead of waiting.
     /// </summary>
     public void Complete()
     {

@@ -11,8 +11,8 @@ namespace CopilotAspire.Runtime.Telemetry;
 public sealed class CopilotRuntimeTelemetry : IDisposable
 {
     /// <summary>
-    /// The name of the runtime's <see cref="System.Diagnostics.ActivitySource"/>: <c>CopilotAspire.Runtime</c> (spans
-    /// <c>copilot.run</c>, <c>copilot.connect</c>, …).
+    /// The name of the runtime's <see cref="System.Diagnostics.ActivitySource"/>: <c>CopilotAspire.Runtime</c> (one span
+    /// per request, <c>copilot.request</c>, tagged with its method, agent, thread and run).
     /// </summary>
     public const string ActivitySourceName = "CopilotAspire.Runtime";
     /// <summary>
