@@ -10,11 +10,10 @@ public sealed class RedisRunnerHealthCheck(IConnectionMultiplexer redis) : IHeal
     public const string Name = "redis-runner";
 
     /// <summary>
-    /// Healthy with the PING's latency when Redis answers; Unhealthy when it is not connected, the PING fails, or
-    /// <paramref name="cancellationToken"/> (the health check's timeout) ends it first.
+    /// Healthy with the PING's latency when Redis answers; Unhealthy when it is not connected or the PING fails.
     /// </summary>
     /// <param name="context">Unused.</param>
-    /// <param name="cancellationToken">The health check's timeout.</param>
+    /// <param name="cancellationToken">The health check's timeout: it ends the wait for the PING.</param>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!redis.IsConnected)
