@@ -39,6 +39,12 @@ internal sealed partial class RedisActiveRun
     private long _leaseUntil;
     private long _keysRenewedAt; // when the run's keys (active, seq, stream) last got ThreadTtl: the acquire, then a heartbeat
 
+    /// <param name="runner">The runner that owns the run.</param>
+    /// <param name="keys">The thread's keys.</param>
+    /// <param name="token">The lock token the run holds.</param>
+    /// <param name="seq">The run's sequence number in the thread.</param>
+    /// <param name="request">The run's request.</param>
+    /// <param name="newMessages">The input's messages the thread has not stored yet.</param>
     /// <param name="leaseStart">A <see cref="Stopwatch"/> timestamp taken before the lock was acquired.</param>
     public RedisActiveRun(RedisAgentRunner runner, RedisThreadKeys keys, string token, long seq, AgentRunRequest request, IReadOnlyList<Message> newMessages, long leaseStart)
     {

@@ -32,6 +32,15 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     private Task _heartbeat = Task.CompletedTask;
     private int _disposed;
 
+    /// <summary>
+    /// A runner on <paramref name="redis"/> with a new replica id; nothing is read or written until the first request.
+    /// </summary>
+    /// <param name="redis">The connection (StackExchange.Redis; a cluster works too).</param>
+    /// <param name="options">The runner's settings, validated at start by <c>AddRedisAgentRunner</c>.</param>
+    /// <param name="logger">Where it logs; <see langword="null"/> logs nothing.</param>
+    /// <param name="meterFactory">Creates its meter; <see langword="null"/> makes a meter of its own.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="redis"/> or <paramref name="options"/> is
+    /// <see langword="null"/>.</exception>
     public RedisAgentRunner(IConnectionMultiplexer redis, IOptions<RedisAgentRunnerOptions> options, ILogger<RedisAgentRunner>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
@@ -52,6 +61,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     internal RedisRunnerMetrics Metrics { get; }
     internal IDatabase Database => _redis.GetDatabase();
 
+    /// <inheritdoc/>
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -98,6 +108,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -134,6 +145,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<bool> IsRunningAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
@@ -154,6 +166,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<StopResult> StopAsync(ThreadKey thread, string? runId, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
@@ -192,6 +205,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override Task WhenIdleAsync(CancellationToken cancellationToken) => _local.WhenIdleAsync(cancellationToken);
 
     /// <summary>
