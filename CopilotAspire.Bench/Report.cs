@@ -25,7 +25,7 @@ public static partial class Report
         foreach (var proxy in runner.Proxies)
         {
             md.AppendLine();
-            md.AppendLine(inv, $"| remote agent (`HttpAgent`), scripted, C={proxy.Concurrency} | remote called directly | through our proxy | added |");
+            md.AppendLine(inv, $"| remote agent (`HttpAgent`), scripted, C={proxy.Concurrency}, {options.ProxyWarmup.TotalSeconds:0.#} s warm-up per side | remote called directly | through our proxy | added |");
             md.AppendLine("|---|---:|---:|---:|");
             foreach (var p in new[] { 50.0, 99.0 })
             {
