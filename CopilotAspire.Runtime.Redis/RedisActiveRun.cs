@@ -345,6 +345,13 @@ internal sealed partial class RedisActiveRun
         await WhileLeasedAsync(async retried =>
         {
             var outcome = await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids, _entries).ConfigureAwait(false);
+            for (var again = 0; again < 3 && outcome == RedisAgentRunner.FinishOutcome.BatchMissing; again++)
+            {
+                // The XADD reported no error but its entry is not there yet (a redirect during a slot move may deliver
+                // it after the script): send both again; the entry's id makes a second XADD of it a no-op.
+                await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+                outcome = await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids, _entries).ConfigureAwait(false);
+            }
             // After a retry, "not the lock's owner" may mean the earlier attempt did finish the run.
             if (outcome != RedisAgentRunner.FinishOutcome.Stored && !(retried && outcome == RedisAgentRunner.FinishOutcome.NotOwner))
             {
