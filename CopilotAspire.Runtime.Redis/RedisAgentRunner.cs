@@ -257,10 +257,9 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     }
 
     /// <summary>
-    /// The 503 for a request Redis could not serve, saying which of three it was (logged and told to the client alike):
-    /// Redis not reachable (no connection); reachable but no answer within the client's timeout (a timeout while
-    /// connected: the client's queue to Redis is full, or Redis is stalled or overloaded); or reachable and answering
-    /// with an error that means "not now" (OOM, LOADING, READONLY, …).
+    /// The 503 for a request Redis could not serve, saying which of three it was (in the log and to the client): not
+    /// reachable; reachable but not answering within the client's timeout (its queue full, or Redis overloaded); or
+    /// answering with an error that means "not now" (OOM, LOADING, READONLY, …).
     /// </summary>
     private RunnerUnavailableException Unavailable(Exception ex)
     {
@@ -281,17 +280,8 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     }
 
     /// <summary>The error code of a server error (<c>OOM</c>, <c>LOADING</c>, …), also as a script error quotes it.</summary>
-    private static string ServerErrorCode(string message)
-    {
-        foreach (var code in UnavailableServerErrors)
-        {
-            if (message.StartsWith(code, StringComparison.Ordinal) || message.Contains(" -" + code + " ", StringComparison.Ordinal))
-            {
-                return code;
-            }
-        }
-        return "error";
-    }
+    private static string ServerErrorCode(string message) =>
+        UnavailableServerErrors.FirstOrDefault(code => message.StartsWith(code, StringComparison.Ordinal) || message.Contains(" -" + code + " ", StringComparison.Ordinal)) ?? "error";
 
     /// <summary>
     /// A request failed because Redis is out: a failure that says so (<see cref="IsUnavailable"/>), or any failure
