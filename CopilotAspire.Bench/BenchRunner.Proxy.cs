@@ -21,7 +21,7 @@ public sealed partial class BenchRunner
             ["CopilotRuntime__Agents__remote__Type"] = "http",
             ["CopilotRuntime__Agents__remote__Url"] = remoteRun,
         });
-        if (await MeasurePairAsync(remote, proxy, "remote", "proxied", c, cancellationToken) is not { } figure)
+        if (await MeasurePairAsync(remote, proxy, "remote", "proxied", c, options.ProxyWarmup, cancellationToken) is not { } figure)
         {
             return;
         }
@@ -57,7 +57,7 @@ public sealed partial class BenchRunner
         await using var host = await ServerProcess.StartAsync("web", "dotnet", [webPath], Path.GetDirectoryName(webPath)!, env, BasePath + "/info", cancellationToken);
         for (var round = 1; round <= options.Runs; round++)
         {
-            if (await MeasurePairAsync(api, host, "scripted", $"web{round}", c, cancellationToken) is not { } figure)
+            if (await MeasurePairAsync(api, host, "scripted", $"web{round}", c, options.Warmup, cancellationToken) is not { } figure)
             {
                 return;
             }
@@ -74,10 +74,10 @@ public sealed partial class BenchRunner
     /// <paramref name="front"/> (which forwards to it): null when either failed its probe.
     /// </summary>
     private async Task<ProxyFigure?> MeasurePairAsync(ServerProcess upstream, ServerProcess front, string frontAgent, string label, int c,
-        CancellationToken cancellationToken)
+        TimeSpan warmup, CancellationToken cancellationToken)
     {
-        var direct = await MeasureThroughAsync(upstream, upstream, "scripted", "direct-" + label, c, cancellationToken);
-        var proxied = await MeasureThroughAsync(front, upstream, frontAgent, label, c, cancellationToken);
+        var direct = await MeasureThroughAsync(upstream, upstream, "scripted", "direct-" + label, c, warmup, cancellationToken);
+        var proxied = await MeasureThroughAsync(front, upstream, frontAgent, label, c, warmup, cancellationToken);
         return direct is null || proxied is null ? null : new ProxyFigure(c, direct.Value.Figure, proxied.Value.Figure, proxied.Value.UpstreamCpu);
     }
 
@@ -86,7 +86,7 @@ public sealed partial class BenchRunner
     /// <paramref name="upstream"/> spent meanwhile (the same process when called directly).
     /// </summary>
     private async Task<(LoadFigure Figure, TimeSpan UpstreamCpu)?> MeasureThroughAsync(ServerProcess server, ServerProcess upstream, string agent, string label, int c,
-        CancellationToken cancellationToken)
+        TimeSpan warmup, CancellationToken cancellationToken)
     {
         var text = $"tokens:{options.Tokens}";
         var expected = options.Tokens + 4;
@@ -99,7 +99,7 @@ public sealed partial class BenchRunner
             Fail($"{label}: the probe run failed ({probe.Error ?? $"{probe.Events} events, expected {expected}"})");
             return null;
         }
-        await generator.RunAsync(path, c, options.Warmup, expected, (w, s) => LoadGenerator.RunBody($"w{label}{prefix}-{w}-{s}", text), cancellationToken);
+        await generator.RunAsync(path, c, warmup, expected, (w, s) => LoadGenerator.RunBody($"w{label}{prefix}-{w}-{s}", text), cancellationToken);
         var rssStart = server.RssBytes();
         var cpuBefore = server.Cpu();
         var upstreamBefore = upstream.Cpu();

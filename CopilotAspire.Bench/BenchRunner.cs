@@ -210,10 +210,10 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         var figure = new LoadFigure(kind, agent, result, rssStart, server.PeakRssBytes(), server.Cpu() - cpuBefore, server.StartupMs);
         if (redis is not null && result.Runs > 0)
         {
-            // Counted after the runs' streams ended: a run's last write (storing it) may still be on its way.
-            await Task.Delay(200, cancellationToken);
+            // Counted after the runs' streams ended: a run's last write (storing it) may still be on its way, so the
+            // counts are read until they stop changing.
+            var after = await redis.SettledCommandCountsAsync(cancellationToken);
             var redisCpu = ChildProcess.ProcessCpu(redis.ProcessId) - redisCpuBefore;
-            var after = await redis.CommandCountsAsync(cancellationToken);
             double runs = result.Runs;
             figure = figure with
             {

@@ -35,6 +35,7 @@ public static partial class Report
             }
             md.AppendLine(inv, $"| total time p50 (ms) | {F(Percentile(proxy.Direct.Result.TotalMs, 50), "N2")} | {F(Percentile(proxy.Proxied.Result.TotalMs, 50), "N2")} | {F(Percentile(proxy.Proxied.Result.TotalMs, 50) - Percentile(proxy.Direct.Result.TotalMs, 50), "N2")} |");
             md.AppendLine(inv, $"| runs/s | {F(proxy.Direct.Result.RunsPerSecond, "N0")} | {F(proxy.Proxied.Result.RunsPerSecond, "N0")} | |");
+            md.AppendLine(inv, $"| warm-up before the figure (s) | {options.ProxyWarmup.TotalSeconds:0.#} | {options.ProxyWarmup.TotalSeconds:0.#} | |");
             md.AppendLine(inv, $"| our CPU per run (µs): the remote's in-process scripted run / the proxy's | {F(proxy.Direct.ServerCpuMicrosecondsPerRun, "N0")} | {F(proxy.Proxied.ServerCpuMicrosecondsPerRun, "N0")} | {Ratio(proxy.Proxied.ServerCpuMicrosecondsPerRun, proxy.Direct.ServerCpuMicrosecondsPerRun, "0.000")}× |");
         }
         if (runner.Loads.Exists(l => l.Server == ServerKind.Baseline))

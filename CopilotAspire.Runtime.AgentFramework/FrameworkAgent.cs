@@ -63,11 +63,14 @@ public sealed class FrameworkAgent : AbstractAgent
         _logger = source._logger;
     }
 
+    /// <inheritdoc/>
     public override ValueTask<JsonElement?> GetCapabilitiesAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<JsonElement?>(s_capabilities);
 
+    /// <inheritdoc/>
     public override AbstractAgent Clone() => new FrameworkAgent(this);
 
+    /// <inheritdoc/>
     public override IAsyncEnumerable<AgUiEvent> RunAsync(RunAgentInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -33,12 +33,19 @@ internal sealed partial class RedisActiveRun
     private volatile bool _detached;
     private volatile bool _ended; // the agent is done: the writer leaves the last batch to the finish
     private int _written; // events the writer has appended to the stream (the finish writes the rest)
+    private long _entries; // the stream's entries: one per batch the writer appended (the finish checks its own landed after them)
     private int _writerRunning;
     private Task _writing = Task.CompletedTask; // the writer's latest run
     private int _heartbeating;
     private long _leaseUntil;
     private long _keysRenewedAt; // when the run's keys (active, seq, stream) last got ThreadTtl: the acquire, then a heartbeat
 
+    /// <param name="runner">The runner that owns the run.</param>
+    /// <param name="keys">The thread's keys.</param>
+    /// <param name="token">The lock token the run holds.</param>
+    /// <param name="seq">The run's sequence number in the thread.</param>
+    /// <param name="request">The run's request.</param>
+    /// <param name="newMessages">The input's messages the thread has not stored yet.</param>
     /// <param name="leaseStart">A <see cref="Stopwatch"/> timestamp taken before the lock was acquired.</param>
     public RedisActiveRun(RedisAgentRunner runner, RedisThreadKeys keys, string token, long seq, AgentRunRequest request, IReadOnlyList<Message> newMessages, long leaseStart)
     {
@@ -168,7 +175,12 @@ internal sealed partial class RedisActiveRun
     private Task WriteBatchAsync(long firstIndex, List<RunnerEvent> batch) => WhileLeasedAsync(async _ =>
     {
         var sent = Stopwatch.GetTimestamp();
-        OnStatus(await _runner.AppendAsync(_keys, Token, Seq, firstIndex, batch).ConfigureAwait(false), sent);
+        var status = await _runner.AppendAsync(_keys, Token, Seq, firstIndex, batch).ConfigureAwait(false);
+        if (status >= 0)
+        {
+            _entries++; // one entry per batch: a retried batch the script skips was written by the attempt that counts
+        }
+        OnStatus(status, sent);
     });
 
     /// <summary>
@@ -338,8 +350,16 @@ internal sealed partial class RedisActiveRun
         }
         await WhileLeasedAsync(async retried =>
         {
+            var outcome = await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids, _entries).ConfigureAwait(false);
+            for (var again = 0; again < 3 && outcome == RedisAgentRunner.FinishOutcome.BatchMissing; again++)
+            {
+                // The XADD reported no error but its entry is not there yet (a redirect during a slot move may deliver
+                // it after the script): send both again; the entry's id makes a second XADD of it a no-op.
+                await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+                outcome = await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids, _entries).ConfigureAwait(false);
+            }
             // After a retry, "not the lock's owner" may mean the earlier attempt did finish the run.
-            if (!await _runner.FinishAsync(_keys, Token, Seq, _written + 1, rest, stored, ids).ConfigureAwait(false) && !retried)
+            if (outcome != RedisAgentRunner.FinishOutcome.Stored && !(retried && outcome == RedisAgentRunner.FinishOutcome.NotOwner))
             {
                 Detach(null);
             }

@@ -26,33 +26,44 @@ public sealed partial class RedisAgentRunner
         var released = false;
         try
         {
-            var active = (await db.HashGetAllAsync(keys.Active).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
-            if (!active.TryGetValue("seq", out var seqValue))
+            // A stale owner's plain XADD of its last batch may land while this reads (see RedisScripts.Finish): the
+            // finish then answers StreamMoved and the stream is read again. Each such entry ends in a terminal event,
+            // so a second read finds the run complete and there is no third.
+            for (var attempt = 0; attempt < 3 && !released; attempt++)
             {
-                return;
+                var active = (await db.HashGetAllAsync(keys.Active).ConfigureAwait(false)).ToDictionary(e => e.Name.ToString(), e => e.Value);
+                if (!active.TryGetValue("seq", out var seqValue))
+                {
+                    return;
+                }
+                var seq = (long)seqValue;
+                var runId = active.GetValueOrDefault("runId").ToString();
+                var entries = await db.StreamRangeAsync(keys.Run(seq)).ConfigureAwait(false);
+                // The events written: the count in active, or past it when the owner's last batch landed without it.
+                var written = Math.Max((long)active.GetValueOrDefault("n"), entries.Length == 0 ? 0 : EntryIndex(entries[^1].Id));
+                var events = entries.SelectMany(RedisEventBatch.Events).Select(json => StoredEventReader.Read(json.Span)).ToList();
+                activity?.SetTag("agui.run_id", runId);
+                // Written with the finish, in the same call.
+                var closing = RunLifecycle.InterruptedEnding(events, keys.ThreadId, runId)
+                    .ConvertAll(e => new RunnerEvent(e) { Json = AgUiJson.SerializeToUtf8Bytes(e) });
+                events.AddRange(closing.Select(e => e.Event));
+                var compacted = RunLifecycle.Compact(events);
+                var ids = compacted.MessageIds;
+                var stored = events.Count > 0
+                    ? new StoredRun(seq, runId, active.GetValueOrDefault("agentId").ToString(), compacted.Events)
+                    : null;
+                var outcome = await FinishAsync(keys, token, seq, written + 1, closing, stored, ids, entries.Length == 0 ? "none" : entries[^1].Id.ToString()).ConfigureAwait(false);
+                if (outcome == FinishOutcome.NotOwner)
+                {
+                    return;
+                }
+                released = outcome == FinishOutcome.Stored;
+                if (released)
+                {
+                    Metrics.RunsInterrupted.Add(1);
+                    LogRecoveredOrphan(_logger, keys.ThreadId, runId, active.GetValueOrDefault("owner").ToString(), events.Count);
+                }
             }
-            var seq = (long)seqValue;
-            var runId = active.GetValueOrDefault("runId").ToString();
-            var written = (long)active.GetValueOrDefault("n");
-            var events = (await db.StreamRangeAsync(keys.Run(seq)).ConfigureAwait(false))
-                .SelectMany(RedisEventBatch.Events).Select(json => StoredEventReader.Read(json.Span)).ToList();
-            activity?.SetTag("agui.run_id", runId);
-            // Written with the finish, in the same call.
-            var closing = RunLifecycle.InterruptedEnding(events, keys.ThreadId, runId)
-                .ConvertAll(e => new RunnerEvent(e) { Json = AgUiJson.SerializeToUtf8Bytes(e) });
-            events.AddRange(closing.Select(e => e.Event));
-            var compacted = RunLifecycle.Compact(events);
-            var ids = compacted.MessageIds;
-            var stored = events.Count > 0
-                ? new StoredRun(seq, runId, active.GetValueOrDefault("agentId").ToString(), compacted.Events)
-                : null;
-            released = await FinishAsync(keys, token, seq, written + 1, closing, stored, ids).ConfigureAwait(false);
-            if (!released)
-            {
-                return;
-            }
-            Metrics.RunsInterrupted.Add(1);
-            LogRecoveredOrphan(_logger, keys.ThreadId, runId, active.GetValueOrDefault("owner").ToString(), events.Count);
         }
         finally
         {

@@ -15,6 +15,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
 {
     private static readonly RedisValue[] MetaFields = ["agentId", "name", "archived", "createdAt", "updatedAt"];
 
+    /// <inheritdoc/>
     public async ValueTask<ThreadPage> ListThreadsAsync(ThreadListQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -57,6 +58,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<RunnerEvent>> GetThreadEventsAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
@@ -79,6 +81,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<ThreadRecord?> UpdateThreadAsync(ThreadKey thread, ThreadUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -116,6 +119,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<ThreadDeleteOutcome> DeleteThreadAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
@@ -129,6 +133,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<int> ClearThreadsAsync(string? scope, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();

@@ -64,16 +64,37 @@ public sealed partial class RedisAgentRunner
 
     /// <summary>
     /// Writes a run's last events (<paramref name="firstIndex"/>…, as <see cref="AppendAsync"/>), stores the finished run
-    /// (<paramref name="run"/> null = store nothing, and no message ids) and frees the thread. False if the lock is not
-    /// <paramref name="token"/>'s.
+    /// (<paramref name="run"/> null = store nothing, and no message ids) and frees the thread, for an orphan's closing
+    /// (the events go through the finish script, after checking that the stream's last entry is still
+    /// <paramref name="streamTop"/>, <c>none</c> for no entry).
     /// </summary>
-    internal Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events, StoredRun? run, IReadOnlyCollection<string> messageIds) =>
-        FinishAsync(keys, token, seq, firstIndex, events, run is null ? null : StoredRunCodec.Serialize(run), run is null ? [] : messageIds);
+    internal async Task<FinishOutcome> FinishAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events, StoredRun? run,
+        IReadOnlyCollection<string> messageIds, string streamTop) =>
+        await FinishAsync(keys, token, seq, firstIndex, events, run is null ? null : StoredRunCodec.Serialize(run), run is null ? [] : messageIds, streamEntries: null, streamTop).ConfigureAwait(false);
 
-    /// <summary>As above, with the run already serialized (<see cref="StoredRunCodec.Serialize"/>; null = store nothing).</summary>
-    internal async Task<bool> FinishAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events, byte[]? run, IReadOnlyCollection<string> messageIds)
+    /// <summary>
+    /// As above, with the run already serialized (<see cref="StoredRunCodec.Serialize"/>; null = store nothing). With
+    /// <paramref name="streamEntries"/> (the owner's finish: the entries its batches wrote so far) the last batch goes as
+    /// a plain <c>XADD</c> (and the stream's <c>PEXPIRE</c>) pipelined before the script, which checks it landed: its
+    /// bytes never pass through Lua. Without it, the batch goes through the script.
+    /// </summary>
+    internal async Task<FinishOutcome> FinishAsync(RedisThreadKeys keys, string token, long seq, long firstIndex, IReadOnlyList<RunnerEvent> events, byte[]? run,
+        IReadOnlyCollection<string> messageIds, long? streamEntries, string? streamTop = null)
     {
-        var args = new RedisValue[10 + messageIds.Count];
+        var db = Database;
+        var stream = keys.Run(seq);
+        var lastIndex = firstIndex + events.Count - 1;
+        var plain = streamEntries is not null && events.Count > 0;
+        Task<RedisValue>? added = null;
+        if (plain)
+        {
+            // Sent in this order on the thread's connection (one slot): the entry, its expiry (the stream may be new; the
+            // script shortens it to the resume window), then the script that checks the entry and stores the run.
+            added = db.StreamAddAsync(stream, RedisEventBatch.FieldPrefix + firstIndex.ToString(CultureInfo.InvariantCulture), RunJsonArena.Batch(events),
+                "0-" + lastIndex.ToString(CultureInfo.InvariantCulture));
+            _ = db.KeyExpireAsync(stream, _options.ThreadTtl, CommandFlags.FireAndForget);
+        }
+        var args = new RedisValue[12 + messageIds.Count];
         args[0] = token;
         args[1] = Milliseconds(_options.ThreadTtl);
         args[2] = Milliseconds(_options.ResumeWindow);
@@ -82,19 +103,70 @@ public sealed partial class RedisAgentRunner
         args[5] = run is null ? RedisValue.EmptyString : run;
         args[6] = seq;
         args[7] = firstIndex;
-        args[8] = firstIndex + events.Count - 1;
-        args[9] = events.Count == 0 ? RedisValue.EmptyString : RunJsonArena.Batch(events);
-        var i = 10;
+        args[8] = lastIndex;
+        args[9] = plain || events.Count == 0 ? RedisValue.EmptyString : RunJsonArena.Batch(events);
+        args[10] = plain ? streamEntries!.Value + 1 : RedisValue.EmptyString;
+        args[11] = streamTop ?? RedisValue.EmptyString;
+        var i = 12;
         foreach (var id in messageIds)
         {
             args[i++] = id;
         }
-        var result = (int)await Database.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, keys.Run(seq), keys.Runs, keys.MessageIds, keys.RunMessageIds], args).ConfigureAwait(false);
-        if (result == 1 && events.Count > 0)
+        var script = db.ScriptEvaluateAsync(RedisScripts.Finish, [keys.Lock, keys.Active, stream, keys.Runs, keys.MessageIds, keys.RunMessageIds], args);
+        // The script's answer first: replies come in order, so the XADD's is in by then (no second wake-up for it).
+        FinishOutcome outcome;
+        try
+        {
+            outcome = (FinishOutcome)(int)await script.ConfigureAwait(false);
+        }
+        catch when (added is not null)
+        {
+            _ = added.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw; // the script's failure is the one retried or reported; the XADD's is observed above
+        }
+        Exception? addFailed = null;
+        if (added is not null)
+        {
+            try
+            {
+                await added.ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("equal or smaller", StringComparison.Ordinal))
+            {
+                // Entry 0-K is there already (a retried finish whose first attempt wrote it); the script checked the rest.
+            }
+#pragma warning disable CA1031 // The script's answer says whether it matters; then it is rethrown below.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                addFailed = ex;
+            }
+        }
+        if (outcome == FinishOutcome.BatchMissing && addFailed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(addFailed); // e.g. Redis out of memory: retried while the lease lasts
+        }
+        if (outcome == FinishOutcome.Stored && events.Count > 0)
         {
             RecordWritten(events.Count);
         }
-        return result == 1;
+        return outcome;
+    }
+
+    /// <summary>The finish script's answer.</summary>
+    internal enum FinishOutcome
+    {
+        /// <summary>The lock is not the caller's: nothing was changed.</summary>
+        NotOwner = 0,
+
+        /// <summary>The run is stored and the thread free.</summary>
+        Stored = 1,
+
+        /// <summary>The stream's last entry is not the one the caller read (an orphan's closing reads it again).</summary>
+        StreamMoved = 2,
+
+        /// <summary>The stream holds fewer entries than the owner wrote (its XADD failed: that error is thrown instead).</summary>
+        BatchMissing = 3,
     }
 
     private void RecordWritten(int count)

@@ -32,6 +32,15 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     private Task _heartbeat = Task.CompletedTask;
     private int _disposed;
 
+    /// <summary>
+    /// A runner on <paramref name="redis"/> with a new replica id; nothing is read or written until the first request.
+    /// </summary>
+    /// <param name="redis">The connection (StackExchange.Redis; a cluster works too).</param>
+    /// <param name="options">The runner's settings, validated at start by <c>AddRedisAgentRunner</c>.</param>
+    /// <param name="logger">Where it logs; <see langword="null"/> logs nothing.</param>
+    /// <param name="meterFactory">Creates its meter; <see langword="null"/> makes a meter of its own.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="redis"/> or <paramref name="options"/> is
+    /// <see langword="null"/>.</exception>
     public RedisAgentRunner(IConnectionMultiplexer redis, IOptions<RedisAgentRunnerOptions> options, ILogger<RedisAgentRunner>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
@@ -52,6 +61,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
     internal RedisRunnerMetrics Metrics { get; }
     internal IDatabase Database => _redis.GetDatabase();
 
+    /// <inheritdoc/>
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -98,6 +108,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -134,6 +145,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<bool> IsRunningAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
@@ -154,6 +166,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<StopResult> StopAsync(ThreadKey thread, string? runId, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
@@ -192,6 +205,7 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc/>
     public override Task WhenIdleAsync(CancellationToken cancellationToken) => _local.WhenIdleAsync(cancellationToken);
 
     /// <summary>
@@ -256,12 +270,32 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
         return new RunnerUnavailableException("This replica cannot read the thread's stored data (a newer version wrote it).", ex);
     }
 
+    /// <summary>
+    /// The 503 for a request Redis could not serve, saying which of three it was (in the log and to the client): not
+    /// reachable; reachable but not answering within the client's timeout (its queue full, or Redis overloaded); or
+    /// answering with an error that means "not now" (OOM, LOADING, READONLY, …).
+    /// </summary>
     private RunnerUnavailableException Unavailable(Exception ex)
     {
         Metrics.Unavailable.Add(1);
+        if (ex is RedisTimeoutException && _redis.IsConnected)
+        {
+            LogTimedOut(_logger, ex);
+            return new RunnerUnavailableException("Redis is reachable but did not answer in time (the queue to it is full, or it is overloaded); retry shortly.", ex);
+        }
+        if (ex is RedisServerException && _redis.IsConnected)
+        {
+            var code = ServerErrorCode(ex.Message);
+            LogRefused(_logger, code, ex);
+            return new RunnerUnavailableException($"Redis is reachable but cannot serve the request right now ({code}); retry shortly.", ex);
+        }
         LogUnavailable(_logger, ex);
         return new RunnerUnavailableException("Redis is not reachable; the runner cannot start or connect to runs until it is back.", ex);
     }
+
+    /// <summary>The error code of a server error (<c>OOM</c>, <c>LOADING</c>, …), also as a script error quotes it.</summary>
+    private static string ServerErrorCode(string message) =>
+        UnavailableServerErrors.FirstOrDefault(code => message.StartsWith(code, StringComparison.Ordinal) || message.Contains(" -" + code + " ", StringComparison.Ordinal)) ?? "error";
 
     /// <summary>
     /// A request failed because Redis is out: a failure that says so (<see cref="IsUnavailable"/>), or any failure
@@ -364,6 +398,12 @@ public sealed partial class RedisAgentRunner : AgentRunner, IAsyncDisposable
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Redis is unreachable; refusing the request")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "Redis is reachable but did not answer within the client's timeout (its queue is full, or Redis is stalled or overloaded); refusing the request")]
+    private static partial void LogTimedOut(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Redis is reachable but refused the command ({Code}); refusing the request")]
+    private static partial void LogRefused(ILogger logger, string code, Exception exception);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Stop requested for thread {ThreadId} (run owned by replica {Owner})")]
     private static partial void LogStopRequested(ILogger logger, string threadId, string owner);

@@ -8,6 +8,7 @@ namespace CopilotAspire.Runtime.Redis;
 /// </summary>
 public sealed class RedisAgentRunnerOptions
 {
+    /// <summary>The configuration section the options bind from: <c>CopilotRuntime:Redis</c>.</summary>
     public const string SectionName = "CopilotRuntime:Redis";
 
     /// <summary>

@@ -6,7 +6,17 @@ namespace CopilotAspire.Runtime.Redis;
 /// <summary>Names of the Redis runner's <see cref="ActivitySource"/> and <see cref="Meter"/> (registered by <c>AddRedisAgentRunner</c>).</summary>
 public static class RedisRunnerTelemetry
 {
+    /// <summary>
+    /// <c>CopilotAspire.Runtime.Redis</c>: the runner's spans (<c>copilot.redis.run.start</c>,
+    /// <c>copilot.redis.connect</c>, <c>copilot.redis.run.recover</c>).
+    /// </summary>
     public const string ActivitySourceName = "CopilotAspire.Runtime.Redis";
+    /// <summary>
+    /// <c>CopilotAspire.Runtime.Redis</c>: the runner's metrics (<c>copilot.redis.events.written</c>,
+    /// <c>copilot.redis.write.batch_size</c>, <c>copilot.redis.runs.interrupted</c>,
+    /// <c>copilot.redis.runs.detached</c>, <c>copilot.redis.write.retries</c>, <c>copilot.redis.unavailable</c>,
+    /// <c>copilot.redis.heartbeats</c>).
+    /// </summary>
     public const string MeterName = "CopilotAspire.Runtime.Redis";
 
     internal static ActivitySource ActivitySource { get; } = new(ActivitySourceName);

@@ -76,18 +76,34 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Ends a run: appends its last batch of events to its stream (as <see cref="Append"/> does: the batch a fast run
-    /// would otherwise write in a call of its own), stores its compacted events as one history entry and its message ids
-    /// (msgs: id → seq; runmsgs: [seq, ids…]), drops the oldest runs past the cap together with the ids only they held,
-    /// renews the history's keys, clears the active run and the lock, keeps the raw stream for the resume window, wakes
-    /// connects. KEYS: lock, active, stream, runs, msgs, runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns,
-    /// notify channel, run JSON ('' = store nothing, and no ids), seq, index F of the batch's first event, index K of
-    /// its last (K &lt; F: none), the batch, then the message ids. Returns 0 if the lock is not the caller's.
+    /// Ends a run: checks that its last batch of events reached its stream, or appends it (see below), stores its
+    /// compacted events as one history entry and its message ids (msgs: id → seq; runmsgs: [seq, ids…]), drops the
+    /// oldest runs past the cap together with the ids only they held, renews the history's keys, clears the active run
+    /// and the lock, keeps the raw stream for the resume window, wakes connects. KEYS: lock, active, stream, runs, msgs,
+    /// runmsgs. ARGV: token, threadTtlMs, resumeWindowMs, maxRuns, notify channel, run JSON ('' = store nothing, and no
+    /// ids), seq, index F of the batch's first event, index K of its last (K &lt; F: none), the batch ('' = none here),
+    /// the count of entries the stream must hold ('' = no check), the id of the stream's last entry as the caller read
+    /// it (<c>none</c>: no entry; '' = no check), then the message ids.
+    /// <para>The owner sends its last batch as a plain <c>XADD</c> (id 0-K, as <see cref="Append"/> writes it) just
+    /// before this script on the same connection, and passes the count of entries its stream then holds: the batch's
+    /// bytes never pass through Lua (hashing them into a Lua string was a fifth of redis-server's CPU per run). The count
+    /// fences that write: the script checks the lock first, then that the entry is there. A stale owner's plain XADD is
+    /// not fenced by the lock; it can only append the run's own last events (under its explicit id, never twice), which
+    /// the orphan's closing then keeps, or land after a closed run's terminal event, where no reader goes. An orphan's
+    /// closing passes its batch here and the stream's last id as it read it, so a stale owner's entry that landed in
+    /// between is read first, never overlapped.</para>
+    /// Returns 0 if the lock is not the caller's, 1 when stored, 2 if the stream's last entry is not the one the caller
+    /// read, 3 if the stream holds fewer entries than the caller wrote (its XADD did not land): nothing is changed then.
     /// </summary>
     public const string Finish = $$"""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        if ARGV[11] ~= '' and redis.call('XLEN', KEYS[3]) < tonumber(ARGV[11]) then return 3 end
+        if ARGV[12] ~= '' then
+          local top = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
+          if (top and top[1] or 'none') ~= ARGV[12] then return 2 end
+        end
         local k = tonumber(ARGV[9])
-        if k >= tonumber(ARGV[8]) and k > tonumber(redis.call('HGET', KEYS[2], 'n') or '0') then
+        if ARGV[10] ~= '' and k >= tonumber(ARGV[8]) and k > tonumber(redis.call('HGET', KEYS[2], 'n') or '0') then
           redis.call('XADD', KEYS[3], '0-' .. k, '{{RedisEventBatch.FieldPrefix}}' .. ARGV[8], ARGV[10])
         end
         if ARGV[6] ~= '' then
@@ -95,7 +111,7 @@ internal static class RedisScripts
           if redis.call('RPUSH', KEYS[4], ARGV[6]) > max then redis.call('LTRIM', KEYS[4], -max, -1) end
           local entry = {ARGV[7]}
           local fields = {} -- one HSET per 500 ids (unpack's stack is bounded), not a call per id
-          for i = 11, #ARGV do
+          for i = 13, #ARGV do
             entry[#entry + 1] = ARGV[i]
             fields[#fields + 1] = ARGV[i]
             fields[#fields + 1] = ARGV[7]

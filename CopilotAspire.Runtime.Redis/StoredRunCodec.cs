@@ -54,6 +54,8 @@ internal static class StoredRunCodec
     /// <summary>The stored run format this version writes.</summary>
     public const int FormatVersion = 2;
 
+    /// <summary>The stored form of <paramref name="run"/>, in <see cref="FormatVersion"/>.</summary>
+    /// <param name="run">The finished run.</param>
     /// <param name="serialized">The JSON of events already serialized for the run's stream (written as is), if any.</param>
     public static byte[] Serialize(StoredRun run, IReadOnlyDictionary<AgUiEvent, ReadOnlyMemory<byte>>? serialized = null)
     {

@@ -9,6 +9,7 @@
 # is present, else the framework-dependent (JIT) build, which --jit also selects.
 # Other options: --concurrency 1,64  --seconds 4  --no-redis  --no-ceiling  --ours-env DOTNET_gcServer=0
 #   --no-proxy (skip the remote-agent row)  --proxy-only (only that row: ours proxying to another of ours, C=16)
+#   --proxy-warmup 10 (seconds of warm-up before each side of that row; the JIT build needs ~10 s to reach tier 1)
 #   --app-path-only (only the whole-app-path row: through the chat page's host, CopilotAspire.Web's YARP, against
 #     straight to the Api, C=16; --web-env K=V sets the web host's environment for an A/B)  --no-app-path
 #   --ceiling-only (only the ceiling rows: ours, bare Kestrel flushed per frame and coalesced)

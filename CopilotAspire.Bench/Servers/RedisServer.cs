@@ -67,6 +67,33 @@ public sealed class RedisServer : IAsyncDisposable
         return new RedisCommandCounts(commands, scripts, scriptUsec, otherUsec);
     }
 
+    /// <summary>
+    /// <see cref="CommandCountsAsync"/> once the server has stopped executing commands: read until two reads
+    /// <see cref="SettlePoll"/> apart agree (the runs' last writes have landed), at most <see cref="SettleDeadline"/>.
+    /// </summary>
+    public async Task<RedisCommandCounts> SettledCommandCountsAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + SettleDeadline;
+        var last = await CommandCountsAsync(cancellationToken);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(SettlePoll, cancellationToken);
+            var now = await CommandCountsAsync(cancellationToken);
+            if (now.Commands == last.Commands)
+            {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    /// <summary>Time between two reads of <see cref="SettledCommandCountsAsync"/>.</summary>
+    public static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The longest <see cref="SettledCommandCountsAsync"/> waits for the counts to settle.</summary>
+    public static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(5);
+
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();

@@ -9,6 +9,9 @@ namespace CopilotAspire.Runtime.Agents;
 /// </summary>
 public abstract class AbstractAgent
 {
+    /// <summary>
+    /// An agent with no id, description or headers yet; the runtime sets <see cref="AgentId"/> when it registers it.
+    /// </summary>
     protected AbstractAgent()
     {
     }

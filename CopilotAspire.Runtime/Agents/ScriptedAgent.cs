@@ -14,10 +14,23 @@ namespace CopilotAspire.Runtime.Agents;
 /// </summary>
 public sealed partial class ScriptedAgent : AbstractAgent
 {
+    /// <summary>
+    /// The largest <c>tokens:N</c> a script may ask for; a larger one ends the run with <c>RUN_ERROR</c>
+    /// <c>SCRIPTED_LIMIT</c>.
+    /// </summary>
     public const int MaxTokens = 100_000;
+    /// <summary>
+    /// The largest <c>delay:MS</c> a script may ask for, in milliseconds; a larger one ends the run with
+    /// <c>RUN_ERROR</c> <c>SCRIPTED_LIMIT</c>.
+    /// </summary>
     public const int MaxDelayMs = 10_000;
+    /// <summary>
+    /// The largest <c>events:E</c> a script may ask for; a larger one ends the run with <c>RUN_ERROR</c>
+    /// <c>SCRIPTED_LIMIT</c>.
+    /// </summary>
     public const int MaxEvents = 1_000_000;
 
+    /// <summary>An agent with the default description; it needs no key and no configuration.</summary>
     public ScriptedAgent()
     {
         Description = "Deterministic scripted agent (no LLM): text, a tool call, state and echoes, for tests and first runs.";
@@ -27,8 +40,10 @@ public sealed partial class ScriptedAgent : AbstractAgent
     {
     }
 
+    /// <inheritdoc/>
     public override AbstractAgent Clone() => new ScriptedAgent(this);
 
+    /// <inheritdoc/>
     public override async IAsyncEnumerable<AgUiEvent> RunAsync(RunAgentInput input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

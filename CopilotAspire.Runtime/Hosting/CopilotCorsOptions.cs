@@ -15,8 +15,16 @@ public sealed class CopilotCorsOptions
     /// <summary>Send <c>Access-Control-Allow-Credentials: true</c> (the request's origin is echoed instead of <c>*</c>).</summary>
     public bool AllowCredentials { get; set; }
 
+    /// <summary>
+    /// Response headers the browser may read, sent as <c>Access-Control-Expose-Headers</c>; empty (the default) sends
+    /// none.
+    /// </summary>
     public string[] ExposeHeaders { get; set; } = [];
 
+    /// <summary>
+    /// How long a browser may cache a preflight answer, sent as <c>Access-Control-Max-Age</c>; <see langword="null"/>
+    /// (the default) sends none. Not negative.
+    /// </summary>
     [Range(0, int.MaxValue)]
     public int? MaxAgeSeconds { get; set; }
 }

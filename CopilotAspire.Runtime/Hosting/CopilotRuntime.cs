@@ -25,6 +25,19 @@ public sealed partial class CopilotRuntime
     private readonly AfterRequestMiddleware[] _after;
     private readonly ILogger<CopilotRuntime> _logger;
 
+    /// <summary>
+    /// Builds the runtime and every registered agent at once, so a misconfigured agent stops the app at start.
+    /// <c>AddCopilotRuntime</c> registers it; hosts rarely call this themselves.
+    /// </summary>
+    /// <param name="options">The runtime's settings.</param>
+    /// <param name="runner">Where runs execute and threads are stored.</param>
+    /// <param name="agents">The registered agents, by id (a later registration of an id wins).</param>
+    /// <param name="before">Before-request middleware, in registration order.</param>
+    /// <param name="after">After-request middleware, in registration order.</param>
+    /// <param name="services">Resolves the optional parts: transcription, drain, agents factory, thread scope.</param>
+    /// <param name="logger">Where the runtime logs.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="services"/> is
+    /// <see langword="null"/>.</exception>
     public CopilotRuntime(
         IOptions<CopilotRuntimeOptions> options,
         AgentRunner runner,
@@ -67,8 +80,10 @@ public sealed partial class CopilotRuntime
     /// <summary>This library's version, reported by <c>/info</c>.</summary>
     public static string Version { get; } = typeof(CopilotRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>The settings the runtime was built with.</summary>
     public CopilotRuntimeOptions Options { get; }
 
+    /// <summary>The runner every run, connect and stop goes to (in-memory unless one is registered).</summary>
     public AgentRunner Runner { get; }
 
     /// <summary>The graceful shutdown (absent when the runtime is built outside <c>AddCopilotRuntime</c>).</summary>

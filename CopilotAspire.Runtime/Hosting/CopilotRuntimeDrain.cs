@@ -46,6 +46,11 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
     /// </summary>
     public int RetryAfterSeconds => Math.Clamp((int)Math.Ceiling(options.Value.ShutdownGracePeriod.TotalSeconds), 1, 5);
 
+    /// <summary>
+    /// Runs the drain when the host starts stopping: refuses new runs, waits up to the grace period for running runs,
+    /// interrupts the rest, then closes the open streams.
+    /// </summary>
+    /// <param name="cancellationToken">The host's shutdown timeout: it also ends the wait for running runs.</param>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _draining, 1) == 1)
@@ -104,19 +109,29 @@ public sealed partial class CopilotRuntimeDrain(AgentRunner runner, IOptions<Cop
         }
     }
 
+    /// <summary>
+    /// Unhealthy once the drain started, so a load balancer stops sending this replica runs; Healthy before.
+    /// </summary>
+    /// <param name="context">Unused.</param>
+    /// <param name="cancellationToken">Unused.</param>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(IsDraining
             ? HealthCheckResult.Unhealthy("The server is shutting down: it no longer accepts runs.")
             : HealthCheckResult.Healthy());
 
+    /// <inheritdoc/>
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc/>
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc/>
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc/>
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Draining: new runs get 503; running runs have {GraceSeconds} s to finish ({OpenStreams} streams open)")]

@@ -6,6 +6,7 @@ namespace CopilotAspire.Runtime.Hosting;
 /// <summary>The runtime's settings, bound from the <c>CopilotRuntime</c> configuration section and validated at start.</summary>
 public sealed class CopilotRuntimeOptions
 {
+    /// <summary>The configuration section the options bind from: <c>CopilotRuntime</c>.</summary>
     public const string SectionName = "CopilotRuntime";
 
     /// <summary>Where the REST transport is mapped. Default <c>/api/copilotkit</c>.</summary>
@@ -48,13 +49,17 @@ public sealed class CopilotRuntimeOptions
     /// <summary>The default <see cref="ShutdownGracePeriod"/> in Development, so Ctrl-C answers quickly.</summary>
     public static TimeSpan DevelopmentShutdownGracePeriod { get; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>CORS of both transports (<c>CopilotRuntime:Cors</c>), validated with the rest.</summary>
     [ValidateObjectMembers]
     public CopilotCorsOptions Cors { get; set; } = new();
 
+    /// <summary>Which request headers reach agents (<c>CopilotRuntime:ForwardHeaders</c>).</summary>
     public ForwardHeadersOptions ForwardHeaders { get; set; } = new();
 
+    /// <summary>The keyless <c>scripted</c> agent (<c>CopilotRuntime:ScriptedAgent</c>).</summary>
     public ScriptedAgentOptions ScriptedAgent { get; set; } = new();
 
+    /// <summary>The <c>/threads</c> routes (<c>CopilotRuntime:Threads</c>).</summary>
     [ValidateObjectMembers]
     public CopilotThreadsOptions Threads { get; set; } = new();
 }

@@ -19,6 +19,9 @@ public sealed class CopilotStreamLease : IDisposable
     /// <summary>A shutdown has closed the streams: the stream ends quietly, without an error.</summary>
     public bool Closed => _drain.StreamsClosing.IsCancellationRequested;
 
+    /// <summary>
+    /// Counts the stream closed (once, however often it is called), so a drain waiting for the open streams can finish.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

@@ -11,12 +11,20 @@ namespace CopilotAspire.Runtime.Hosting;
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false)]
 public sealed class TimeSpanRangeAttribute(string minimum, string maximum) : ValidationAttribute
 {
+    /// <summary>The smallest value accepted.</summary>
     public TimeSpan Minimum { get; } = TimeSpan.Parse(minimum, CultureInfo.InvariantCulture);
 
+    /// <summary>The largest value accepted.</summary>
     public TimeSpan Maximum { get; } = TimeSpan.Parse(maximum, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Whether <paramref name="value"/> lies within the bounds; anything that is not a <see cref="TimeSpan"/> (an unset
+    /// value) passes.
+    /// </summary>
+    /// <param name="value">The property's value.</param>
     public override bool IsValid(object? value) => value is not TimeSpan span || (span >= Minimum && span <= Maximum);
 
+    /// <inheritdoc/>
     public override string FormatErrorMessage(string name) =>
         ErrorMessageString is { Length: > 0 } && ErrorMessage is not null
             ? string.Format(CultureInfo.InvariantCulture, ErrorMessageString, name, Minimum, Maximum)

@@ -19,6 +19,7 @@ namespace CopilotAspire.Runtime.Http;
 /// </summary>
 public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
 {
+    /// <summary><c>text/event-stream</c>, the response's content type.</summary>
     public const string EventStreamContentType = "text/event-stream";
 
     /// <summary>Ready events written before a flush is forced (the source is flushed at once when it has nothing ready).</summary>
@@ -28,6 +29,11 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
     private readonly IAsyncEnumerable<RunnerEvent> _events;
     private readonly TimeSpan _keepAlive;
 
+    /// <summary>A stream of <paramref name="events"/>.</summary>
+    /// <param name="events">The runner's events; enumerated once, with the request's token.</param>
+    /// <param name="keepAlive">Silence after which a <c>: keep-alive</c> comment is written;
+    /// <see cref="TimeSpan.Zero"/> writes none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="events"/> is <see langword="null"/>.</exception>
     public CopilotEventStreamResult(IAsyncEnumerable<RunnerEvent> events, TimeSpan keepAlive)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -35,10 +41,15 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
         _keepAlive = keepAlive;
     }
 
+    /// <summary>Always 200: errors after the headers went out are <c>RUN_ERROR</c> events in the stream.</summary>
     public int? StatusCode => StatusCodes.Status200OK;
 
+    /// <summary><see cref="EventStreamContentType"/>.</summary>
     public string ContentType => EventStreamContentType;
 
+    /// <summary>Describes the response for OpenAPI: 200, <c>text/event-stream</c> of <see cref="AgUiEvent"/>.</summary>
+    /// <param name="method">The endpoint's handler (unused).</param>
+    /// <param name="builder">The endpoint whose metadata it adds to.</param>
     public static void PopulateMetadata(System.Reflection.MethodInfo method, Microsoft.AspNetCore.Builder.EndpointBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -48,6 +59,11 @@ public sealed partial class CopilotEventStreamResult : IResult, IStatusCodeHttpR
     /// <summary>The drain that counts this stream open and ends it at shutdown (the runtime's; none in bare use).</summary>
     internal CopilotRuntimeDrain? Drain { get; init; }
 
+    /// <summary>
+    /// Writes the headers, then every event as an SSE frame until the source ends, the client goes away or a shutdown
+    /// closes the stream.
+    /// </summary>
+    /// <param name="httpContext">The request to answer.</param>
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);

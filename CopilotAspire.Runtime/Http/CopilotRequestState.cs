@@ -28,6 +28,9 @@ internal sealed partial class CopilotRequestState
 
     private MessageReconstructor? _reconstructor;
 
+    /// <summary>Count the stream's messages and tool calls: for a run, or for any stream whose messages are rebuilt.</summary>
+    private bool _countMessages;
+
     /// <summary>The request reached a handler (after-request middleware runs only then).</summary>
     public bool Dispatched { get; private set; }
 
@@ -71,6 +74,9 @@ internal sealed partial class CopilotRequestState
     {
         Dispatched = true;
         Method = method;
+        // A connect replays history: counting it would read every stored event (a replay is written from the stored
+        // JSON as is), six times the CPU of a 10k-event replay, for counts the built-in telemetry records only for runs.
+        _countMessages = _reconstructMessages || method == "agent/run";
         AgentId = agentId;
         _activity?.SetTag("copilot.method", method);
         _activity?.SetTag("copilot.agent", agentId);
@@ -90,7 +96,10 @@ internal sealed partial class CopilotRequestState
     public void Observe(in RunnerEvent item)
     {
         EventCount++;
-        (_reconstructor ??= new MessageReconstructor(keepContent: _reconstructMessages)).Observe(item.Event);
+        if (_countMessages)
+        {
+            (_reconstructor ??= new MessageReconstructor(keepContent: _reconstructMessages)).Observe(item.Event);
+        }
         if (item.IsRunError && item.Event is RunErrorEvent error)
         {
             RunErrorCode = error.Code ?? "";

@@ -13,6 +13,8 @@ namespace CopilotAspire.Runtime.Http;
 /// </summary>
 internal sealed partial class RuntimeHandlers(CopilotRuntime runtime, ILogger<RuntimeHandlers> logger)
 {
+    /// <param name="context">The request.</param>
+    /// <param name="cancellationToken">The request's token.</param>
     /// <param name="singleRoute">
     /// Asked through the single route: as the official runtime, the top-level <c>threadEndpoints</c> are all off there and
     /// the <c>singleRoute</c> block says what <c>resource/request</c> reaches.

@@ -35,10 +35,16 @@ public sealed class MessageReconstructor(bool keepContent = true)
     private readonly List<DraftCall> _callOrder = [];
     private IReadOnlyList<Message>? _snapshot;
 
+    /// <summary>
+    /// The <c>threadId</c> of the stream's last <c>RUN_STARTED</c>; <see langword="null"/> before one.
+    /// </summary>
     public string? ThreadId { get; private set; }
 
+    /// <summary>The <c>runId</c> of the stream's last <c>RUN_STARTED</c>; <see langword="null"/> before one.</summary>
     public string? RunId { get; private set; }
 
+    /// <summary>Takes in the next event of the stream, in order.</summary>
+    /// <param name="e">The event.</param>
     public void Observe(AgUiEvent e)
     {
         switch (e)
@@ -116,6 +122,11 @@ public sealed class MessageReconstructor(bool keepContent = true)
         return _order.Sum(d => d.ToolCalls.Count);
     }
 
+    /// <summary>
+    /// The messages rebuilt so far, in the order they began, each tool call attached to its parent message (a call whose
+    /// parent is unknown is left out); the last <c>MESSAGES_SNAPSHOT</c> instead, if one came. Without
+    /// <c>keepContent</c> their text and arguments are empty.
+    /// </summary>
     public IReadOnlyList<Message> Messages()
     {
         if (_snapshot is not null)

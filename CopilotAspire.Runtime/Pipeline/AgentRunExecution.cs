@@ -18,6 +18,12 @@ public sealed partial class AgentRunExecution : IDisposable
     private RunEnding? _forcedEnding;
     private int _stopRequested;
 
+    /// <summary>Prepares one run; nothing runs until the runner starts it.</summary>
+    /// <param name="agent">The per-request clone of the agent.</param>
+    /// <param name="input">The run's input.</param>
+    /// <param name="logger">Where protocol violations and agent failures are logged.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="agent"/> or <paramref name="input"/> is
+    /// <see langword="null"/>.</exception>
     public AgentRunExecution(AbstractAgent agent, RunAgentInput input, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(agent);
@@ -27,8 +33,10 @@ public sealed partial class AgentRunExecution : IDisposable
         _logger = logger;
     }
 
+    /// <summary>The run's thread (<see cref="RunAgentInput.ThreadId"/>).</summary>
     public string ThreadId => _input.ThreadId;
 
+    /// <summary>The run's id (<see cref="RunAgentInput.RunId"/>).</summary>
     public string RunId => _input.RunId;
 
     /// <summary>A stop was requested (the run will finish with <c>RUN_FINISHED</c>).</summary>
@@ -74,6 +82,7 @@ public sealed partial class AgentRunExecution : IDisposable
     }
 
     /// <summary>Runs the agent to its end, handing each event of the valid stream to <paramref name="sink"/> in order.</summary>
+    /// <param name="sink">Receives each event; awaited before the next one.</param>
     /// <param name="idle">
     /// Called when the agent's next event is not ready yet (it is waiting, e.g. for a model), so a runner that batches
     /// its writes can write what it has instead of waking a writer per event.
@@ -165,6 +174,7 @@ public sealed partial class AgentRunExecution : IDisposable
         }
     }
 
+    /// <summary>Releases the run's cancellation source; call it once the run has ended.</summary>
     public void Dispose() => _abort.Dispose();
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Agent run {ThreadId}/{RunId} broke the AG-UI protocol: {Violation}")]

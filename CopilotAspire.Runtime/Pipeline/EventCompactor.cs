@@ -55,6 +55,11 @@ public static class EventCompactor
         }
     }
 
+    /// <summary>
+    /// Compacts a run's events, or several runs' in order (wire spec §4.5); the input is not changed.
+    /// </summary>
+    /// <param name="events">The events as they were streamed.</param>
+    /// <returns>A new list: fewer events, the same messages, tool calls and final state.</returns>
     public static List<AgUiEvent> Compact(IEnumerable<AgUiEvent> events)
     {
         var compacted = new List<AgUiEvent>();

@@ -12,7 +12,11 @@ namespace CopilotAspire.Runtime.Pipeline;
 /// </summary>
 public sealed class RunFinalizer
 {
+    /// <summary>The message a stopped run's open tool calls get in their result: <c>Run stopped by user</c>.</summary>
     public const string StopMessage = RunErrorCodes.StoppedMessage;
+    /// <summary>
+    /// The <c>RUN_ERROR</c> message of an agent that ended without a terminal event (wire spec §4.6).
+    /// </summary>
     public const string MissingTerminalMessage = "Run ended without emitting a terminal event";
 
     private readonly List<string> _openMessages = [];
@@ -37,6 +41,10 @@ public sealed class RunFinalizer
     /// <summary>A reasoning message or span is open (AG-UI 1.0 clients refuse <c>RUN_FINISHED</c> then).</summary>
     public bool HasOpenReasoning => _openReasoningMessages.Count > 0 || _openReasoningSpans.Count > 0;
 
+    /// <summary>
+    /// Notes what <paramref name="e"/> opens, closes or ends; call it for every event the run sends, in order.
+    /// </summary>
+    /// <param name="e">The event.</param>
     public void Observe(AgUiEvent e)
     {
         HasEvents = true;
@@ -77,6 +85,8 @@ public sealed class RunFinalizer
 
     /// <summary>The events to append so that the run ends validly; empty when it already has a terminal.</summary>
     /// <param name="reason">Why the agent ended without one.</param>
+    /// <param name="threadId">The run's thread, written into a stopped run's <c>RUN_FINISHED</c>.</param>
+    /// <param name="runId">The run's id, written into a stopped run's <c>RUN_FINISHED</c>.</param>
     public List<AgUiEvent> Finalize(RunEnding reason, string threadId, string runId)
     {
         var closing = new List<AgUiEvent>();

@@ -56,6 +56,11 @@ public abstract record AgUiEvent
     // them gets its own.
     private Extras? _extras;
 
+    /// <summary>
+    /// AG-UI 0.0.59: the sub-agent run an event belongs to (see <see cref="SubagentStartedEvent"/>);
+    /// <see langword="null"/> (omitted) for the run's own events. An explicit JSON <c>null</c> is refused by the
+    /// client.
+    /// </summary>
     [JsonPropertyOrder(100)]
     public string? SubagentRunId
     {
@@ -63,6 +68,9 @@ public abstract record AgUiEvent
         init => Set(value, static (e, v) => e with { SubagentRunId = v });
     }
 
+    /// <summary>
+    /// When the event was produced, in milliseconds since the Unix epoch, if the agent says; the runtime adds none.
+    /// </summary>
     [JsonPropertyOrder(101)]
     public long? Timestamp
     {
@@ -70,6 +78,9 @@ public abstract record AgUiEvent
         init => Set(value, static (e, v) => e with { Timestamp = v });
     }
 
+    /// <summary>
+    /// The <c>rawEvent</c> field: the underlying system's own event this one was made from, passed through as it is.
+    /// </summary>
     [JsonPropertyOrder(102)]
     [JsonPropertyName("rawEvent")]
     public JsonElement? RawEventValue
@@ -78,6 +89,10 @@ public abstract record AgUiEvent
         init => Set(value, static (e, v) => e with { RawEventValue = v });
     }
 
+    /// <summary>
+    /// The <c>metadata</c> field: a JSON object of free-form data (an explicit JSON <c>null</c> is refused by the
+    /// client). AG-UI 1.0 runs carry <c>finishReason</c> here (wire spec §22).
+    /// </summary>
     [JsonPropertyOrder(103)]
     public JsonElement? Metadata
     {

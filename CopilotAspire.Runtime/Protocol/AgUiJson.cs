@@ -32,12 +32,21 @@ public static class AgUiJson
     /// <summary>The source-generated type information bound to <see cref="Options"/>.</summary>
     public static AgUiJsonContext Context { get; } = new(Options);
 
+    /// <summary>
+    /// The event's wire JSON (<c>type</c> first, absent fields omitted, <c>JSON.stringify</c> escaping) as UTF-8.
+    /// </summary>
     public static byte[] SerializeToUtf8Bytes(AgUiEvent e) => AgUiEventWriter.ToUtf8Bytes(e);
 
+    /// <summary>The event's wire JSON as a string (see <see cref="SerializeToUtf8Bytes"/>).</summary>
     public static string Serialize(AgUiEvent e) => System.Text.Encoding.UTF8.GetString(AgUiEventWriter.ToUtf8Bytes(e));
 
+    /// <summary>Writes the event's wire JSON as the next value of <paramref name="writer"/>.</summary>
     public static void Serialize(Utf8JsonWriter writer, AgUiEvent e) => AgUiEventWriter.Write(writer, e);
 
+    /// <summary>
+    /// Reads one event from its JSON, its <c>type</c> anywhere in the object; unknown fields land in
+    /// <see cref="AgUiEvent.AdditionalProperties"/>.
+    /// </summary>
     /// <exception cref="JsonException">Not a valid AG-UI event.</exception>
     public static AgUiEvent DeserializeEvent(ReadOnlySpan<byte> utf8)
     {
@@ -51,6 +60,7 @@ public static class AgUiJson
         }
     }
 
+    /// <summary>Reads one event from its JSON text (see the UTF-8 overload).</summary>
     /// <exception cref="JsonException">Not a valid AG-UI event.</exception>
     public static AgUiEvent DeserializeEvent(string json) => DeserializeEvent(System.Text.Encoding.UTF8.GetBytes(json));
 

@@ -12,6 +12,7 @@ namespace CopilotAspire.Runtime.Protocol;
 /// </summary>
 public sealed class JsonStringifyEncoder : JavaScriptEncoder
 {
+    /// <summary>The one instance (the encoder has no state); <see cref="AgUiJson.Options"/> uses it.</summary>
     public static JsonStringifyEncoder Instance { get; } = new();
 
     /// <summary>Every character that is escaped, or may be (a surrogate: escaped when lone).</summary>
@@ -26,11 +27,14 @@ public sealed class JsonStringifyEncoder : JavaScriptEncoder
     {
     }
 
+    /// <inheritdoc/>
     public override int MaxOutputCharactersPerInputCharacter => 6;
 
+    /// <inheritdoc/>
     public override bool WillEncode(int unicodeScalar) =>
         unicodeScalar < 0x20 || unicodeScalar == '"' || unicodeScalar == '\\' || unicodeScalar is >= 0xD800 and <= 0xDFFF;
 
+    /// <inheritdoc/>
     public override unsafe int FindFirstCharacterToEncode(char* text, int textLength)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -63,6 +67,7 @@ public sealed class JsonStringifyEncoder : JavaScriptEncoder
         return -1;
     }
 
+    /// <inheritdoc/>
     public override int FindFirstCharacterToEncodeUtf8(ReadOnlySpan<byte> utf8Text)
     {
         // Valid UTF-8 carries no lone surrogates, so only ASCII needs a look: controls, quote and backslash.
@@ -77,6 +82,7 @@ public sealed class JsonStringifyEncoder : JavaScriptEncoder
         return -1;
     }
 
+    /// <inheritdoc/>
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
     {
         ArgumentNullException.ThrowIfNull(buffer);

@@ -11,7 +11,9 @@ namespace CopilotAspire.Runtime.Protocol;
 [JsonConverter(typeof(MessageJsonConverter))]
 public sealed record Message
 {
+    /// <summary>The message's id, unique in the thread; replays and compaction keep it.</summary>
     public required string Id { get; init; }
+    /// <summary>One of <see cref="MessageRoles"/>; an unknown role is refused with 400.</summary>
     public required string Role { get; init; }
 
     /// <summary>
@@ -19,12 +21,27 @@ public sealed record Message
     /// AG-UI 1.0) and <c>activity</c> (object).
     /// </summary>
     public JsonElement? Content { get; init; }
+    /// <summary>
+    /// An optional name of the speaker (<c>developer</c>, <c>system</c>, <c>assistant</c>, <c>user</c>).
+    /// </summary>
     public string? Name { get; init; }
+    /// <summary>The tools an <c>assistant</c> message calls; <see langword="null"/> when it calls none.</summary>
     public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
+    /// <summary>For a <c>tool</c> message: the call it answers.</summary>
     public string? ToolCallId { get; init; }
+    /// <summary>For a <c>tool</c> message: the error of a call that failed, if any.</summary>
     public string? Error { get; init; }
+    /// <summary>
+    /// For an <c>activity</c> message: its kind (see <see cref="ActivitySnapshotEvent"/>). The runtime removes activity
+    /// messages before an agent sees the input (wire spec §4.7).
+    /// </summary>
     public string? ActivityType { get; init; }
+    /// <summary>
+    /// A provider's encrypted reasoning attached to the message (see <see cref="ReasoningEncryptedValueEvent"/>),
+    /// passed back to the model unchanged.
+    /// </summary>
     public string? EncryptedValue { get; init; }
+    /// <summary>Free-form data about the message, a JSON object (an explicit JSON <c>null</c> is refused).</summary>
     public JsonElement? Metadata { get; init; }
 
     /// <summary>The content when it is a plain string; for multimodal user content, its text parts joined.</summary>
@@ -39,8 +56,16 @@ public sealed record Message
         _ => null,
     };
 
+    /// <summary>A <c>user</c> message with plain text content.</summary>
+    /// <param name="id">The message id.</param>
+    /// <param name="content">The user's text.</param>
     public static Message User(string id, string content) => new() { Id = id, Role = MessageRoles.User, Content = JsonSerializer.SerializeToElement(content, AgUiJson.Context.String) };
 
+    /// <summary>An <c>assistant</c> message: text, tool calls, or both.</summary>
+    /// <param name="id">The message id.</param>
+    /// <param name="content">The text; <see langword="null"/> leaves <see cref="Content"/> out (a message with only
+    /// tool calls).</param>
+    /// <param name="toolCalls">The tools it calls, or <see langword="null"/>.</param>
     public static Message Assistant(string id, string? content, IReadOnlyList<ToolCall>? toolCalls = null) => new()
     {
         Id = id,
@@ -49,6 +74,10 @@ public sealed record Message
         ToolCalls = toolCalls,
     };
 
+    /// <summary>A <c>tool</c> message: the result of a tool call, sent back on the next run.</summary>
+    /// <param name="id">The message id.</param>
+    /// <param name="toolCallId">The <see cref="ToolCall.Id"/> it answers.</param>
+    /// <param name="content">The result, usually JSON text.</param>
     public static Message ToolResult(string id, string toolCallId, string content) => new()
     {
         Id = id,

@@ -13,6 +13,8 @@ public sealed class SerializedEvents : IStoredEvents
     private readonly int[] _ends;
     private readonly string?[]? _messageIds;
 
+    /// <summary>Serializes <paramref name="events"/> once, in order, and notes each one's message id.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="events"/> is <see langword="null"/>.</exception>
     public SerializedEvents(IReadOnlyList<AgUiEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);

@@ -32,6 +32,10 @@ public static class StoredEventReader
         {
             return AgUiJson.DeserializeEvent(json);
         }
+        if (reader.ValueSpan.SequenceEqual("TEXT_MESSAGE_CONTENT"u8) && TryReadToken(ref reader) is { } token)
+        {
+            return token;
+        }
         Span<char> name = stackalloc char[MaxTypeLength];
         var rest = json[(int)reader.BytesConsumed..]; // what follows the type: ',"…":…}' or '}'
         if (!s_byName.TryGetValue(name[..Encoding.UTF8.GetChars(reader.ValueSpan, name)], out var info) || rest.IsEmpty || rest[0] is not ((byte)',' or (byte)'}'))
@@ -65,6 +69,45 @@ public static class StoredEventReader
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>
+    /// A token (most of all events) that has exactly <c>messageId</c> and <c>delta</c> after its type, both strings:
+    /// read with the reader alone, no converter (the serializer's metadata walk and constructor call cost more than the
+    /// JSON itself). Anything else (another field, another spelling, a null, a duplicate): <see langword="null"/>, and the
+    /// general path reads it, so what it accepts and rejects is unchanged.
+    /// </summary>
+    private static TextMessageContentEvent? TryReadToken(ref Utf8JsonReader reader)
+    {
+        string? messageId = null;
+        string? delta = null;
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("messageId"u8);
+                if (!(isId || reader.ValueTextEquals("delta"u8)) || !reader.Read() || reader.TokenType != JsonTokenType.String
+                    || (isId ? messageId : delta) is not null)
+                {
+                    return null;
+                }
+                if (isId)
+                {
+                    messageId = reader.GetString();
+                }
+                else
+                {
+                    delta = reader.GetString();
+                }
+            }
+            return reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read() && messageId is not null && delta is not null
+                ? new TextMessageContentEvent { MessageId = messageId, Delta = delta }
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null; // malformed: the general path says why
         }
     }
 }

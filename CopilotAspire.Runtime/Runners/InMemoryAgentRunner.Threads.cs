@@ -11,6 +11,7 @@ public sealed partial class InMemoryAgentRunner
 {
     private readonly Dictionary<IndexKey, SortedSet<IndexEntry>> _index = [];
 
+    /// <inheritdoc/>
     public ValueTask<ThreadPage> ListThreadsAsync(ThreadListQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -28,6 +29,7 @@ public sealed partial class InMemoryAgentRunner
         }
     }
 
+    /// <inheritdoc/>
     public ValueTask<IReadOnlyList<RunnerEvent>> GetThreadEventsAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         List<StoredRun> runs;
@@ -50,6 +52,7 @@ public sealed partial class InMemoryAgentRunner
         return ValueTask.FromResult<IReadOnlyList<RunnerEvent>>(events);
     }
 
+    /// <inheritdoc/>
     public ValueTask<ThreadRecord?> UpdateThreadAsync(ThreadKey thread, ThreadUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
@@ -76,6 +79,7 @@ public sealed partial class InMemoryAgentRunner
         }
     }
 
+    /// <inheritdoc/>
     public ValueTask<ThreadDeleteOutcome> DeleteThreadAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -93,6 +97,7 @@ public sealed partial class InMemoryAgentRunner
         }
     }
 
+    /// <inheritdoc/>
     public ValueTask<int> ClearThreadsAsync(string? scope, CancellationToken cancellationToken)
     {
         lock (_gate)

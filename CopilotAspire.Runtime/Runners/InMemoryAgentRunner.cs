@@ -24,6 +24,10 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
     private long _bytes;
     private bool _warnedEviction;
 
+    /// <summary>A runner with its own empty store.</summary>
+    /// <param name="options">The limits; <see langword="null"/> takes the defaults of
+    /// <see cref="InMemoryAgentRunnerOptions"/>.</param>
+    /// <param name="logger">Where it logs; <see langword="null"/> logs nothing.</param>
     public InMemoryAgentRunner(IOptions<InMemoryAgentRunnerOptions>? options = null, ILogger<InMemoryAgentRunner>? logger = null)
     {
         _options = options?.Value ?? new InMemoryAgentRunnerOptions();
@@ -45,6 +49,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
     /// <summary>Approximate bytes of stored history.</summary>
     public long StoredBytes => Interlocked.Read(ref _bytes);
 
+    /// <inheritdoc/>
     public override ValueTask<IAsyncEnumerable<RunnerEvent>> RunAsync(AgentRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -73,6 +78,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
         return ValueTask.FromResult(log.ReadAsync(0));
     }
 
+    /// <inheritdoc/>
     public override ValueTask<IAsyncEnumerable<RunnerEvent>> ConnectAsync(AgentConnectRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -91,6 +97,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
         return ValueTask.FromResult(Replay(runs, active));
     }
 
+    /// <inheritdoc/>
     public override ValueTask<bool> IsRunningAsync(ThreadKey thread, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -99,6 +106,7 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
         }
     }
 
+    /// <inheritdoc/>
     public override ValueTask<StopResult> StopAsync(ThreadKey thread, string? runId, CancellationToken cancellationToken)
     {
         AgentRunExecution? execution;
@@ -117,8 +125,10 @@ public sealed partial class InMemoryAgentRunner : AgentRunner, IThreadStore
         return ValueTask.FromResult(execution.RequestStop() ? StopResult.StoppedResult : StopResult.NotRunning);
     }
 
+    /// <inheritdoc/>
     public override Task WhenIdleAsync(CancellationToken cancellationToken) => _local.WhenIdleAsync(cancellationToken);
 
+    /// <inheritdoc/>
     public override Task InterruptRunsAsync(CancellationToken cancellationToken) => _local.InterruptAsync(cancellationToken);
 
     private async Task CompleteRunAsync(ThreadState thread, RunEventLog log, RunLifecycle run)

@@ -22,6 +22,7 @@ public sealed class RunEventLog
     private bool _waitedOn; // a reader holds _changed.Task: the next append must signal it and start a fresh one
     private bool _completed;
 
+    /// <summary>A log whose events have no SSE ids.</summary>
     public RunEventLog()
     {
     }
@@ -33,7 +34,12 @@ public sealed class RunEventLog
         _idPrefix = idPrefix;
     }
 
+    /// <summary>
+    /// Publishes <paramref name="e"/> after the events already in the log and wakes the readers waiting for it.
+    /// </summary>
+    /// <param name="e">The next event of the run.</param>
     /// <param name="json">The event's wire JSON, if the runner has serialized it (see <see cref="RunnerEvent.Json"/>).</param>
+    /// <exception cref="InvalidOperationException">The log was completed (<see cref="Complete"/>).</exception>
     public void Append(AgUiEvent e, ReadOnlyMemory<byte> json = default)
     {
         TaskCompletionSource? changed = null;
@@ -83,6 +89,9 @@ public sealed class RunEventLog
         changed.TrySetResult();
     }
 
+    /// <summary>
+    /// Ends the log: readers that reach its end finish instead of waiting.
+    /// </summary>
     public void Complete()
     {
         TaskCompletionSource changed;

@@ -62,6 +62,7 @@ public sealed class RunLifecycle : IDisposable
     /// has been appended, the run is ended with <c>RUN_ERROR {code: EVENT_LIMIT_EXCEEDED}</c> (after the closing events
     /// of what is open). Nothing is allocated per event.
     /// </summary>
+    /// <param name="append">Receives each event, in order, on the run's task.</param>
     /// <param name="idle">Called when the agent's next event is not ready yet (see <see cref="AgentRunExecution.ExecuteAsync"/>).</param>
     public Task ExecuteAsync(Action<AgUiEvent> append, Action? idle = null)
     {

@@ -16,6 +16,10 @@ public readonly record struct RunnerEvent
     private readonly string? _idPrefix; // the id is this prefix and _idNumber, made into a string only if asked for
     private readonly long _idNumber;
 
+    /// <summary>An event the runner holds as an object.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="id">Its SSE id, or <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="event"/> is <see langword="null"/>.</exception>
     public RunnerEvent(AgUiEvent @event, string? id = null)
     {
         ArgumentNullException.ThrowIfNull(@event);
@@ -73,11 +77,15 @@ public readonly record struct RunnerEvent
     /// <summary>The event is a <c>RUN_ERROR</c> (known without reading a stored event).</summary>
     public bool IsRunError => _event is RunErrorEvent || (_stored is not null && _stored.IsRunError(_index));
 
+    /// <summary>The event and its SSE id, for <c>var (e, id) = runnerEvent</c>.</summary>
+    /// <param name="event">The event (<see cref="Event"/>).</param>
+    /// <param name="id">Its SSE id (<see cref="Id"/>).</param>
     public void Deconstruct(out AgUiEvent @event, out string? id)
     {
         @event = Event;
         id = Id;
     }
 
+    /// <summary>An event without an SSE id.</summary>
     public static implicit operator RunnerEvent(AgUiEvent e) => new(e);
 }

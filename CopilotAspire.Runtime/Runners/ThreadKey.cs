@@ -7,6 +7,8 @@ namespace CopilotAspire.Runtime.Runners;
 /// scope as unknown. <see langword="null"/> is the unscoped namespace (the official runtime's behaviour). Events keep
 /// carrying the client's thread id; the scope never appears on the wire.
 /// </summary>
+/// <param name="ThreadId">The client's thread id.</param>
+/// <param name="Scope">The scope, or <see langword="null"/> for the unscoped namespace.</param>
 public readonly record struct ThreadKey(string ThreadId, string? Scope = null)
 {
     /// <summary>An unscoped thread.</summary>

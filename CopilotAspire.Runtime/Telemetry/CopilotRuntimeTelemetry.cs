@@ -10,7 +10,16 @@ namespace CopilotAspire.Runtime.Telemetry;
 /// </summary>
 public sealed class CopilotRuntimeTelemetry : IDisposable
 {
+    /// <summary>
+    /// The name of the runtime's <see cref="System.Diagnostics.ActivitySource"/>: <c>CopilotAspire.Runtime</c> (one span
+    /// per request, <c>copilot.request</c>, tagged with its method, agent, thread and run).
+    /// </summary>
     public const string ActivitySourceName = "CopilotAspire.Runtime";
+    /// <summary>
+    /// The name of the runtime's <see cref="Meter"/>: <c>CopilotAspire.Runtime</c> (<c>copilot.requests</c>,
+    /// <c>copilot.runs</c>, <c>copilot.run.errors</c>, <c>copilot.messages</c>, <c>copilot.tool_calls</c>,
+    /// <c>copilot.request.duration</c>, <c>copilot.stream.events</c>).
+    /// </summary>
     public const string MeterName = "CopilotAspire.Runtime";
 
     private readonly Meter _meter;
@@ -22,6 +31,9 @@ public sealed class CopilotRuntimeTelemetry : IDisposable
     private readonly Histogram<double> _duration;
     private readonly Histogram<long> _events;
 
+    /// <summary>Creates the meter and its instruments through the host's meter factory.</summary>
+    /// <param name="meterFactory">The host's <see cref="IMeterFactory"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="meterFactory"/> is <see langword="null"/>.</exception>
     public CopilotRuntimeTelemetry(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
@@ -35,9 +47,14 @@ public sealed class CopilotRuntimeTelemetry : IDisposable
         _events = _meter.CreateHistogram<long>("copilot.stream.events", "{event}", "Events written per SSE stream.");
     }
 
+    /// <summary>The runtime's activity source (<see cref="ActivitySourceName"/>), shared by every instance.</summary>
     public static ActivitySource ActivitySource { get; } = new(ActivitySourceName, typeof(CopilotRuntimeTelemetry).Assembly.GetName().Version?.ToString());
 
-    /// <summary>The built-in after-request middleware.</summary>
+    /// <summary>
+    /// The built-in after-request middleware: counts every request by method and status and times it; for a run, counts
+    /// it by agent and outcome, its <c>RUN_ERROR</c> code, and the messages and tool calls it produced.
+    /// </summary>
+    /// <param name="context">The finished request.</param>
     public ValueTask RecordAsync(AfterRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -62,5 +79,6 @@ public sealed class CopilotRuntimeTelemetry : IDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Disposes the meter (the host does, with the service provider).</summary>
     public void Dispose() => _meter.Dispose();
 }

@@ -22,6 +22,15 @@ public sealed partial class OpenAICompatibleTranscriptionService(
 
     private const int MaxErrorBodyBytes = 64 * 1024;
 
+    /// <summary>
+    /// POSTs the audio to <c>{Endpoint}/audio/transcriptions</c> (multipart, OpenAI's shape) and returns its
+    /// <c>text</c>.
+    /// </summary>
+    /// <param name="file">The audio and its type.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="TranscriptionException">The provider refused the audio, rate-limited, rejected the key, failed
+    /// or could not be reached.</exception>
     public override async Task<string> TranscribeFileAsync(TranscribeFileOptions file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);

@@ -6,6 +6,11 @@ namespace CopilotAspire.Runtime.Transcription;
 /// </summary>
 public sealed class TranscriptionException : Exception
 {
+    /// <summary>A failure of cause <paramref name="code"/>.</summary>
+    /// <param name="code">The cause; it decides the status and <c>error</c> of the answer.</param>
+    /// <param name="message">The answer's <c>message</c>, for people.</param>
+    /// <param name="innerException">The underlying failure, if any.</param>
+    /// <param name="providerStatusCode">The HTTP status the provider answered, if it answered.</param>
     public TranscriptionException(TranscriptionErrorCode code, string message, Exception? innerException = null, int? providerStatusCode = null)
         : base(message, innerException)
     {
@@ -13,6 +18,10 @@ public sealed class TranscriptionException : Exception
         ProviderStatusCode = providerStatusCode;
     }
 
+    /// <summary>
+    /// The cause, mapped to the answer's status and <c>error</c> (<see cref="TranscriptionRequestHandler.WireCode"/>,
+    /// <see cref="TranscriptionRequestHandler.StatusCode"/>).
+    /// </summary>
     public TranscriptionErrorCode Code { get; }
 
     /// <summary>The HTTP status the provider answered, when it answered.</summary>

@@ -38,6 +38,9 @@ public sealed class TranscriptionOptions
     [Range(1, 3600)]
     public int TimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// The settings for logs: the endpoint and model, and only whether an API key is set (never the key).
+    /// </summary>
     public override string ToString() => $"Endpoint={Endpoint}, Model={Model}, ApiKey={(string.IsNullOrEmpty(ApiKey) ? "unset" : "set")}";
 }
 

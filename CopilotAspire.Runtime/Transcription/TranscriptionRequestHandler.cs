@@ -21,6 +21,7 @@ namespace CopilotAspire.Runtime.Transcription;
 /// </summary>
 public static partial class TranscriptionRequestHandler
 {
+    /// <summary>The file name given to the service when the upload names none.</summary>
     public const string DefaultFileName = "recording.webm";
 
     /// <summary>The MIME base types accepted (plus <c>""</c> and <c>application/octet-stream</c>).</summary>
@@ -32,6 +33,14 @@ public static partial class TranscriptionRequestHandler
 
     private const string JsonContentType = "application/json";
 
+    /// <summary>
+    /// Answers a <c>multipart/form-data</c> upload (field <c>audio</c>), or a JSON body, by content type.
+    /// </summary>
+    /// <param name="request">The request, read as a stream.</param>
+    /// <param name="service">The transcription service; <see langword="null"/> answers 503
+    /// <c>service_not_configured</c>.</param>
+    /// <param name="maxBytes">The most audio accepted, in bytes; more answers 413 <c>audio_too_large</c>.</param>
+    /// <param name="ct">Cancelled when the client goes away.</param>
     public static async Task<IResult> HandleAsync(HttpRequest request, TranscriptionService? service, long maxBytes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -122,6 +131,16 @@ public static partial class TranscriptionRequestHandler
     [LoggerMessage(EventId = 53, Level = LogLevel.Debug, Message = "Transcription upload could not be read: {Reason}")]
     private static partial void LogBodyUnreadable(ILogger logger, string reason);
 
+    /// <summary>
+    /// Answers a JSON upload <c>{audio (base64), mimeType, filename?}</c>, also as it arrives in a single-route
+    /// envelope.
+    /// </summary>
+    /// <param name="body">The JSON object.</param>
+    /// <param name="service">The transcription service; <see langword="null"/> answers 503
+    /// <c>service_not_configured</c>.</param>
+    /// <param name="maxBytes">The most decoded audio accepted, in bytes; more answers 413
+    /// <c>audio_too_large</c>.</param>
+    /// <param name="ct">Cancelled when the client goes away.</param>
     public static async Task<IResult> HandleJsonAsync(JsonElement body, TranscriptionService? service, long maxBytes, CancellationToken ct)
     {
         if (service is null)
@@ -270,6 +289,11 @@ public static partial class TranscriptionRequestHandler
     private static IResult Json(int status, TranscriptionErrorBody error) =>
         Results.Json(error, TranscriptionJsonContext.Relaxed.TranscriptionErrorBody, JsonContentType, status);
 
+    /// <summary>
+    /// The answer's <c>error</c> for <paramref name="code"/>: <c>invalid_audio_format</c>, <c>rate_limited</c>, … (wire
+    /// spec §8.2).
+    /// </summary>
+    /// <param name="code">The cause.</param>
     public static string WireCode(TranscriptionErrorCode code) => code switch
     {
         TranscriptionErrorCode.ServiceNotConfigured => "service_not_configured",
@@ -284,6 +308,8 @@ public static partial class TranscriptionRequestHandler
         _ => "provider_error",
     };
 
+    /// <summary>The answer's HTTP status for <paramref name="code"/>: 400, 401, 413, 429, 502, 503 or 500.</summary>
+    /// <param name="code">The cause.</param>
     public static int StatusCode(TranscriptionErrorCode code) => code switch
     {
         TranscriptionErrorCode.ServiceNotConfigured => StatusCodes.Status503ServiceUnavailable,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>Registers the OpenAI-compatible transcription service behind <c>POST {base}/transcribe</c>.</summary>
 public static class TranscriptionServiceCollectionExtensions
 {
     /// <summary>
@@ -15,6 +16,9 @@ public static class TranscriptionServiceCollectionExtensions
     /// (<see cref="OpenAICompatibleTranscriptionService.HttpClientName"/>) whose base address is the endpoint, so that
     /// service discovery (<c>http://transcriber</c>) and the host's HttpClient defaults apply to it.
     /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="transcriptionSection">The configuration section of <see cref="TranscriptionOptions"/>.</param>
+    /// <returns><paramref name="services"/>.</returns>
     public static IServiceCollection AddOpenAICompatibleTranscription(this IServiceCollection services, IConfiguration transcriptionSection)
     {
         ArgumentNullException.ThrowIfNull(services);

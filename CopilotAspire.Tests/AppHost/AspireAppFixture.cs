@@ -66,8 +66,8 @@ public sealed class AspireAppFixture : IAsyncLifetime
 
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("redis", ct);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", ct);
-        Api = new HttpClient { BaseAddress = _app.GetEndpoint("api", "http"), Timeout = Timeout.InfiniteTimeSpan };
-        Replicas = [.. (await ListenUrlsAsync(_app, "api", 2, ct)).Select(url => new HttpClient { BaseAddress = url, Timeout = Timeout.InfiniteTimeSpan })];
+        Api = UntracedHttpClient.Create(_app.GetEndpoint("api", "http"));
+        Replicas = [.. (await ListenUrlsAsync(_app, "api", 2, ct)).Select(url => UntracedHttpClient.Create(url))];
         foreach (var replica in Replicas)
         {
             await UntilOkAsync(replica, "/health", ct);

@@ -69,6 +69,7 @@ public sealed class AgUi10ClientTests(RedisServerFixture redis) : IClassFixture<
 
         var run = await NodeClient.RunScenario10Async("run", host.RuntimeUrl, "reasoner", thread, "hi", Ct);
         AssertNoWarnings(run);
+        Assert.Equal("1.0.0", run.GetProperty("clientVersion").GetString()); // clients/official-1.0's own @ag-ui/client, not 0.0.59
         Assert.Equal("1.0", Event(run, "RUN_STARTED").GetProperty("protocolVersion").GetString());
         var finished = Event(run, "RUN_FINISHED");
         Assert.Equal("stop", finished.GetProperty("metadata").GetProperty("finishReason").GetString());

@@ -16,6 +16,7 @@ public sealed class AgUiClientTests(RuntimeHostFixture fixture) : IClassFixture<
     public async Task HttpAgent_run_ends_with_the_scripted_messages_and_state()
     {
         var result = await NodeClient.RunScenarioAsync("run", _host.RuntimeUrl, "scripted", "node-run", "hello from node", Ct);
+        Assert.Equal("0.0.59", result.GetProperty("clientVersion").GetString()); // clients/official's own @ag-ui/client
         var messages = result.GetProperty("messages");
         Assert.Equal(3, messages.GetArrayLength());
         Assert.Equal("user", messages[0].GetProperty("role").GetString());

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using CopilotAspire.Runtime.Middleware;
 using CopilotAspire.Runtime.Telemetry;
 using CopilotAspire.Tests.Infrastructure;
 
@@ -101,5 +102,33 @@ public sealed class TelemetryTests
 
         // "chunky" streams one assistant message (c1) carrying one tool call (tc1).
         Assert.Equal((1L, 1L), await recorded.Task.WaitAsync(Ct));
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_connect_is_counted_only_when_a_middleware_reads_messages(bool readsMessages)
+    {
+        // Counting a connect would read every stored event of its replay (written as stored JSON otherwise).
+        var threadId = $"counted-{Guid.NewGuid():N}";
+        var run = new TaskCompletionSource<AfterRequestContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var connect = new TaskCompletionSource<AfterRequestContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await RuntimeTestHost.StartAsync(runtime => runtime.UseAfterRequest(context =>
+        {
+            // After-request middleware runs once the response has been sent.
+            (context.Method == "agent/run" ? run : connect).TrySetResult(context);
+            return ValueTask.CompletedTask;
+        }, readsMessages));
+        await host.PostSseAsync("/api/copilotkit/agent/chunky/run", RuntimeTestHost.Input(threadId, "r1"), Ct);
+        var (_, frames) = await host.PostSseAsync("/api/copilotkit/agent/chunky/connect", RuntimeTestHost.Input(threadId, "c1"), Ct);
+        Assert.Contains(frames, f => f.Type == "TOOL_CALL_START");
+
+        var ran = await run.Task.WaitAsync(Ct);
+        var connected = await connect.Task.WaitAsync(Ct);
+        Assert.Equal("agent/connect", connected.Method);
+        Assert.Equal((1, 1), (ran.MessageCount, ran.ToolCallCount));
+        Assert.True(connected.EventCount > 0);
+        Assert.Equal(readsMessages ? (1, 1) : (0, 0), (connected.MessageCount, connected.ToolCallCount));
+        Assert.Equal(readsMessages ? 1 : 0, connected.Messages.Count);
     }
 }

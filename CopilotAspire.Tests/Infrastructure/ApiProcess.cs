@@ -19,7 +19,7 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        Client = UntracedHttpClient.Create(baseAddress);
     }
 
     public Uri BaseAddress { get; }

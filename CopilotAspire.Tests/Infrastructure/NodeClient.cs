@@ -3,7 +3,12 @@ using System.Text.Json;
 
 namespace CopilotAspire.Tests.Infrastructure;
 
-/// <summary>Runs <c>clients/official/scenario.mjs</c> (the official <c>@ag-ui/client</c>) against a runtime.</summary>
+/// <summary>
+/// Runs the official clients from npm against a runtime: <c>clients/official</c> (<c>@ag-ui/client</c> 0.0.59,
+/// <c>@copilotkit/core</c>) and <c>clients/official-1.0</c> (<c>@ag-ui/client</c> 1.0.0). Both folders' <c>scenario.mjs</c>
+/// run the scenarios of <c>clients/agui-scenario.mjs</c> with their own client; the result names its
+/// <c>clientVersion</c> and lists the client's console <c>warnings</c>.
+/// </summary>
 public static class NodeClient
 {
     public static string HarnessDirectory { get; } = Path.Combine(RepoRoot(), "clients", "official");
@@ -15,7 +20,7 @@ public static class NodeClient
     public static Task<JsonElement> RunScenarioAsync(string scenario, string runtimeUrl, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
         RunAsync(HarnessDirectory, cancellationToken, ["scenario.mjs", scenario, runtimeUrl, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
 
-    /// <summary>Runs <c>clients/official-1.0/scenario.mjs</c>: the AG-UI 1.0 <c>HttpAgent</c>; the result lists the client's console warnings.</summary>
+    /// <summary>Runs <c>clients/official-1.0/scenario.mjs</c>: the AG-UI 1.0 <c>HttpAgent</c>.</summary>
     public static Task<JsonElement> RunScenario10Async(string scenario, string runtimeUrl, string agentId, string threadId, string? text, CancellationToken cancellationToken) =>
         RunAsync(Harness10Directory, cancellationToken, ["scenario.mjs", scenario, runtimeUrl, agentId, threadId, .. text is null ? Array.Empty<string>() : [text]]);
 

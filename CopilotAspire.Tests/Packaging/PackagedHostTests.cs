@@ -18,7 +18,7 @@ public sealed class PackagedHostTests(LocalPackageFeed feed, RedisServerFixture 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void Each_package_carries_its_readme_xml_docs_symbols_commit_and_its_siblings_version()
+    public void Each_package_carries_its_readme_licence_xml_docs_symbols_commit_and_its_siblings_version()
     {
         foreach (var id in LocalPackageFeed.PackageIds)
         {
@@ -34,6 +34,9 @@ public sealed class PackagedHostTests(LocalPackageFeed feed, RedisServerFixture 
             Assert.Equal(feed.Version, (string?)metadata.Element(ns + "version"));
             Assert.Equal("README.md", (string?)metadata.Element(ns + "readme"));
             Assert.NotEqual("Package Description", (string?)metadata.Element(ns + "description")); // the SDK's placeholder
+            var license = metadata.Element(ns + "license"); // LICENSE at the repository root; PackageLicenseExpression in Directory.Build.props
+            Assert.Equal("expression", (string?)license?.Attribute("type"));
+            Assert.Equal("MIT", (string?)license);
             var repository = metadata.Element(ns + "repository")!;
             Assert.Equal("git", (string?)repository.Attribute("type"));
             Assert.Matches("^[0-9a-f]{40}$", (string?)repository.Attribute("commit"));

@@ -4,6 +4,7 @@ using CopilotAspire.Runtime.Redis;
 using CopilotAspire.Runtime.Runners;
 using CopilotAspire.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace CopilotAspire.Tests.Runners;
@@ -40,7 +41,8 @@ public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : ICla
 
         await StopServerAsync();
 
-        await Assert.ThrowsAsync<RunnerUnavailableException>(async () => await _runner.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct));
+        var refused = await Assert.ThrowsAsync<RunnerUnavailableException>(async () => await _runner.RunAsync(TestAgents.Request(thread, "r2", TestAgents.Fixed()), Ct));
+        Assert.StartsWith("Redis is not reachable", refused.Message);
         await Assert.ThrowsAsync<RunnerUnavailableException>(async () => await _runner.ConnectAsync(new AgentConnectRequest(thread, "test", new Dictionary<string, string>()), Ct));
         Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
 
@@ -109,7 +111,8 @@ public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : ICla
         try
         {
             var thread = "oom-" + Guid.NewGuid().ToString("N")[..8];
-            await Assert.ThrowsAsync<RunnerUnavailableException>(async () => await _runner.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct));
+            var refused = await Assert.ThrowsAsync<RunnerUnavailableException>(async () => await _runner.RunAsync(TestAgents.Request(thread, "r1", TestAgents.Fixed()), Ct));
+            Assert.Equal("Redis is reachable but cannot serve the request right now (OOM); retry shortly.", refused.Message);
         }
         finally
         {
@@ -117,6 +120,29 @@ public sealed class RedisAgentRunnerOutageTests(RedisServerFixture redis) : ICla
         }
         var recovered = "oom-" + Guid.NewGuid().ToString("N")[..8];
         Assert.Equal(13, (await (await _runner.RunAsync(TestAgents.Request(recovered, "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_request_Redis_does_not_answer_in_time_is_refused_as_overloaded_not_as_unreachable()
+    {
+        // Redis stalls (CLIENT PAUSE) longer than the client's 3 s asyncTimeout: the connection is up, the start times
+        // out in the client's queue. The client and the log must say so, not "unreachable" (event 1001).
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var runner = await _factory.CreateAsync(logger: loggers.CreateLogger<RedisAgentRunner>());
+        await (await runner.RunAsync(TestAgents.Request("stalled-" + Guid.NewGuid().ToString("N")[..8], "r1", TestAgents.Fixed()), Ct)).ReadAllAsync(Ct);
+
+        var patient = ConfigurationOptions.Parse(redis.ConnectionString);
+        patient.AsyncTimeout = 60_000;
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(patient);
+        await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync("CLIENT", "PAUSE", "6000", "ALL");
+        var refused = await Assert.ThrowsAsync<RunnerUnavailableException>(async () =>
+            await runner.RunAsync(TestAgents.Request("stalled-" + Guid.NewGuid().ToString("N")[..8], "r1", TestAgents.Fixed()), Ct));
+        await admin.GetDatabase().PingAsync(); // answers when the stall is over
+
+        Assert.Equal("Redis is reachable but did not answer in time (the queue to it is full, or it is overloaded); retry shortly.", refused.Message);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Redis is reachable but did not answer within the client's timeout", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("unreachable", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -38,6 +38,40 @@ public sealed class StoredEventReaderTests
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => StoredEventReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 
+    [Theory]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"hi"}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","delta":"a \"quoted\" \\ \u00e9\n\ud83d\ude00","messageId":"m\u002f1"}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":""}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"héllo 😀"}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"x","timestamp":5}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"x","extra":[1]}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","MessageId":"m","Delta":"x"}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT", "messageId" : "m" , "delta" : "x" } """)]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","me\u0073sageId":"m","delta":"x"}""")]
+    public void A_token_reads_as_the_polymorphic_reader_reads_it(string json)
+    {
+        var e = StoredEventReader.Read(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var expected = Assert.IsType<TextMessageContentEvent>(AgUiJson.DeserializeEvent(json));
+        var token = Assert.IsType<TextMessageContentEvent>(e);
+        Assert.Equal((expected.MessageId, expected.Delta), (token.MessageId, token.Delta));
+        Assert.Equal(AgUiJson.Serialize(expected), AgUiJson.Serialize(e));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m"}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","delta":"x"}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":null}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":5}""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"x"} trailing""")]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"x """)]
+    [InlineData("""{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"x",}""")]
+    public void A_malformed_token_is_a_json_error_as_from_the_polymorphic_reader(string json)
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => AgUiJson.DeserializeEvent(json));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => StoredEventReader.Read(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
     [Fact]
     public void A_stored_run_read_back_keeps_its_events_as_json_and_reads_one_only_when_asked()
     {

@@ -10,11 +10,13 @@ namespace CopilotAspire.Runtime.Agents.BuiltIn;
 [Obsolete("Use BuiltInAgent instead (deprecated in the official runtime too).")]
 public sealed class BasicAgent : BuiltInAgent
 {
+    /// <inheritdoc cref="BuiltInAgent(BuiltInAgentOptions, IConfiguration, ILoggerFactory)"/>
     public BasicAgent(BuiltInAgentOptions options, IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
         : base(options, configuration, loggerFactory)
     {
     }
 
+    /// <inheritdoc cref="BuiltInAgent(BuiltInAgentOptions, ProviderEnvironment, ILoggerFactory)"/>
     public BasicAgent(BuiltInAgentOptions options, ProviderEnvironment environment, ILoggerFactory? loggerFactory = null)
         : base(options, environment, loggerFactory)
     {
@@ -25,5 +27,6 @@ public sealed class BasicAgent : BuiltInAgent
     {
     }
 
+    /// <inheritdoc/>
     public override AbstractAgent Clone() => new BasicAgent(this);
 }

@@ -62,11 +62,18 @@ public class BuiltInAgent : AbstractAgent
     /// <summary>The configuration this agent runs with (a copy of what it was given).</summary>
     public BuiltInAgentOptions Options => _options.Snapshot();
 
+    /// <summary>
+    /// The official BuiltInAgent's capabilities (client tools, streaming, interrupts), shallow-merged with the
+    /// configured ones (wire spec §9).
+    /// </summary>
+    /// <param name="cancellationToken">Unused: the answer is fixed when the agent is made.</param>
     public override ValueTask<JsonElement?> GetCapabilitiesAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult<JsonElement?>(_capabilities);
 
+    /// <inheritdoc/>
     public override AbstractAgent Clone() => new BuiltInAgent(this);
 
+    /// <inheritdoc/>
     public override IAsyncEnumerable<AgUiEvent> RunAsync(RunAgentInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

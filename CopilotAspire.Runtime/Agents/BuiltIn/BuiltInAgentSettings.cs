@@ -28,20 +28,40 @@ public class BuiltInAgentSettings
     /// <summary>Shown in <c>/info</c>; <c>""</c> unless set (the prompt is not used, as in the official runtime).</summary>
     public string? Description { get; set; }
 
+    /// <summary>
+    /// Sampling temperature passed to the model; <see langword="null"/> leaves the provider's default.
+    /// </summary>
     public float? Temperature { get; set; }
 
+    /// <summary>
+    /// Nucleus sampling: the probability mass of tokens considered; <see langword="null"/> leaves the provider's
+    /// default.
+    /// </summary>
     public float? TopP { get; set; }
 
+    /// <summary>
+    /// Only the K most likely tokens are considered (providers that support it); <see langword="null"/> leaves the
+    /// default.
+    /// </summary>
     public int? TopK { get; set; }
 
+    /// <summary>
+    /// Penalises tokens already present, encouraging new topics; <see langword="null"/> leaves the default.
+    /// </summary>
     public float? PresencePenalty { get; set; }
 
+    /// <summary>Penalises tokens by how often they appeared; <see langword="null"/> leaves the default.</summary>
     public float? FrequencyPenalty { get; set; }
 
+    /// <summary>A seed for providers that sample deterministically with one; <see langword="null"/> for none.</summary>
     public long? Seed { get; set; }
 
+    /// <summary>Texts at which the model stops generating; <see langword="null"/> for none.</summary>
     public IList<string>? StopSequences { get; set; }
 
+    /// <summary>
+    /// The most tokens the model may produce per call; <see langword="null"/> leaves the provider's limit.
+    /// </summary>
     public int? MaxOutputTokens { get; set; }
 
     /// <summary><c>auto</c> (default), <c>required</c>, <c>none</c>, or the name of one tool the model must call.</summary>

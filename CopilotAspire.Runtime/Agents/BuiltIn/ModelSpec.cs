@@ -1,11 +1,18 @@
 namespace CopilotAspire.Runtime.Agents.BuiltIn;
 
 /// <summary>A <c>"provider/model"</c> identifier, parsed by the official rules (wire spec §10.2).</summary>
+/// <param name="Provider">One of <see cref="OpenAi"/>, <see cref="Anthropic"/>, <see cref="Google"/>,
+/// <see cref="AzureOpenAi"/>.</param>
+/// <param name="Model">The provider's model id (or the Azure deployment), e.g. <c>gpt-4o</c>.</param>
 public sealed record ModelSpec(string Provider, string Model)
 {
+    /// <summary><c>openai</c>: OpenAI, key <c>OPENAI_API_KEY</c>.</summary>
     public const string OpenAi = "openai";
+    /// <summary><c>anthropic</c>: Anthropic, key <c>ANTHROPIC_API_KEY</c>.</summary>
     public const string Anthropic = "anthropic";
+    /// <summary><c>google</c> (also written <c>gemini</c>, <c>google-gemini</c>): Google Gemini.</summary>
     public const string Google = "google";
+    /// <summary><c>azure-openai</c> (also <c>azure</c>): Azure OpenAI; the model is the deployment name.</summary>
     public const string AzureOpenAi = "azure-openai";
 
     /// <summary>Provider tokens accepted in a model string, mapped to the provider they select.</summary>

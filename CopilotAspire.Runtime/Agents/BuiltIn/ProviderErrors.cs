@@ -7,6 +7,14 @@ namespace CopilotAspire.Runtime.Agents.BuiltIn;
 /// <summary>Turns a provider failure into the <c>RUN_ERROR.message</c> the client sees: the provider's own message, never the key.</summary>
 public static class ProviderErrors
 {
+    /// <summary>
+    /// The message of <paramref name="exception"/> as the client sees it: the provider's own <c>error.message</c> from
+    /// its response body when there is one, else its status and first line, with <paramref name="secret"/> replaced by
+    /// <c>***</c>.
+    /// </summary>
+    /// <param name="exception">The provider's failure.</param>
+    /// <param name="secret">The API key in use, removed wherever it appears; <see langword="null"/> removes
+    /// nothing.</param>
     public static string Describe(Exception exception, string? secret)
     {
         var message = exception switch

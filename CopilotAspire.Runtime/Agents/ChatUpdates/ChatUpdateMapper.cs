@@ -201,6 +201,10 @@ public sealed class ChatUpdateMapper
         return id;
     }
 
+    /// <summary>
+    /// Queues <c>REASONING_MESSAGE_END</c> and <c>REASONING_END</c> for the open reasoning message, if one is open
+    /// (before text, a tool call or the end of the step).
+    /// </summary>
     public void CloseReasoning()
     {
         if (_reasoningId is { } id)
@@ -245,6 +249,7 @@ public sealed class ChatUpdateMapper
         return r == ChatFinishReason.ContentFilter ? "content-filter" : "other";
     }
 
+    /// <summary>A new message id: a random GUID, as the official runtime's <c>randomUUID()</c>.</summary>
     public static string NewId() => Guid.NewGuid().ToString();
 
     private sealed class StreamedCall

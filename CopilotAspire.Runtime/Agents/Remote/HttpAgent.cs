@@ -51,8 +51,10 @@ public sealed class HttpAgent : AbstractAgent
     /// <summary>Where runs are POSTed.</summary>
     public Uri Url { get; }
 
+    /// <inheritdoc/>
     public override AbstractAgent Clone() => new HttpAgent(this);
 
+    /// <inheritdoc/>
     public override async IAsyncEnumerable<AgUiEvent> RunAsync(RunAgentInput input, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -68,7 +68,7 @@ internal sealed partial class HttpAgentRun : IAsyncDisposable
                     ? null
                     : Fail(RemoteAgentErrors.IncompleteStream, "The remote agent's stream ended without RUN_FINISHED or RUN_ERROR.");
             }
-            var e = StoredEventReader.Read(data.Span);
+            var e = RemoteEventReader.Read(data.Span);
             if (e is RunStartedEvent { Input: not null } started)
             {
                 e = started with { Input = null }; // the runner records the input as this runtime received it

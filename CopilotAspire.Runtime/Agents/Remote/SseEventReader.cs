@@ -25,6 +25,7 @@ internal sealed class SseEventReader : IDisposable
     private bool _first = true;
     private bool _eof;
 
+    /// <param name="stream">The response body, read until it ends.</param>
     /// <param name="maxEventBytes">The largest event (its data, or any one line) accepted.</param>
     /// <param name="received">Called whenever bytes arrive (comments included), e.g. to re-arm an idle timer.</param>
     public SseEventReader(Stream stream, int maxEventBytes, Action? received = null)

@@ -9,8 +9,11 @@ namespace CopilotAspire.Runtime.Runners.Threads;
 /// time, then id, both descending). Opaque on the wire: base64url of <c>"&lt;ms&gt;:&lt;id&gt;"</c>. A thread updated
 /// while a client pages moves to the top: it is not listed twice, nor are others skipped.
 /// </summary>
+/// <param name="UpdatedAt">The listed thread's update time, in Unix milliseconds.</param>
+/// <param name="ThreadId">The listed thread's id, the tie-breaker between equal times.</param>
 public readonly record struct ThreadCursor(long UpdatedAt, string ThreadId)
 {
+    /// <summary>The cursor as the client gets it: base64url of <c>"&lt;updatedAt&gt;:&lt;threadId&gt;"</c>.</summary>
     public override string ToString() =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(UpdatedAt.ToString(CultureInfo.InvariantCulture) + ":" + ThreadId));
 

@@ -10,21 +10,32 @@ namespace CopilotAspire.Runtime.Runners.Threads;
 /// </summary>
 public sealed record ThreadRecord
 {
+    /// <summary>The thread id.</summary>
     public required string Id { get; init; }
 
+    /// <summary>The name given with <c>PATCH …/threads/{id}</c>; written as <c>null</c> until then.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Name { get; init; }
 
+    /// <summary>The agent whose runs the thread holds (a thread belongs to the agent of its first run).</summary>
     public required string AgentId { get; init; }
 
+    /// <summary>Always empty, as the official local runtime writes it.</summary>
     public string OrganizationId { get; init; } = "";
 
+    /// <summary>Always empty, as the official local runtime writes it (the thread scope stays off the wire).</summary>
     public string CreatedById { get; init; } = "";
 
+    /// <summary>Whether the thread was archived; archived threads are listed only when asked for.</summary>
     public bool Archived { get; init; }
 
+    /// <summary>When the first run started (<see cref="FormatTime"/>).</summary>
     public required string CreatedAt { get; init; }
 
+    /// <summary>
+    /// When the last run started or the thread last changed (<see cref="FormatTime"/>); lists are ordered by it, newest
+    /// first.
+    /// </summary>
     public required string UpdatedAt { get; init; }
 
     /// <summary>

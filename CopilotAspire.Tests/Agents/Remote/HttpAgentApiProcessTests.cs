@@ -121,7 +121,7 @@ public sealed class HttpAgentApiProcessTests(RedisServerFixture redis) : IClassF
     // Trace continuity under concurrency: each run's outbound POST must carry its own request's trace id; a run that
     // lost (or took another run's) Activity.Current on the runner's start path would show another trace at the remote.
     // A failure names each thread's expected and seen trace and the Api's output.
-    [Theory(Timeout = 180_000, Skip = "Open bug (issue 17 note): in some Api processes every outbound call to the remote carries a fresh trace id instead of the request's (all 24 runs, both runners, in one full-suite run; passing in others). The cause is not found yet; un-skip when fixed.")]
+    [Theory(Timeout = 180_000)]
     [InlineData("InMemory")]
     [InlineData("Redis")]
     public async Task Concurrent_runs_each_reach_the_remote_under_their_own_trace(string runner)
