@@ -70,7 +70,8 @@ public sealed record BenchOptions
 
     /// <summary>
     /// How often the repeated figures are taken (<c>--runs N</c>, default 3): the ceiling rows and the whole-app-path
-    /// row, each round on fresh servers, so the report shows their spread.
+    /// row, each round on fresh servers, so the report shows their spread; and the thread-list row's A/B rounds (ours and
+    /// the baseline alternating) when <c>--baseline</c> is given.
     /// </summary>
     public int Runs { get; init; } = 3;
 

@@ -147,22 +147,38 @@ public sealed partial class BenchRunner(BenchOptions options, TextWriter log)
         }
     }
 
-    /// <summary>A page of <c>GET /threads</c> with <see cref="BenchOptions.ThreadListThreads"/> threads in one scope on Redis, at C=16.</summary>
+    /// <summary>
+    /// A page of <c>GET /threads</c> with <see cref="BenchOptions.ThreadListThreads"/> threads in one scope on Redis, at C=16.
+    /// With <c>--baseline</c>, ours and the baseline alternate on the same seeded redis-server for <see cref="BenchOptions.Runs"/>
+    /// rounds (A/B: the list is read-only, so each server meets the same data).
+    /// </summary>
     private async Task MeasureThreadListAsync(string fakeUrl, CancellationToken cancellationToken)
     {
         await using var redis = await RedisServer.StartAsync(cancellationToken);
         await ThreadListLoad.SeedAsync(redis, options.ThreadListThreads, cancellationToken);
-        await using var server = await StartAsync(ServerKind.OursRedis, fakeUrl, redis, cancellationToken);
-        var figure = await ThreadListLoad.MeasureAsync(server.BaseAddress, BasePath, options.ThreadListThreads, ThreadListConcurrency, ThreadListPageSize,
-            options.Warmup, options.Duration, () => (server.Cpu(), ChildProcess.ProcessCpu(redis.ProcessId)), cancellationToken);
-        ThreadLists.Add(figure);
-        if (figure.Failures > 0 || figure.Pages == 0)
+        ServerKind[] kinds = options.BaselineDll is null ? [ServerKind.OursRedis] : [ServerKind.OursRedis, ServerKind.BaselineRedis];
+        var rounds = options.BaselineDll is null ? 1 : options.Runs;
+        for (var round = 1; round <= rounds; round++)
         {
-            Fail($"thread list: {figure.Failures} of {figure.Pages + figure.Failures} pages failed, first: {figure.FirstFailure}");
+            foreach (var kind in kinds)
+            {
+                await using var server = await StartAsync(kind, fakeUrl, redis, cancellationToken);
+                var figure = await ThreadListLoad.MeasureAsync(server.BaseAddress, BasePath, options.ThreadListThreads, ThreadListConcurrency, ThreadListPageSize,
+                    options.Warmup, options.Duration, () => (server.Cpu(), ChildProcess.ProcessCpu(redis.ProcessId)), cancellationToken) with
+                {
+                    Server = kind == ServerKind.BaselineRedis ? "baseline" : "ours",
+                    Round = round,
+                };
+                ThreadLists.Add(figure);
+                if (figure.Failures > 0 || figure.Pages == 0)
+                {
+                    Fail($"thread list ({figure.Server}): {figure.Failures} of {figure.Pages + figure.Failures} pages failed, first: {figure.FirstFailure}");
+                }
+                log.WriteLine($"  {kind,-13} thread list, {figure.Threads:N0} threads, C={figure.Concurrency}, round {round}: {figure.PagesPerSecond:N0} pages/s, " +
+                    $"page p50 {Report.Percentile(figure.PageMs, 50):N2} ms p99 {Report.Percentile(figure.PageMs, 99):N2} ms, CPU per page: Api {figure.CpuPerPage.ApiMicroseconds:N0} µs, " +
+                    $"redis-server {figure.CpuPerPage.RedisMicroseconds:N0} µs, load {Report.LoadAverage()}, failures {figure.Failures}");
+            }
         }
-        log.WriteLine($"  OursRedis  thread list, {figure.Threads:N0} threads, C={figure.Concurrency}: {figure.PagesPerSecond:N0} pages/s, " +
-            $"page p50 {Report.Percentile(figure.PageMs, 50):N2} ms p99 {Report.Percentile(figure.PageMs, 99):N2} ms, CPU per page: Api {figure.CpuPerPage.ApiMicroseconds:N0} µs, " +
-            $"redis-server {figure.CpuPerPage.RedisMicroseconds:N0} µs, failures {figure.Failures}");
     }
 
     private string Tokens() => options.Tokens.ToString(System.Globalization.CultureInfo.InvariantCulture);

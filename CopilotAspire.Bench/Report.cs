@@ -116,7 +116,8 @@ public static partial class Report
         foreach (var list in runner.ThreadLists)
         {
             var p99 = Percentile(list.PageMs, 99);
-            md.AppendLine(inv, $"\nThread list (Redis, {list.Threads:N0} threads in one scope, pages of {list.PageSize} following the cursor, C={list.Concurrency}): {F(list.PagesPerSecond, "N0")} pages/s, page p50 {F(Percentile(list.PageMs, 50), "N2")} ms, p99 {F(p99, "N2")} ms (target ≤ 5 ms: {(p99 <= 5 ? "met" : "MISSED")}); CPU per page: Api {F(list.CpuPerPage.ApiMicroseconds, "N0")} µs, redis-server {F(list.CpuPerPage.RedisMicroseconds, "N0")} µs. No official figure: its local list has no paging and its store keeps at most 1,000 threads.");
+            var who = runner.ThreadLists.Any(l => l.Server != "ours") ? $" [{list.Server}, round {list.Round}]" : "";
+            md.AppendLine(inv, $"\nThread list{who} (Redis, {list.Threads:N0} threads in one scope, pages of {list.PageSize} following the cursor, C={list.Concurrency}): {F(list.PagesPerSecond, "N0")} pages/s, page p50 {F(Percentile(list.PageMs, 50), "N2")} ms, p99 {F(p99, "N2")} ms (target ≤ 5 ms: {(p99 <= 5 ? "met" : "MISSED")}); CPU per page: Api {F(list.CpuPerPage.ApiMicroseconds, "N0")} µs, redis-server {F(list.CpuPerPage.RedisMicroseconds, "N0")} µs. No official figure: its local list has no paging and its store keeps at most 1,000 threads.");
         }
     }
 

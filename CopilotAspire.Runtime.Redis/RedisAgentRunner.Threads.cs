@@ -9,7 +9,7 @@ namespace CopilotAspire.Runtime.Redis;
 /// <summary>
 /// The <c>/threads</c> store of the Redis runner: each thread's metadata in its <c>meta</c> hash, each scope's index of
 /// its threads per agent in sorted sets scored by last update (<see cref="RedisThreadIndexKeys"/>). A page is one
-/// <c>ZRANGE … BYSCORE REV LIMIT</c> per index (O(log n + page size)) and one pipelined read of the page's metadata.
+/// <c>ZRANGE … BYSCORE REV LIMIT</c> per index (O(log n + page size)) and one <c>HMGET</c> of the page's list records.
 /// </summary>
 public sealed partial class RedisAgentRunner : IThreadStore
 {
@@ -238,7 +238,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
     }
 
     /// <summary>
-    /// The records of a page's index entries: one <c>HMGET</c> of the scope's records hash. An entry without a record (indexed
+    /// The threads of a page's index entries: one <c>HMGET</c> of the scope's records hash. An entry without a record (indexed
     /// by an older replica) or old enough that its thread may have expired (<see cref="ExpiryCheckAfter"/>) is checked
     /// against the thread's <c>meta</c> instead (one pipelined read for those): gone, its entry and record are dropped;
     /// found without a record, the record is written (<c>HSETNX</c>: never over one a rename wrote meanwhile).
@@ -250,18 +250,28 @@ public sealed partial class RedisAgentRunner : IThreadStore
         {
             return result;
         }
-        var stored = await Database.HashGetAsync(index.Records, entries.Select(e => (RedisValue)e.Id).ToArray()).ConfigureAwait(false);
+        var stored = await Database.HashGetAsync(index.Records, entries.ConvertAll(e => (RedisValue)e.Id).ToArray()).ConfigureAwait(false);
         var checkBefore = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - Milliseconds(ExpiryCheckAfter(_options.ThreadTtl));
         var records = new RedisThreadRecord?[entries.Count];
-        var batch = Database.CreateBatch();
+        IBatch? batch = null;
         var metas = new Task<RedisValue[]>?[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
             records[i] = RedisThreadRecord.TryDecode(stored[i], out var record) ? record : null;
             if (records[i] is null || entries[i].Score < checkBefore)
             {
+                batch ??= Database.CreateBatch();
                 metas[i] = batch.HashGetAsync(KeysFor(new ThreadKey(entries[i].Id, scope)).Meta, MetaFields);
             }
+        }
+        if (batch is null)
+        {
+            // Every entry has its record and is young enough: the common page, no further call.
+            for (var i = 0; i < entries.Count; i++)
+            {
+                result.Add((FromRecord(entries[i], agentId, records[i]!.Value), entries[i].Score));
+            }
+            return result;
         }
         batch.Execute();
         var repairs = Database.CreateBatch();
@@ -272,16 +282,7 @@ public sealed partial class RedisAgentRunner : IThreadStore
             var entry = entries[i];
             if (metas[i] is not { } read)
             {
-                var record = records[i]!.Value;
-                result.Add((new ThreadRecord
-                {
-                    Id = entry.Id,
-                    AgentId = agentId,
-                    Name = record.Name,
-                    Archived = entry.Source.Archived,
-                    CreatedAt = ThreadRecord.FormatTime(record.CreatedAt),
-                    UpdatedAt = ThreadRecord.FormatTime(entry.Score),
-                }, entry.Score));
+                result.Add((FromRecord(entry, agentId, records[i]!.Value), entry.Score));
                 continue;
             }
             var meta = await read.ConfigureAwait(false);
@@ -317,6 +318,17 @@ public sealed partial class RedisAgentRunner : IThreadStore
 
     private RedisThreadIndexKeys IndexKeysFor(string? scope) => new(_options.KeyPrefix, scope);
 
+    /// <summary>A thread from its index entry and list record.</summary>
+    private static ThreadRecord FromRecord(IndexEntry entry, string agentId, RedisThreadRecord record) => new()
+    {
+        Id = entry.Id,
+        AgentId = agentId,
+        Name = record.Name,
+        Archived = entry.Source.Archived,
+        CreatedAt = ThreadRecord.FormatTime(record.CreatedAt),
+        UpdatedAt = ThreadRecord.FormatTime(entry.Score),
+    };
+
     /// <summary>A thread from its metadata fields (<see cref="MetaFields"/>).</summary>
     private static ThreadRecord Record(string threadId, RedisValue[] meta) => new()
     {
@@ -327,66 +339,6 @@ public sealed partial class RedisAgentRunner : IThreadStore
         CreatedAt = ThreadRecord.FormatTime(meta[3].IsNull ? 0 : (long)meta[3]),
         UpdatedAt = ThreadRecord.FormatTime(meta[4].IsNull ? 0 : (long)meta[4]),
     };
-
-    /// <summary>Reads one index page by page from a cursor: <c>ZRANGE key max -inf BYSCORE REV LIMIT offset count</c>.</summary>
-    private sealed class IndexReader(RedisKey key, bool archived, ThreadCursor? after)
-    {
-        private double _max = after?.UpdatedAt ?? double.PositiveInfinity;
-        private ThreadCursor? _after = after;
-        private long _offset;
-
-        public RedisKey Key { get; } = key;
-
-        /// <summary>Whether this is the index of archived threads.</summary>
-        public bool Archived { get; } = archived;
-
-        public bool Done { get; private set; }
-
-        public async Task<List<IndexEntry>> ReadAsync(IDatabase db, int count)
-        {
-            var result = new List<IndexEntry>(count);
-            var exhausted = false;
-            // Entries of the cursor's own time that come before it are skipped here (rare: ids updated in the same ms).
-            while (result.Count < count && !exhausted)
-            {
-                // From a cursor the range starts at the cursor's own entry (inclusive: ties of its time): one more covers it.
-                var take = count + (_after is null ? 0 : 1);
-                var entries = await db.SortedSetRangeByScoreWithScoresAsync(Key, _max, double.NegativeInfinity, Exclude.None, Order.Descending, _offset, take).ConfigureAwait(false);
-                exhausted = entries.Length < take;
-                _offset += entries.Length;
-                foreach (var e in entries)
-                {
-                    var score = (long)e.Score;
-                    if (_after is { } c && !c.Precedes(score, (string)e.Element!))
-                    {
-                        continue;
-                    }
-                    result.Add(new IndexEntry(this, (string)e.Element!, score));
-                }
-            }
-            _lastRead = result.Count;
-            _lastExhausted = exhausted;
-            return result;
-        }
-
-        /// <summary>The merge used these entries of the last read: the next read starts after the last of them.</summary>
-        public void Consumed(List<(string Id, long Score)> used)
-        {
-            if (used.Count > 0)
-            {
-                _max = used[^1].Score;
-                _after = new ThreadCursor(used[^1].Score, used[^1].Id);
-            }
-            _offset = 0;
-            Done = _lastExhausted && used.Count == _lastRead;
-        }
-
-        private int _lastRead;
-        private bool _lastExhausted;
-    }
-
-    /// <summary>One entry of an index: the thread id and its last update (ms).</summary>
-    private readonly record struct IndexEntry(IndexReader Source, string Id, long Score);
 
     [LoggerMessage(EventId = 2600, Level = LogLevel.Information, Message = "Thread {ThreadId} deleted")]
     private static partial void LogThreadDeleted(ILogger logger, string threadId);

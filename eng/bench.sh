@@ -17,7 +17,8 @@
 #   --scripted-only (only the scripted rows of the official runtime, ours and the baseline: RSS A/B runs)
 #   --runner-only (only the scripted runs of ours, in-memory then Redis: Redis CPU per run beside in-memory;
 #     with --baseline, the baseline build's Redis runner too: the Redis runner's cost A/B)
-#   --thread-list-only (only the thread-list row: GET /threads pages over 100,000 threads in one scope on Redis, C=16)
+#   --thread-list-only (only the thread-list row: GET /threads pages over 100,000 threads in one scope on Redis, C=16;
+#     with --baseline, ours and the baseline alternate on the same seeded Redis for --runs rounds: A/B)
 #   --baseline artifacts/bench/api/CopilotAspire.Api.dll (another published build, measured beside ours: A/B;
 #     the JIT build is published there on every run)
 #   --baseline artifacts/bench/api/CopilotAspire.Api.dll --baseline-env DOTNET_gcServer=0 (the same build, another setting)

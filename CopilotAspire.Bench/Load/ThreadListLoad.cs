@@ -14,6 +14,12 @@ public sealed record ThreadListFigure(int Threads, int Concurrency, int PageSize
 
     /// <summary>CPU time per page of the Api and of redis-server: steadier than latencies on a shared machine.</summary>
     public (double ApiMicroseconds, double RedisMicroseconds) CpuPerPage { get; init; }
+
+    /// <summary>Which build served the pages: <c>ours</c> or <c>baseline</c> (<c>--baseline</c>).</summary>
+    public string Server { get; init; } = "ours";
+
+    /// <summary>The A/B round (1 without a baseline).</summary>
+    public int Round { get; init; } = 1;
 }
 
 /// <summary>

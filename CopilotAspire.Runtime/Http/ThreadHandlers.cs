@@ -48,7 +48,7 @@ internal sealed partial class ThreadHandlers(CopilotRuntime runtime, ILogger<Thr
                 var page = await store.ListThreadsAsync(
                     new ThreadListQuery(scope, agentId, Math.Min(limit, Options.MaxPageSize), cursor.Length > 0 ? cursor : null, query["includeArchived"] == "true"),
                     cancellationToken);
-                return TypedResults.Json(page, HttpBodiesJsonContext.Relaxed.ThreadPage, "application/json");
+                return new ThreadPageResult(page);
             }
             catch (ThreadCursorException ex)
             {
